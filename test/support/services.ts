@@ -1,0 +1,53 @@
+// Where the tests find the real PostgreSQL and Redis of this machine (overridable for other hosts).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const DB_PREFIX = 'loaxa_t_';
+
+export function uniqueName(label = 'x'): string {
+  return `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function urlFor(name: string): string {
+  const u = new URL(TEST_PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty PostgreSQL database for one test file; drop() removes it. */
+export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
+  const name = `${DB_PREFIX}${uniqueName(label)}`.toLowerCase();
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    name,
+    url: urlFor(name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** Removes databases left by an interrupted earlier run. */
+export async function dropStaleTestDatabases(): Promise<void> {
+  await admin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${DB_PREFIX}%'`);
+    for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  });
+}
