@@ -1,0 +1,34 @@
+// Health of the messaging channels, for /healthz and `loaxa doctor`. A channel nobody configured
+// is "off", not "down": a commune may use only some of them.
+import type { PrismaClient } from '../db/generated/client.ts';
+
+export interface ChannelHealth {
+  status: 'ok' | 'degraded' | 'down' | 'off';
+  detail: string;
+}
+
+/** Asks Telegram (or TELEGRAM_API_ROOT) who the bot is; the token is never printed. */
+export async function telegramHealth(token: string | undefined, apiRoot: string, timeoutMs = 3000): Promise<ChannelHealth> {
+  if (!token) return { status: 'off', detail: 'chưa cấu hình TELEGRAM_BOT_TOKEN' };
+  try {
+    const res = await fetch(`${apiRoot.replace(/\/$/, '')}/bot${token}/getMe`, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; result?: { username?: string }; description?: string };
+    if (res.ok && body.ok) return { status: 'ok', detail: `bot @${body.result?.username ?? '?'}` };
+    if (res.status === 401) return { status: 'down', detail: 'Telegram từ chối mã bot (401): kiểm tra TELEGRAM_BOT_TOKEN' };
+    return { status: 'down', detail: `Telegram trả lời ${res.status}` };
+  } catch (e) {
+    const name = (e as Error).name;
+    return { status: 'down', detail: name === 'TimeoutError' ? 'Telegram không phản hồi' : `không gọi được Telegram (${(e as Error).message})` };
+  }
+}
+
+/** Zalo accounts live in the database (they log in by QR code, not by a setting). */
+export async function zaloHealth(prisma: PrismaClient): Promise<ChannelHealth> {
+  const accounts = await prisma.channelAccount.findMany({ where: { platform: 'zalo' }, select: { status: true } });
+  const configured = accounts.filter((a) => a.status !== 'inactive');
+  if (configured.length === 0) return { status: 'off', detail: 'chưa kết nối tài khoản Zalo nào' };
+  const connected = configured.filter((a) => a.status === 'connected').length;
+  if (connected === configured.length) return { status: 'ok', detail: `${connected} tài khoản đang kết nối` };
+  if (connected > 0) return { status: 'degraded', detail: `${connected}/${configured.length} tài khoản đang kết nối` };
+  return { status: 'down', detail: 'không tài khoản Zalo nào đang kết nối; cần đăng nhập lại bằng mã QR' };
+}

@@ -1,0 +1,127 @@
+// `loaxa doctor`: which database, Redis, ffmpeg, speech engine and channels are in use, and
+// whether each answers. Exit code 1 when something the system cannot run without is missing.
+import type { Settings } from '../config/settings.ts';
+import type { Logger } from '../logger.ts';
+import { openDatabase, redactUrl } from '../db/database.ts';
+import { migrationStatus } from '../db/migrator.ts';
+import { lockDataDir, DataDirLockedError } from '../runtime/data-dir-lock.ts';
+import { assertRedisReachable } from '../redis/connection.ts';
+import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
+import { findOnPath, versionLine } from '../system/find-executable.ts';
+import { telegramHealth, zaloHealth } from '../channels/channel-health.ts';
+import type { PrismaClient } from '../db/generated/client.ts';
+
+type Mark = 'ok' | 'warn' | 'fail' | 'off';
+interface Line {
+  name: string;
+  mark: Mark;
+  text: string;
+}
+const SYMBOL: Record<Mark, string> = { ok: '✔', warn: '!', fail: '✘', off: '–' };
+
+interface OpenedDatabase {
+  prisma?: PrismaClient;
+  close(): Promise<void>;
+}
+
+async function checkDatabase(settings: Settings, lines: Line[]): Promise<OpenedDatabase> {
+  const none: OpenedDatabase = { close: async () => undefined };
+  const label = settings.DATABASE_URL ? redactUrl(settings.DATABASE_URL) : `PGlite ${settings.DATA_DIR}/pglite`;
+  let lock;
+  if (!settings.DATABASE_URL) {
+    try {
+      lock = await lockDataDir(settings.DATA_DIR);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) {
+        lines.push({ name: 'Cơ sở dữ liệu', mark: 'ok', text: `${label} — đang được Loa Xã dùng (pid ${e.holderPid ?? '?'})` });
+        return none;
+      }
+      throw e;
+    }
+  }
+  try {
+    const db = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.DATA_DIR, connectTimeoutMs: 3000 });
+    const status = await migrationStatus(db.sql);
+    const pending = status.pending.length;
+    lines.push({
+      name: 'Cơ sở dữ liệu',
+      mark: pending ? 'warn' : 'ok',
+      text: `${label} — ${status.applied.length} migration đã áp dụng${pending ? `, ${pending} đang chờ (chạy loaxa migrate)` : ''}`,
+    });
+    // Kept open for the channel checks; the caller closes it.
+    return {
+      prisma: db.prisma,
+      close: async () => {
+        await db.close();
+        await lock?.release();
+      },
+    };
+  } catch (e) {
+    await lock?.release();
+    lines.push({ name: 'Cơ sở dữ liệu', mark: 'fail', text: `${label} — không kết nối được: ${(e as Error).message}` });
+    return none;
+  }
+}
+
+async function checkRedis(settings: Settings, lines: Line[]): Promise<void> {
+  if (settings.REDIS_URL) {
+    try {
+      await assertRedisReachable(settings.REDIS_URL, 3000);
+      lines.push({ name: 'Redis', mark: 'ok', text: `${redactUrl(settings.REDIS_URL)} — trả lời` });
+    } catch (e) {
+      lines.push({ name: 'Redis', mark: 'fail', text: (e as Error).message });
+    }
+    return;
+  }
+  const bin = findOnPath(settings.REDIS_SERVER_BIN);
+  if (!bin) {
+    lines.push({ name: 'Redis', mark: 'fail', text: `không có ${settings.REDIS_SERVER_BIN}: cài bằng "apt-get install redis-server" hoặc đặt REDIS_URL` });
+    return;
+  }
+  const version = await versionLine(bin, ['--version']).catch(() => '?');
+  lines.push({ name: 'Redis', mark: 'ok', text: `redis-server riêng trong DATA_DIR (${bin}; ${version.replace(/ sha=.*/, '')})` });
+}
+
+async function checkFfmpeg(settings: Settings, lines: Line[]): Promise<void> {
+  const ff = resolveFfmpeg(settings.FFMPEG_PATH);
+  if (!ff) {
+    lines.push({ name: 'ffmpeg', mark: 'warn', text: 'không tìm thấy: cài "apt-get install ffmpeg" hoặc đặt FFMPEG_PATH (cần để dựng âm thanh bản tin)' });
+    return;
+  }
+  try {
+    const v = await versionLine(ff.path, ['-version']);
+    lines.push({ name: 'ffmpeg', mark: 'ok', text: `${ff.path} (${ff.source}) — ${v.replace(/ Copyright.*/, '')}` });
+  } catch (e) {
+    lines.push({ name: 'ffmpeg', mark: 'fail', text: `${ff.path} (${ff.source}) không chạy được: ${(e as Error).message}` });
+  }
+}
+
+async function checkSpeech(settings: Settings, lines: Line[]): Promise<void> {
+  const bin = findOnPath(settings.TTS_ENGINE);
+  if (!bin) {
+    lines.push({ name: 'Giọng đọc', mark: 'warn', text: `không có ${settings.TTS_ENGINE}: cài "apt-get install espeak-ng" để đọc bản tin chỉ có chữ` });
+    return;
+  }
+  const voices = await versionLine(bin, ['--voices=vi']).catch(() => '');
+  const version = await versionLine(bin, ['--version']).catch(() => settings.TTS_ENGINE);
+  lines.push({ name: 'Giọng đọc', mark: 'ok', text: `${version.split(' ').slice(0, 3).join(' ')}${voices ? '' : ' (chưa rõ có giọng tiếng Việt)'}` });
+}
+
+export async function runDoctor({ settings }: { settings: Settings; log: Logger }): Promise<number> {
+  const lines: Line[] = [];
+  const database = await checkDatabase(settings, lines);
+  await Promise.all([checkRedis(settings, lines), checkFfmpeg(settings, lines), checkSpeech(settings, lines)]);
+  const tg = await telegramHealth(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT);
+  lines.push({ name: 'Telegram', mark: tg.status === 'ok' ? 'ok' : tg.status === 'off' ? 'off' : 'fail', text: tg.detail });
+  if (database.prisma) {
+    const zalo = await zaloHealth(database.prisma);
+    lines.push({ name: 'Zalo', mark: zalo.status === 'ok' ? 'ok' : zalo.status === 'off' ? 'off' : 'warn', text: zalo.detail });
+  }
+  await database.close();
+
+  const width = Math.max(...lines.map((l) => l.name.length));
+  process.stdout.write(`Loa Xã — kiểm tra hệ thống (DATA_DIR ${settings.DATA_DIR})\n`);
+  for (const l of lines) process.stdout.write(`  ${SYMBOL[l.mark]} ${l.name.padEnd(width)}  ${l.text}\n`);
+  const failed = lines.some((l) => l.mark === 'fail' && (l.name === 'Cơ sở dữ liệu' || l.name === 'Redis'));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+// `loaxa <command>`: one entry point for every process role and admin task.
+import { Command } from 'commander';
+import { loadSettings } from '../config/settings.ts';
+import { createLogger } from '../logger.ts';
+import { isOperatorError } from '../processes/operator-error.ts';
+import { runRoles, type Role } from '../processes/run-roles.ts';
+import { runMigrate } from './migrate-command.ts';
+import { runSeedDemo } from './seed-demo-command.ts';
+import { runDoctor } from './doctor-command.ts';
+
+function settingsAndLogger() {
+  const settings = loadSettings();
+  const log = createLogger(settings.LOG_LEVEL);
+  return { settings, log };
+}
+
+async function guarded(fn: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await fn();
+    process.exitCode = code ?? 0;
+  } catch (e) {
+    if (isOperatorError(e)) {
+      // One line the operator can act on; a stack trace would only hide it.
+      process.stderr.write(`${(e as Error).message}\n`);
+    } else {
+      process.stderr.write(`Lỗi không mong đợi: ${(e as Error)?.stack ?? String(e)}\n`);
+    }
+    process.exit(1);
+  }
+}
+
+const roleCommand = (roles: Role[]) => () =>
+  guarded(async () => {
+    const { settings, log } = settingsAndLogger();
+    await runRoles(roles, settings, log);
+  });
+
+const program = new Command()
+  .name('loaxa')
+  .description('Loa Xã — truyền thanh thông minh và tiếp nhận phản ánh, kiến nghị của người dân')
+  .showHelpAfterError();
+
+program.command('start').description('chạy tất cả trong một tiến trình: web, bot, bộ lập lịch và worker').action(roleCommand(['web', 'bots', 'worker']));
+program.command('web').description('chạy máy chủ web (trang quản trị, web chat, API)').action(roleCommand(['web']));
+program.command('bots').description('chạy các kênh nhắn tin (Telegram, Zalo)').action(roleCommand(['bots']));
+program.command('worker').description('chạy worker xử lý hàng đợi (có thể chạy nhiều bản)').action(roleCommand(['worker']));
+program
+  .command('migrate')
+  .description('áp dụng các migration cơ sở dữ liệu còn thiếu')
+  .action(() => guarded(() => runMigrate(settingsAndLogger())));
+program
+  .command('seed-demo')
+  .description('tạo xã mẫu (thôn, cán bộ, lĩnh vực, nhóm, cụm loa) nếu chưa có')
+  .action(() => guarded(() => runSeedDemo(settingsAndLogger())));
+program
+  .command('doctor')
+  .description('kiểm tra cơ sở dữ liệu, Redis, ffmpeg, giọng đọc và các kênh đang dùng')
+  .action(() => guarded(() => runDoctor(settingsAndLogger())));
+
+await guarded(async () => {
+  await program.parseAsync(process.argv);
+});

@@ -1,0 +1,98 @@
+// Opens the source of truth: PostgreSQL when DATABASE_URL is set, otherwise an embedded
+// PostgreSQL (PGlite) persisted under DATA_DIR. Both give the same Prisma client.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { PrismaClient } from './generated/client.ts';
+import { pgliteRunner, pgRunner, type SqlRunner } from './sql-runner.ts';
+
+export type { PrismaClient };
+
+export interface Database {
+  kind: 'postgres' | 'pglite';
+  /** Where the data is, safe to print (no password). */
+  label: string;
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  /** Give up connecting after this long (PostgreSQL). */
+  connectTimeoutMs?: number;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(địa chỉ không đọc được)';
+  }
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
+  return openPglite(join(opts.dataDir, 'pglite'));
+}
+
+async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const sql = pgRunner(pool);
+  try {
+    await sql.query('SELECT 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    label: redactUrl(url),
+    prisma,
+    sql,
+    ping: async () => {
+      await sql.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  await mkdir(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const sql = pgliteRunner(db);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: 'pglite',
+    label: `PGlite ${dir}`,
+    prisma,
+    sql,
+    ping: async () => {
+      await sql.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect().catch(() => undefined);
+      if (!db.closed) await db.close();
+    },
+  };
+}

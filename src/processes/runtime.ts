@@ -1,0 +1,111 @@
+// What every process role stands on: settings, the data-folder lock, the database (migrated),
+// Redis (configured or private) and the queue kit. Opened in order, closed in reverse.
+import type { Settings } from '../config/settings.ts';
+import type { Logger } from '../logger.ts';
+import { openDatabase, redactUrl, type Database } from '../db/database.ts';
+import { migrate } from '../db/migrator.ts';
+import { ensureCategories } from '../catalog/ensure-categories.ts';
+import { lockDataDir, type DataDirLock } from '../runtime/data-dir-lock.ts';
+import { startEmbeddedRedis } from '../runtime/embedded-redis.ts';
+import { assertRedisReachable } from '../redis/connection.ts';
+import { createQueueKit, type QueueKit } from '../queues/queue-kit.ts';
+import { databaseUnavailable } from './operator-error.ts';
+
+export interface Runtime {
+  settings: Settings;
+  log: Logger;
+  db: Database;
+  redisUrl: string;
+  /** True when Redis is the private redis-server in DATA_DIR. */
+  redisEmbedded: boolean;
+  queues: QueueKit;
+  close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  /** Apply pending migrations (every role does; the migrator serialises concurrent runs). */
+  migrate?: boolean;
+  /** Open Redis and the queues (not needed by `migrate` and `seed-demo`). */
+  redis?: boolean;
+}
+
+/** Closers run in reverse order of opening; a failing closer does not stop the others. */
+class Closers {
+  private readonly list: Array<[string, () => Promise<void>]> = [];
+  constructor(private readonly log: Logger) {}
+  add(name: string, fn: () => Promise<void>): void {
+    this.list.push([name, fn]);
+  }
+  async closeAll(): Promise<void> {
+    while (this.list.length > 0) {
+      const [name, fn] = this.list.pop()!;
+      try {
+        await fn();
+      } catch (e) {
+        this.log.warn({ err: e, component: name }, 'lỗi khi đóng thành phần');
+      }
+    }
+  }
+}
+
+export async function openRuntime(settings: Settings, log: Logger, opts: OpenRuntimeOptions = {}): Promise<Runtime> {
+  const wantRedis = opts.redis ?? true;
+  const closers = new Closers(log);
+  try {
+    // The embedded database and the private redis-server live in DATA_DIR: one process only.
+    if (!settings.DATABASE_URL || (wantRedis && !settings.REDIS_URL)) {
+      const lock: DataDirLock = await lockDataDir(settings.DATA_DIR);
+      closers.add('data-dir-lock', () => lock.release());
+    }
+
+    let db: Database;
+    try {
+      db = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+    } catch (e) {
+      if (settings.DATABASE_URL) throw databaseUnavailable(redactUrl(settings.DATABASE_URL), e);
+      throw e;
+    }
+    closers.add('database', () => db.close());
+    log.info({ database: db.label, kind: db.kind }, 'đã mở cơ sở dữ liệu');
+
+    if (opts.migrate ?? true) {
+      const result = await migrate(db.sql, { log });
+      if (result.applied.length > 0) log.info({ applied: result.applied }, 'đã áp dụng migration');
+      await ensureCategories(db.prisma);
+    }
+
+    let redisUrl = '';
+    let redisEmbedded = false;
+    let queues: QueueKit | undefined;
+    if (wantRedis) {
+      if (settings.REDIS_URL) {
+        await assertRedisReachable(settings.REDIS_URL, 5000);
+        redisUrl = settings.REDIS_URL;
+      } else {
+        const embedded = await startEmbeddedRedis({ dataDir: settings.DATA_DIR, bin: settings.REDIS_SERVER_BIN, log });
+        closers.add('embedded-redis', () => embedded.stop());
+        redisUrl = embedded.url;
+        redisEmbedded = true;
+      }
+      const kit = createQueueKit({ redisUrl, prefix: settings.REDIS_PREFIX, log });
+      closers.add('queues', () => kit.close(settings.SHUTDOWN_TIMEOUT_MS));
+      queues = kit;
+    }
+
+    return {
+      settings,
+      log,
+      db,
+      redisUrl,
+      redisEmbedded,
+      get queues(): QueueKit {
+        if (!queues) throw new Error('Redis was not opened for this command');
+        return queues;
+      },
+      close: () => closers.closeAll(),
+    };
+  } catch (e) {
+    await closers.closeAll();
+    throw e;
+  }
+}
