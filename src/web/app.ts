@@ -1,0 +1,51 @@
+// The HTTP application, built in a function so tests drive it with inject() and every process
+// role (web, start) gets the same app. Its dependencies come in; it opens and closes nothing of
+// theirs (closing the app leaves the database and Redis to whoever opened them).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import type { HealthRegistry } from '../health/health-registry.ts';
+import type { Logger } from '../logger.ts';
+import { AccessLogController } from './access-log.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { healthPlugin } from './plugins/health.ts';
+import { homePlugin } from './plugins/home.ts';
+import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
+import { installRequestId, requestIdFor } from './request-id.ts';
+
+export type { QueueDepths };
+
+export interface WebDeps {
+  log: Logger;
+  db: Database;
+  health: HealthRegistry;
+  queueDepths: QueueDepths;
+  /** Behind nginx or a load balancer: take the client address from X-Forwarded-For. */
+  trustProxy?: boolean;
+}
+
+export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Typed as Fastify's base logger so the app stays a plain FastifyInstance for plugins.
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Request ids come from requestIdFor (validated); Fastify binds them as `reqId` in log lines.
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    logController: new AccessLogController(),
+    trustProxy: deps.trustProxy ?? false,
+    // Without a proxy in front, a client that never finishes its request must not hold a socket
+    // forever; generous for recordings uploaded over rural mobile networks.
+    requestTimeout: 120_000,
+  });
+
+  // Cross-cutting concerns sit on the root instance so they cover every feature and the 404s.
+  installRequestId(app);
+  installErrorHandler(app);
+
+  // Features: one plugin each, in its own scope (its hooks and decorators stay inside it).
+  // A new feature (admin, chat, API) is one more line here, with the deps it needs.
+  await app.register(homePlugin);
+  await app.register(healthPlugin, { health: deps.health });
+  await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
+
+  return app;
+}
