@@ -21,10 +21,11 @@ RUN npm ci \
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
-# ffmpeg and espeak-ng render bulletins (TTS, loudness, encoding); ca-certificates for HTTPS to
+# ffmpeg and espeak-ng render bulletins (TTS, loudness, encoding); redis-server for `start` without
+# REDIS_URL (single box); ca-certificates for HTTPS to
 # Telegram, Zalo and loudspeaker vendors.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg espeak-ng ca-certificates \
+ && apt-get install -y --no-install-recommends ffmpeg espeak-ng redis-server ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
