@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 import { openDatabase, redactUrl } from '../db/database.ts';
 import { migrationStatus } from '../db/migrator.ts';
-import { lockDataDir, DataDirLockedError } from '../runtime/data-dir-lock.ts';
+import { lockDataDir, DataDirLockedError, type DataDirLock } from '../runtime/data-dir-lock.ts';
 import { assertRedisReachable } from '../redis/connection.ts';
 import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { findOnPath, versionLine } from '../system/find-executable.ts';
@@ -27,7 +27,7 @@ interface OpenedDatabase {
 async function checkDatabase(settings: Settings, lines: Line[]): Promise<OpenedDatabase> {
   const none: OpenedDatabase = { close: async () => undefined };
   const label = settings.DATABASE_URL ? redactUrl(settings.DATABASE_URL) : `PGlite ${settings.DATA_DIR}/pglite`;
-  let lock;
+  let lock: DataDirLock | undefined;
   if (!settings.DATABASE_URL) {
     try {
       lock = await lockDataDir(settings.DATA_DIR);

@@ -44,10 +44,17 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
   };
 }
 
-/** Removes databases left by an interrupted earlier run. */
-export async function dropStaleTestDatabases(): Promise<void> {
+/**
+ * Removes databases left by an interrupted earlier run. Only old ones: another test run (CI next
+ * to a developer) may be using the recent ones. The creation time is in the name.
+ */
+export async function dropStaleTestDatabases(olderThanMs = 3 * 3600_000): Promise<void> {
   await admin(async (c) => {
     const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${DB_PREFIX}%'`);
-    for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    for (const r of rows) {
+      const created = parseInt(r.datname.split('_').at(-2) ?? '', 36);
+      if (Number.isFinite(created) && Date.now() - created < olderThanMs) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    }
   });
 }

@@ -1,0 +1,157 @@
+// One place that creates BullMQ queues and workers: shared connection handling, a prefix per
+// installation, retries from the job definitions, a job id in every log line, and a graceful
+// shutdown that finishes running jobs or hands them back.
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { silentLogger } from '../logger.ts';
+import { createRedisConnection, redisConnectionOptions } from '../redis/connection.ts';
+import { queueNames, type JobDefinition, type QueueName } from './job-definition.ts';
+
+export interface JobContext {
+  job: Job;
+  log: Logger;
+}
+
+export type JobHandler<Data = unknown> = (data: Data, ctx: JobContext) => Promise<unknown>;
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** How long a job's lock lasts without renewal; after it lapses another worker may take the job. */
+  lockDuration?: number;
+  /** How often stalled jobs (their worker died) are moved back to waiting. */
+  stalledInterval?: number;
+}
+
+export interface WorkerHandle {
+  /** Stops taking jobs and waits for the running ones (the kit's close() bounds the wait). */
+  close(): Promise<void>;
+}
+
+export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized', number>;
+
+export interface QueueKit {
+  enqueue<Data>(def: JobDefinition<Data>, data: Data, opts?: JobsOptions): Promise<string>;
+  queue(name: QueueName): Queue;
+  startWorker(name: QueueName, handlers: Record<string, JobHandler<never>>, opts?: WorkerOptions): WorkerHandle;
+  /** Declares a repeating job; every process may call it, one schedule results. */
+  upsertRepeatable<Data>(def: JobDefinition<Data>, every: number | string, data: Data): Promise<void>;
+  depths(): Promise<Record<QueueName, QueueCounts>>;
+  close(timeoutMs: number): Promise<void>;
+}
+
+export interface QueueKitOptions {
+  redisUrl: string;
+  prefix: string;
+  log?: Logger;
+}
+
+export function createQueueKit(opts: QueueKitOptions): QueueKit {
+  const log = opts.log ?? silentLogger;
+  let shared: Redis | undefined;
+  const queues = new Map<QueueName, Queue>();
+  const workers = new Set<{ name: QueueName; worker: Worker; running: Set<Job> }>();
+  let closing: Promise<void> | undefined;
+
+  const connection = (): Redis => (shared ??= createRedisConnection(opts.redisUrl, 'queues', { log }));
+
+  const queue = (name: QueueName): Queue => {
+    if (closing) throw new Error('queue kit is closed');
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: connection(), prefix: opts.prefix });
+      q.on('error', (e) => log.warn({ queue: name, err: e.message }, 'lỗi hàng đợi'));
+      queues.set(name, q);
+    }
+    return q;
+  };
+
+  const startWorker: QueueKit['startWorker'] = (name, handlers, wopts = {}) => {
+    if (closing) throw new Error('queue kit is closed');
+    const running = new Set<Job>();
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        const handler = handlers[job.name] as JobHandler | undefined;
+        // A job nobody can run would only fail again: no retries.
+        if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${name}"`);
+        running.add(job);
+        try {
+          return await handler(job.data, { job, log: log.child({ queue: name, job: job.name, jobId: job.id }) });
+        } finally {
+          running.delete(job);
+        }
+      },
+      {
+        // Workers block on Redis and need their own connections (maxRetriesPerRequest null).
+        connection: redisConnectionOptions(opts.redisUrl, `worker:${name}`, true),
+        prefix: opts.prefix,
+        concurrency: wopts.concurrency ?? 1,
+        ...(wopts.lockDuration ? { lockDuration: wopts.lockDuration } : {}),
+        ...(wopts.stalledInterval ? { stalledInterval: wopts.stalledInterval } : {}),
+      },
+    );
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const attempts = job.opts.attempts ?? 1;
+      const willRetry = !(err instanceof UnrecoverableError) && job.attemptsMade < attempts;
+      log.warn({ queue: name, job: job.name, jobId: job.id, attempt: job.attemptsMade, attempts, willRetry, err: err.message }, 'việc lỗi');
+    });
+    worker.on('completed', (job) => log.debug({ queue: name, job: job.name, jobId: job.id }, 'việc xong'));
+    worker.on('error', (e) => log.warn({ queue: name, err: e.message }, 'lỗi worker'));
+    const entry = { name, worker, running };
+    workers.add(entry);
+    return {
+      close: async () => {
+        await worker.close();
+        workers.delete(entry);
+      },
+    };
+  };
+
+  return {
+    queue,
+    startWorker,
+    async enqueue(def, data, jobOpts) {
+      const job = await queue(def.queue).add(def.name, data, { ...def.options, ...jobOpts });
+      return job.id!;
+    },
+    async upsertRepeatable(def, every, data) {
+      const repeat = typeof every === 'number' ? { every } : { pattern: every };
+      await queue(def.queue).upsertJobScheduler(def.name, repeat, { name: def.name, data, opts: def.options });
+    },
+    async depths() {
+      const out = {} as Record<QueueName, QueueCounts>;
+      for (const name of queueNames) {
+        const c = await queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized');
+        out[name] = { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0, paused: 0, prioritized: 0, ...c };
+      }
+      return out;
+    },
+    close(timeoutMs) {
+      closing ??= (async () => {
+        const list = [...workers];
+        // Stop taking jobs and let running ones finish, up to the timeout.
+        const graceful = Promise.all(list.map((w) => w.worker.close()));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          graceful.then(() => false),
+          new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) {
+          const still = list.flatMap((w) => [...w.running].map((j) => ({ queue: w.name, job: j.name, jobId: j.id })));
+          log.warn({ jobs: still }, 'hết thời gian chờ; trả lại các việc đang chạy cho worker khác');
+          // Force-close: the locks lapse and BullMQ's stalled-job check moves the jobs back to
+          // waiting, so they run again elsewhere (handlers are idempotent), not lost.
+          await Promise.all(list.map((w) => w.worker.close(true).catch(() => undefined)));
+        }
+        workers.clear();
+        await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
+        queues.clear();
+        if (shared) await shared.quit().catch(() => shared?.disconnect());
+      })();
+      return closing;
+    },
+  };
+}
