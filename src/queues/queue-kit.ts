@@ -131,8 +131,9 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     close(timeoutMs) {
       closing ??= (async () => {
         const list = [...workers];
-        // Stop taking jobs and let running ones finish, up to the timeout.
-        const graceful = Promise.all(list.map((w) => w.worker.close()));
+        // Stop taking jobs and let running ones finish, up to the timeout. pause() waits for the
+        // active jobs; close() would too, and a later close(true) would only return its promise.
+        const graceful = Promise.all(list.map((w) => w.worker.pause(false)));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([
           graceful.then(() => false),
@@ -142,10 +143,10 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
         if (timedOut) {
           const still = list.flatMap((w) => [...w.running].map((j) => ({ queue: w.name, job: j.name, jobId: j.id })));
           log.warn({ jobs: still }, 'hết thời gian chờ; trả lại các việc đang chạy cho worker khác');
-          // Force-close: the locks lapse and BullMQ's stalled-job check moves the jobs back to
-          // waiting, so they run again elsewhere (handlers are idempotent), not lost.
-          await Promise.all(list.map((w) => w.worker.close(true).catch(() => undefined)));
         }
+        // Forced when jobs are still running: their locks lapse and BullMQ's stalled-job check
+        // moves them back to waiting, so they run again elsewhere (handlers are idempotent).
+        await Promise.all(list.map((w) => w.worker.close(timedOut).catch(() => undefined)));
         workers.clear();
         await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
         queues.clear();
