@@ -7,6 +7,7 @@ import { runRoles, type Role } from '../processes/run-roles.ts';
 import { runMigrate } from './migrate-command.ts';
 import { runSeedDemo } from './seed-demo-command.ts';
 import { runDoctor } from './doctor-command.ts';
+import { runClassify } from './classify-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -17,7 +18,8 @@ function settingsAndLogger() {
 async function guarded(fn: () => Promise<number | void>): Promise<void> {
   try {
     const code = await fn();
-    process.exitCode = code ?? 0;
+    // The outer call (parsing) returns nothing and must not reset a command's exit code.
+    if (typeof code === 'number') process.exitCode = code;
   } catch (e) {
     if (isOperatorError(e)) {
       // One line the operator can act on; a stack trace would only hide it.
@@ -56,6 +58,11 @@ program
   .command('doctor')
   .description('kiểm tra cơ sở dữ liệu, Redis, ffmpeg, giọng đọc và các kênh đang dùng')
   .action(() => guarded(() => runDoctor(settingsAndLogger())));
+
+program
+  .command('classify')
+  .description('phân loại lĩnh vực: đọc JSON lines {"text": …} từ stdin, ghi {"text": …, "category": …}')
+  .action(() => guarded(() => runClassify()));
 
 await guarded(async () => {
   await program.parseAsync(process.argv);

@@ -88,6 +88,11 @@ export const settingsSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(15000, 100, 600000),
   FFMPEG_PATH: text,
   TTS_ENGINE: z.enum(['espeak-ng'], { error: 'cần espeak-ng' }).default('espeak-ng'),
+  TICKET_FOLLOWUP_HOURS: int(72, 1, 24 * 90),
+  RESIDENT_MESSAGES_PER_MINUTE: int(10, 1, 1000),
+  SLA_RECEIVE_WORKING_HOURS: int(8, 1, 240),
+  SLA_ANSWER_WORKING_DAYS: int(5, 1, 90),
+  SLA_URGENT_WORKING_HOURS: int(4, 1, 240),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .optional()

@@ -1,29 +1,23 @@
-// The messaging channels (Telegram, Zalo, web chat inbound). Each adapter that is configured is
-// started here and stopped in reverse order; with none configured the role idles and says so,
-// so an operator who expected a channel sees why it is not there.
+// The messaging channels that receive on their own (Telegram long polling; Zalo's listener to
+// come). The web chat and a Telegram webhook receive through the web role instead. With nothing
+// configured the role idles and says so, so an operator who expected a channel sees why.
 import type { Runtime } from './runtime.ts';
 import type { RunningRole } from './run-roles.ts';
-
-export interface ChannelStarter {
-  name: string;
-  /** Returns undefined when the channel is not configured. */
-  start(rt: Runtime): Promise<RunningRole | undefined>;
-}
-
-// Adapters register themselves here as they are built (bots/telegram, bots/zalo).
-export const channelStarters: ChannelStarter[] = [];
+import { processChannels } from './channels.ts';
 
 export async function startBotsRole(rt: Runtime): Promise<RunningRole> {
-  const running: Array<{ name: string; role: RunningRole }> = [];
-  for (const starter of channelStarters) {
-    const role = await starter.start(rt);
-    if (role) running.push({ name: starter.name, role });
+  const channels = await processChannels(rt);
+  const started: Array<{ name: string; stop(): Promise<void> }> = [];
+  const tg = channels.telegram;
+  if (tg && !rt.settings.PUBLIC_BASE_URL) {
+    await tg.start(await channels.handlersFor('telegram', tg.accountId));
+    started.push({ name: 'telegram', stop: () => tg.stop() });
   }
-  if (running.length === 0) rt.log.info('chưa bật kênh nhắn tin nào (xem README: kết nối Telegram, Zalo)');
-  else rt.log.info({ channels: running.map((r) => r.name) }, 'đã bật các kênh nhắn tin');
+  if (started.length === 0) rt.log.info('bots: chưa có kênh tự nhận tin (đặt TELEGRAM_BOT_TOKEN; xem README: kết nối Telegram, Zalo)');
+  else rt.log.info({ channels: started.map((s) => s.name) }, 'đã bật các kênh nhắn tin');
   return {
     stop: async () => {
-      for (const { role } of running.reverse()) await role.stop();
+      for (const s of started.reverse()) await s.stop();
     },
   };
 }

@@ -19,6 +19,8 @@ export interface Runtime {
   /** True when Redis is the private redis-server in DATA_DIR. */
   redisEmbedded: boolean;
   queues: QueueKit;
+  /** Registers something to close with the runtime (before what was opened earlier). */
+  onClose(name: string, fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
         if (!queues) throw new Error('Redis was not opened for this command');
         return queues;
       },
+      onClose: (name, fn) => closers.add(name, fn),
       close: () => closers.closeAll(),
     };
   } catch (e) {

@@ -5,26 +5,50 @@ import type { Runtime } from './runtime.ts';
 import type { RunningRole } from './run-roles.ts';
 import { housekeepingPurgeSessions } from '../queues/job-definition.ts';
 import { purgeExpiredSessions } from '../housekeeping/purge-expired-sessions.ts';
+import { processChannels } from './channels.ts';
+import { createTicketDeps } from '../tickets/ticket-runtime.ts';
+import { processInbound } from '../tickets/process-inbound.ts';
+import { outboundHandlers } from '../tickets/outbound-delivery.ts';
+import { processInboundJob } from '../tickets/ticket-jobs.ts';
+import { reconcileJob, reconcileListening } from '../tickets/reconcile.ts';
 
 const HOUR_MS = 3600_000;
 
 export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
-  const { queues, db, log } = rt;
-  const housekeeping = queues.startWorker(
-    'housekeeping',
-    {
-      [housekeepingPurgeSessions.name]: async (_data, { log: jobLog }) => {
-        const removed = await purgeExpiredSessions({ prisma: db.prisma });
-        jobLog.info({ removed }, 'đã xoá phiên đăng nhập hết hạn');
-        return { removed };
+  const { queues, db, log, settings } = rt;
+  const channels = await processChannels(rt);
+  const enqueue = queues.enqueue.bind(queues);
+  const deps = await createTicketDeps({ prisma: db.prisma, log, settings, enqueue });
+
+  const workers = [
+    queues.startWorker(
+      'housekeeping',
+      {
+        [housekeepingPurgeSessions.name]: async (_data, { log: jobLog }) => {
+          const removed = await purgeExpiredSessions({ prisma: db.prisma });
+          jobLog.info({ removed }, 'đã xoá phiên đăng nhập hết hạn');
+          return { removed };
+        },
+        [reconcileJob.name]: async (_data, { log: jobLog }) => {
+          const r = await reconcileListening(deps, { olderThanMs: 60_000 });
+          if (r.inbound + r.messages + r.posts > 0) jobLog.warn(r, 'đã xếp lại việc bị sót');
+          return r;
+        },
       },
-    },
-    { concurrency: 1 },
-  );
+      { concurrency: 1 },
+    ),
+    // One inbound job per stored message; a row lock makes a duplicate job harmless.
+    queues.startWorker('inbound', { [processInboundJob.name]: async (data: { inboundId: string }) => processInbound(deps, data.inboundId) }, { concurrency: settings.WORKER_CONCURRENCY }),
+    queues.startWorker('outbound', outboundHandlers({ ...deps, channels: channels.directory }), { concurrency: settings.WORKER_CONCURRENCY }),
+  ];
   await queues.upsertRepeatable(housekeepingPurgeSessions, HOUR_MS, {});
-  log.info({ queues: ['housekeeping'] }, 'worker đã nhận việc');
+  await queues.upsertRepeatable(reconcileJob, 60_000, {});
+  log.info({ queues: ['housekeeping', 'inbound', 'outbound'] }, 'worker đã nhận việc');
   return {
     // The queue kit drains running jobs when the runtime closes; stopping here stops taking new ones.
-    stop: () => housekeeping.close(),
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      deps.stop();
+    },
   };
 }

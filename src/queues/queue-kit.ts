@@ -1,7 +1,8 @@
 // One place that creates BullMQ queues and workers: shared connection handling, a prefix per
 // installation, retries from the job definitions, a job id in every log line, and a graceful
 // shutdown that finishes running jobs or hands them back.
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { PermanentJobError, RetryJobLater } from './job-errors.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
@@ -9,9 +10,11 @@ import { createRedisConnection, redisConnectionOptions } from '../redis/connecti
 import { queueNames, type JobDefinition, type QueueName } from './job-definition.ts';
 
 export interface JobContext {
-  job: Job;
+  job: Pick<Job, 'id' | 'name' | 'attemptsMade' | 'opts'>;
   log: Logger;
 }
+
+export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts'>;
 
 export type JobHandler<Data = unknown> = (data: Data, ctx: JobContext) => Promise<unknown>;
 
@@ -31,7 +34,7 @@ export interface WorkerHandle {
 export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized', number>;
 
 export interface QueueKit {
-  enqueue<Data>(def: JobDefinition<Data>, data: Data, opts?: JobsOptions): Promise<string>;
+  enqueue<Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions): Promise<string>;
   queue(name: QueueName): Queue;
   startWorker(name: QueueName, handlers: Record<string, JobHandler<never>>, opts?: WorkerOptions): WorkerHandle;
   /** Declares a repeating job; every process may call it, one schedule results. */
@@ -71,13 +74,21 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     const running = new Set<Job>();
     const worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const handler = handlers[job.name] as JobHandler | undefined;
         // A job nobody can run would only fail again: no retries.
         if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${name}"`);
         running.add(job);
         try {
           return await handler(job.data, { job, log: log.child({ queue: name, job: job.name, jobId: job.id }) });
+        } catch (e) {
+          // Handlers speak in job-errors terms; BullMQ's own mechanisms do the rest.
+          if (e instanceof RetryJobLater && token) {
+            await job.moveToDelayed(Date.now() + e.delayMs, token);
+            throw new DelayedError();
+          }
+          if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
+          throw e;
         } finally {
           running.delete(job);
         }

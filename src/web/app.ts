@@ -11,6 +11,8 @@ import { healthPlugin } from './plugins/health.ts';
 import { homePlugin } from './plugins/home.ts';
 import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
+import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
+import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
 
 export type { QueueDepths };
 
@@ -21,6 +23,9 @@ export interface WebDeps {
   queueDepths: QueueDepths;
   /** Behind nginx or a load balancer: take the client address from X-Forwarded-For. */
   trustProxy?: boolean;
+  /** The resident web chat (/chat); absent in tests that do not need it. */
+  webchat?: WebChatPluginOptions;
+  telegramWebhook?: TelegramWebhookOptions;
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
@@ -46,6 +51,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(homePlugin);
   await app.register(healthPlugin, { health: deps.health });
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
+  if (deps.webchat) await app.register(webChatPlugin, deps.webchat);
+  if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
 
   return app;
 }

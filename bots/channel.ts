@@ -1,0 +1,119 @@
+// The one interface every messaging platform hides behind (Telegram, Zalo, web chat). Domain
+// code in src/ speaks only these types; it never imports telegraf or zca-js.
+
+export type Platform = 'telegram' | 'zalo' | 'webchat';
+
+export interface Attachment {
+  kind: 'photo' | 'audio' | 'voice' | 'file' | 'video' | 'sticker' | 'other';
+  fileId: string;
+  mime?: string;
+  size?: number;
+  name?: string;
+}
+
+/** A message a person sent, normalized. */
+export interface InboundMessage {
+  platform: Platform;
+  /** Which bot or account received it (ChannelAccount name or id). */
+  accountId: string;
+  /** Stable and unique within the chat; the dedupe key with chatId. */
+  platformMessageId: string;
+  chatId: string;
+  chatKind: 'private' | 'group';
+  userId: string;
+  userName?: string;
+  text?: string;
+  replyTo?: { platformMessageId: string };
+  /** "/tracuu PA-2026-00001" → { name: 'tracuu', args: 'PA-2026-00001' }. */
+  command?: { name: string; args: string };
+  attachments: Attachment[];
+  receivedAt: Date;
+}
+
+/** A button pressed under a message. */
+export interface InboundAction {
+  platform: Platform;
+  accountId: string;
+  actionId: string;
+  chatId: string;
+  chatKind: 'private' | 'group';
+  userId: string;
+  userName?: string;
+  /** The message carrying the button, in the same form as platformMessageId. */
+  messageId: string;
+  data: string;
+}
+
+export type MediaRef = { path: string } | { url: string } | { buffer: Buffer; filename: string };
+
+export interface Button {
+  label: string;
+  /** What comes back in InboundAction.data; keep it short (Telegram: 64 bytes). */
+  data: string;
+}
+
+export interface OutboundContent {
+  text?: string;
+  photo?: MediaRef;
+  audio?: MediaRef;
+  voice?: MediaRef;
+  file?: MediaRef;
+  buttons?: Button[][];
+  /** platformMessageId of the message this answers. */
+  replyTo?: string;
+}
+
+export interface SendResult {
+  platformMessageId: string;
+}
+
+/** The platform's limits, as data the domain plans with. */
+export interface ChannelLimits {
+  maxTextLength: number;
+  maxCaptionLength: number;
+  maxButtonDataBytes: number;
+  messagesPerSecond: number;
+  messagesPerMinutePerGroup: number;
+  maxPhotoBytes: number;
+  maxFileBytes: number;
+}
+
+export type ChannelErrorKind = 'rate_limited' | 'blocked' | 'not_found' | 'bad_request' | 'network' | 'unknown';
+
+/** What went wrong, in terms the domain decides retries on. */
+export class ChannelError extends Error {
+  override name = 'ChannelError';
+  constructor(
+    readonly kind: ChannelErrorKind,
+    message: string,
+    readonly opts: { retryAfterMs?: number; platformCode?: number } = {},
+  ) {
+    super(message);
+  }
+  /** Retrying cannot help: the user blocked the bot, the chat is gone, the request is wrong. */
+  get permanent(): boolean {
+    return this.kind === 'blocked' || this.kind === 'not_found' || this.kind === 'bad_request';
+  }
+  get retryAfterMs(): number | undefined {
+    return this.opts.retryAfterMs;
+  }
+}
+
+export interface ChannelHandlers {
+  /** Resolves once the message is stored; only then does the adapter acknowledge it. */
+  onMessage(m: InboundMessage): Promise<void>;
+  onAction(a: InboundAction): Promise<void>;
+}
+
+export interface Channel {
+  readonly platform: Platform;
+  readonly accountId: string;
+  readonly limits: ChannelLimits;
+  start(handlers: ChannelHandlers): Promise<void>;
+  stop(): Promise<void>;
+  send(chatId: string, content: OutboundContent): Promise<SendResult>;
+  answerAction(actionId: string, text?: string, alert?: boolean): Promise<void>;
+  editButtons(chatId: string, platformMessageId: string, buttons: Button[][] | null): Promise<void>;
+  downloadFile(fileId: string): Promise<{ buffer: Buffer; mime?: string }>;
+  health(): Promise<{ ok: boolean; detail: string }>;
+}

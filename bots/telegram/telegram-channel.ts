@@ -1,0 +1,235 @@
+// The Telegram bot as a Channel, over telegraf's API client. Receiving is our own long-polling
+// loop (or a webhook) so that an update is confirmed to Telegram only after the domain stored
+// it: the offset moves past an update once its handler resolved, never before.
+import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Input, Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
+import type { Logger } from 'pino';
+import type { Button, Channel, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
+import { ChannelError } from '../channel.ts';
+import { mapTelegramError } from './map-error.ts';
+import { messageKey, normalizeUpdate } from './normalize-update.ts';
+import { SendPacer } from './send-pacer.ts';
+import { splitText } from './split-text.ts';
+
+export const telegramLimits: ChannelLimits = {
+  maxTextLength: 4096,
+  maxCaptionLength: 1024,
+  maxButtonDataBytes: 64,
+  messagesPerSecond: 30,
+  messagesPerMinutePerGroup: 20,
+  maxPhotoBytes: 10 * 1024 * 1024,
+  maxFileBytes: 50 * 1024 * 1024,
+};
+
+export type TelegramMode = { kind: 'polling'; timeoutSeconds?: number } | { kind: 'webhook'; url: string; secretToken: string } | { kind: 'send-only' };
+
+export interface TelegramChannelOptions {
+  token: string;
+  apiRoot: string;
+  accountId?: string;
+  log: Logger;
+  mode: TelegramMode;
+  /** Pacing below Telegram's limits; tests shrink the windows. */
+  limits?: Partial<Pick<ChannelLimits, 'messagesPerSecond' | 'messagesPerMinutePerGroup'>>;
+}
+
+export interface TelegramChannel extends Channel {
+  /** Webhook mode: the web server hands each POST here; resolves to the HTTP status to answer. */
+  handleWebhook(secretHeader: string | undefined, body: unknown): Promise<number>;
+}
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+function keyboard(buttons: Button[][] | undefined): { reply_markup?: InlineKeyboardMarkup } {
+  if (!buttons?.length) return {};
+  return { reply_markup: { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) } };
+}
+
+function replyParams(replyTo: string | undefined, chatId: string) {
+  if (!replyTo) return {};
+  const [chat, id] = replyTo.split(':');
+  // A reply only makes sense within the same chat; allow_sending_without_reply if it was deleted.
+  if (chat !== chatId || !id) return {};
+  return { reply_parameters: { message_id: Number(id), allow_sending_without_reply: true } };
+}
+
+function input(ref: MediaRef) {
+  if ('path' in ref) return Input.fromLocalFile(ref.path);
+  if ('url' in ref) return Input.fromURL(ref.url);
+  return Input.fromBuffer(ref.buffer, ref.filename);
+}
+
+function sameSecret(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createTelegramChannel(opts: TelegramChannelOptions): TelegramChannel {
+  const accountId = opts.accountId ?? 'telegram';
+  const telegram = new Telegram(opts.token, { apiRoot: opts.apiRoot });
+  const log = opts.log.child({ channel: 'telegram', account: accountId });
+  const pacer = new SendPacer(opts.limits?.messagesPerSecond ?? telegramLimits.messagesPerSecond, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
+  let handlers: ChannelHandlers | undefined;
+  let abort: AbortController | undefined;
+  let loop: Promise<void> | undefined;
+
+  async function dispatch(u: Update): Promise<void> {
+    const n = normalizeUpdate(u, accountId);
+    if (n.kind === 'message') await handlers!.onMessage(n.message);
+    else if (n.kind === 'action') await handlers!.onAction(n.action);
+  }
+
+  async function poll(signal: AbortSignal, timeoutSeconds: number): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = (await telegram.callApi('getUpdates', { offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, { signal: signal as never })) as Update[];
+        failures = 0;
+      } catch (e) {
+        if (signal.aborted) return;
+        const err = mapTelegramError(e);
+        failures += 1;
+        const wait = err.retryAfterMs ?? Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        log.warn({ kind: err.kind, waitMs: wait }, 'getUpdates lỗi, thử lại sau');
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      for (const u of updates) {
+        if (signal.aborted) return;
+        try {
+          await dispatch(u);
+          offset = u.update_id + 1;
+        } catch (e) {
+          // Not confirmed: the next getUpdates returns this update again, after a pause.
+          log.error({ updateId: u.update_id, err: (e as Error).message }, 'không lưu được tin nhắn Telegram; sẽ nhận lại');
+          await sleep(1000, undefined, { signal }).catch(() => undefined);
+          break;
+        }
+      }
+    }
+  }
+
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapTelegramError(e);
+    }
+  }
+
+  async function sendOne(chatId: string, content: OutboundContent): Promise<SendResult> {
+    const extra = { ...keyboard(content.buttons), ...replyParams(content.replyTo, chatId) };
+    const media = content.photo ? 'photo' : content.audio ? 'audio' : content.voice ? 'voice' : content.file ? 'file' : undefined;
+    const text = content.text ?? '';
+    if (media) {
+      const ref = (content.photo ?? content.audio ?? content.voice ?? content.file)!;
+      // A caption over Telegram's limit goes as a separate message after the media.
+      const caption = text && text.length <= telegramLimits.maxCaptionLength ? text : undefined;
+      const withCaption = { ...extra, ...(caption ? { caption } : {}) };
+      await pacer.wait(chatId);
+      const sent = await call<{ chat: { id: number }; message_id: number }>(() =>
+        media === 'photo'
+          ? telegram.sendPhoto(chatId, input(ref), withCaption)
+          : media === 'audio'
+            ? telegram.sendAudio(chatId, input(ref), withCaption)
+            : media === 'voice'
+              ? telegram.sendVoice(chatId, input(ref), withCaption)
+              : telegram.sendDocument(chatId, input(ref), withCaption),
+      );
+      if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, {});
+      return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
+    }
+    if (!text) throw new ChannelError('bad_request', 'nothing to send');
+    const parts = splitText(text, telegramLimits.maxTextLength);
+    let first: SendResult | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      // Buttons go under the last part, where the reader ends up.
+      const r = await sendText(chatId, parts[i]!, i === parts.length - 1 ? extra : replyParams(content.replyTo, chatId));
+      first ??= r;
+    }
+    return first!;
+  }
+
+  async function sendText(chatId: string, text: string, extra: object): Promise<SendResult> {
+    await pacer.wait(chatId);
+    const sent = await call(() => telegram.sendMessage(chatId, text, extra));
+    return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
+  }
+
+  return {
+    platform: 'telegram',
+    accountId,
+    limits: telegramLimits,
+    async start(h) {
+      handlers = h;
+      if (opts.mode.kind === 'send-only') return;
+      if (opts.mode.kind === 'webhook') {
+        await call(() => telegram.setWebhook(opts.mode.kind === 'webhook' ? opts.mode.url : '', { secret_token: (opts.mode as { secretToken: string }).secretToken, allowed_updates: [...ALLOWED_UPDATES] }));
+        log.info('Telegram: dùng webhook');
+        return;
+      }
+      // Long polling and a webhook exclude each other; polling wins when no public address is set.
+      await call(() => telegram.deleteWebhook({ drop_pending_updates: false }));
+      abort = new AbortController();
+      const timeout = opts.mode.timeoutSeconds ?? 30;
+      loop = poll(abort.signal, timeout);
+      log.info('Telegram: nhận tin bằng long polling');
+    },
+    async stop() {
+      abort?.abort();
+      await loop?.catch(() => undefined);
+      loop = undefined;
+      handlers = undefined;
+    },
+    send: (chatId, content) => sendOne(chatId, content),
+    async answerAction(actionId, text, alert) {
+      await call(() => telegram.answerCbQuery(actionId, text, alert ? { show_alert: true } : undefined));
+    },
+    async editButtons(chatId, platformMessageId, buttons) {
+      const id = Number(platformMessageId.split(':')[1]);
+      try {
+        await call(() => telegram.editMessageReplyMarkup(chatId, id, undefined, buttons?.length ? keyboard(buttons).reply_markup : undefined));
+      } catch (e) {
+        // Same markup again is not an error worth retrying.
+        if (e instanceof ChannelError && /not modified/i.test(e.message)) return;
+        throw e;
+      }
+    },
+    async downloadFile(fileId) {
+      const link = await call(() => telegram.getFileLink(fileId));
+      const res = await fetch(link);
+      if (!res.ok) throw new ChannelError(res.status === 404 ? 'not_found' : 'network', `file download ${res.status}`);
+      return { buffer: Buffer.from(await res.arrayBuffer()), ...(res.headers.get('content-type') ? { mime: res.headers.get('content-type')! } : {}) };
+    },
+    async health() {
+      try {
+        const me = await call(() => telegram.getMe());
+        return { ok: true, detail: `@${me.username}` };
+      } catch (e) {
+        const err = e as ChannelError;
+        return { ok: false, detail: err.message };
+      }
+    },
+    async handleWebhook(secretHeader, body) {
+      if (opts.mode.kind !== 'webhook') return 404;
+      if (!sameSecret(secretHeader, opts.mode.secretToken)) return 401;
+      if (!handlers) return 503;
+      const u = body as Update;
+      if (!u || typeof u !== 'object' || typeof (u as { update_id?: unknown }).update_id !== 'number') return 400;
+      // Answering 200 confirms the update: only after it is stored. An error makes Telegram retry.
+      try {
+        await dispatch(u);
+        return 200;
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'không lưu được tin nhắn Telegram (webhook); Telegram sẽ gửi lại');
+        return 500;
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The channels of this process, built once from the settings: the web chat always, Telegram when
+// a token is set. Every role can send through them; the bots role also receives (Telegram), the
+// web role receives the web chat.
+import { createHmac } from 'node:crypto';
+import { ChannelDirectory } from '../channels/channel-directory.ts';
+import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
+import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createRedisConnection } from '../redis/connection.ts';
+import { ensureChannelAccount } from '../tickets/channel-accounts.ts';
+import { storeInbound } from '../tickets/inbox.ts';
+import type { ChannelHandlers, Platform } from '../../bots/channel.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface ProcessChannels {
+  directory: ChannelDirectory;
+  webchat: WebChatChannel;
+  telegram?: TelegramChannel;
+  /** Handlers that store what arrives and queue it (the adapter acknowledges after they resolve). */
+  handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers>;
+  /** Idempotent; the runtime calls it after every role stopped. */
+  close(): Promise<void>;
+}
+
+const built = new WeakMap<Runtime, Promise<ProcessChannels>>();
+
+export function processChannels(rt: Runtime): Promise<ProcessChannels> {
+  let p = built.get(rt);
+  if (!p) {
+    p = build(rt);
+    built.set(rt, p);
+  }
+  return p;
+}
+
+/** Webhook path secret: the token must not appear in URLs or logs, so a hash-like id is used. */
+export function telegramWebhookPath(token: string): string {
+  return `/telegram/webhook/${Buffer.from(token.split(':')[0] ?? 'bot').toString('hex')}`;
+}
+
+async function build(rt: Runtime): Promise<ProcessChannels> {
+  const { settings, log, db } = rt;
+  const directory = new ChannelDirectory();
+  const redis = createRedisConnection(rt.redisUrl, 'webchat', { log });
+  const webchat = createWebChatChannel({ redis, prefix: settings.REDIS_PREFIX });
+  directory.register(webchat);
+  await ensureChannelAccount(db.prisma, { platform: 'webchat', name: webchat.accountId });
+
+  let telegram: TelegramChannel | undefined;
+  if (settings.TELEGRAM_BOT_TOKEN) {
+    const webhook = settings.PUBLIC_BASE_URL
+      ? {
+          kind: 'webhook' as const,
+          url: `${settings.PUBLIC_BASE_URL.replace(/\/$/, '')}${telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN)}`,
+          // The bots role sets it, web replicas check it: all derive the same one from the token.
+          secretToken: createHmac('sha256', settings.TELEGRAM_BOT_TOKEN).update('loaxa-webhook').digest('hex').slice(0, 48),
+        }
+      : { kind: 'polling' as const };
+    telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook });
+    directory.register(telegram);
+    await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID });
+  }
+
+  const accountIds = new Map<string, string>();
+  async function handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers> {
+    const key = `${platform}:${accountName}`;
+    if (!accountIds.has(key)) {
+      const row = await db.prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform, name: accountName } } });
+      accountIds.set(key, row.id);
+    }
+    const accountId = accountIds.get(key)!;
+    const enqueue = rt.queues.enqueue.bind(rt.queues);
+    return {
+      onMessage: async (message) => {
+        await storeInbound(db.prisma, enqueue, { kind: 'message', message }, accountId);
+      },
+      onAction: async (action) => {
+        await storeInbound(db.prisma, enqueue, { kind: 'action', action }, accountId);
+      },
+    };
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= redis.quit().then(() => undefined, () => redis.disconnect()));
+  // Every role of the process shares these channels: they close with the runtime, after the roles.
+  rt.onClose('channels', close);
+  return { directory, webchat, ...(telegram ? { telegram } : {}), handlersFor, close };
+}

@@ -1,0 +1,132 @@
+// The admin chat (a Telegram or Zalo group of cadres): replies to a ticket post answer the
+// resident; buttons take, transfer, reject and close. Only registered staff with the right role
+// may act; every refusal is in the audit log.
+import type { Prisma, Staff } from '../db/generated/client.ts';
+import type { InboundAction, InboundMessage, Platform } from '../../bots/channel.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effect } from './ticket-jobs.ts';
+import type { AccountInfo } from './channel-accounts.ts';
+import { parseAdminButton } from './admin-post.ts';
+import { answerTicket, closeTicket, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
+import type { Outcome } from './resident-conversation.ts';
+
+type Tx = Prisma.TransactionClient;
+const ACTING_ROLES = ['responder', 'admin'] as const;
+
+export const adminTexts = {
+  refused: 'Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này.',
+  answered: (code: string, who: string) => `✅ Đã gửi trả lời phiếu ${code} cho người dân (${who}).`,
+  taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
+  closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
+  rejected: (code: string, who: string) => `Phiếu ${code} bị từ chối (${who}); đã báo người dân.`,
+  transferred: (code: string, who: string) => `Phiếu ${code} đã chuyển xử lý (${who}); đã báo người dân.`,
+  askReason: (code: string) => `Trả lời tin này để ghi lý do từ chối phiếu ${code}.`,
+  askTransfer: (code: string) => `Trả lời tin này để ghi nơi chuyển và ghi chú cho phiếu ${code} (lĩnh vực, cán bộ hoặc cơ quan khác).`,
+  emptyAnswer: 'Câu trả lời chưa có nội dung chữ.',
+  tooLong: (max: number) => `Câu trả lời dài quá (tối đa ${max} ký tự).`,
+};
+
+async function actingStaff(tx: Tx, platform: Platform, userId: string, communeId: string, ticketId: string): Promise<Staff | null> {
+  const identity = await tx.staffIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { staff: true } });
+  const staff = identity?.staff;
+  if (!staff || !staff.active || staff.communeId !== communeId) return null;
+  const ticket = await tx.ticket.findUnique({ where: { id: ticketId }, include: { category: true } });
+  if (!ticket || ticket.communeId !== communeId) return null;
+  if (ticket.confidential) {
+    // Complaints and denunciations: the leader, the assignee, or staff designated for that field.
+    if (staff.isLeader || ticket.assigneeId === staff.id) return staff;
+    const designated = await tx.assignment.findFirst({ where: { staffId: staff.id, categoryId: ticket.categoryId ?? undefined } });
+    return designated ? staff : null;
+  }
+  return staff.isLeader || staff.roles.some((r) => (ACTING_ROLES as readonly string[]).includes(r)) ? staff : null;
+}
+
+async function refuse(tx: Tx, communeId: string, who: { platform: Platform; userId: string }, what: Record<string, string>): Promise<void> {
+  await tx.auditLog.create({ data: { communeId, actorKind: 'system', action: 'admin_chat.refused', entityType: 'Ticket', entityId: what.ticketId ?? null, data: { platform: who.platform, userId: who.userId, ...what } } });
+}
+
+function groupReply(m: { platform: Platform; accountId: string; chatId: string }, text: string, key: string, replyTo?: string, recordAs?: { ticketId: string; purpose: string }): Effect {
+  return effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text, ...(replyTo ? { replyTo } : {}), ...(recordAs ? { recordAs } : {}) }, key);
+}
+
+function refreshPosts(ticketId: string, inboundId: string): Effect {
+  return effect(refreshAdminPostsJob, { ticketId, version: Date.now() }, `refresh-${ticketId}-${inboundId}`);
+}
+
+export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: string, m: InboundMessage, account: AccountInfo, communeId: string): Promise<Outcome> {
+  // Group chatter that answers no ticket post is not for the bot.
+  if (!m.replyTo) return { status: 'ignored', note: 'chatter', effects: [] };
+  const post = await tx.ticketAdminPost.findUnique({
+    where: { platform_platformChatId_platformMessageId: { platform: m.platform, platformChatId: m.chatId, platformMessageId: m.replyTo.platformMessageId } },
+  });
+  if (!post) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
+  const staff = await actingStaff(tx, m.platform, m.userId, communeId, post.ticketId);
+  const key = `direct-${inboundId}`;
+  if (!staff) {
+    await refuse(tx, communeId, m, { ticketId: post.ticketId, verb: `reply:${post.purpose}` });
+    return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refused, key, m.platformMessageId)] };
+  }
+  const text = (m.text ?? '').trim();
+  if (!text) return { status: 'ignored', note: 'empty_answer', effects: [groupReply(m, adminTexts.emptyAnswer, key, m.platformMessageId)] };
+  if (text.length > deps.policy.maxTextLength) {
+    return { status: 'ignored', note: 'answer_too_long', effects: [groupReply(m, adminTexts.tooLong(deps.policy.maxTextLength), key, m.platformMessageId)] };
+  }
+  const now = m.receivedAt;
+  let result: ActionResult;
+  let done: (code: string) => string;
+  if (post.purpose === 'reject_reason') {
+    result = await rejectTicket(tx, post.ticketId, staff.id, text, now);
+    done = (c) => adminTexts.rejected(c, staff.displayName);
+  } else if (post.purpose === 'transfer_note') {
+    result = await transferTicket(tx, post.ticketId, staff.id, text, now);
+    done = (c) => adminTexts.transferred(c, staff.displayName);
+  } else {
+    result = await answerTicket(tx, post.ticketId, staff.id, text, now);
+    done = (c) => adminTexts.answered(c, staff.displayName);
+  }
+  if (!result.ok) return { status: 'ignored', note: result.reason, effects: [groupReply(m, result.message, key, m.platformMessageId)] };
+  await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: staff.id, action: `ticket.${post.purpose === 'ticket' ? 'answer' : post.purpose}`, entityType: 'Ticket', entityId: post.ticketId, data: { via: m.platform } } });
+  return {
+    status: 'processed',
+    note: `admin_${post.purpose}`,
+    effects: [...result.effects, groupReply(m, done(result.code), key, m.platformMessageId), refreshPosts(post.ticketId, inboundId)],
+  };
+}
+
+export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: string, a: InboundAction, account: AccountInfo, communeId: string, now: Date): Promise<Outcome> {
+  const answer = (text?: string, alert = false) =>
+    effect(answerActionJob, { platform: a.platform, accountId: a.accountId, actionId: a.actionId, ...(text ? { text } : {}), alert }, `ack-${inboundId}`);
+  const parsed = parseAdminButton(a.data);
+  if (!parsed) return { status: 'ignored', note: 'unknown_action', effects: [answer()] };
+  // The button must sit on this ticket's own post: a forged callback naming another ticket fails.
+  const post = await tx.ticketAdminPost.findUnique({
+    where: { platform_platformChatId_platformMessageId: { platform: a.platform, platformChatId: a.chatId, platformMessageId: a.messageId } },
+  });
+  const staff = post && post.ticketId === parsed.ticketId ? await actingStaff(tx, a.platform, a.userId, communeId, parsed.ticketId) : null;
+  if (!post || post.ticketId !== parsed.ticketId || !staff) {
+    await refuse(tx, communeId, a, { ticketId: parsed.ticketId, verb: parsed.verb });
+    return { status: 'ignored', note: 'refused', effects: [answer(adminTexts.refused, true)] };
+  }
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: parsed.ticketId } });
+  const key = `direct-${inboundId}`;
+  const m = { platform: a.platform, accountId: a.accountId, chatId: a.chatId };
+  switch (parsed.verb) {
+    case 'take': {
+      const r = await takeTicket(tx, ticket.id, staff.id, now);
+      if (!r.ok) return { status: 'ignored', note: r.reason, effects: [answer(r.message, true)] };
+      return { status: 'processed', note: 'admin_take', effects: [answer('Đã nhận xử lý'), ...r.effects, groupReply(m, adminTexts.taken(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
+    }
+    case 'close': {
+      const r = await closeTicket(tx, ticket.id, staff.id, now);
+      if (!r.ok) return { status: 'ignored', note: r.reason, effects: [answer(r.message, true)] };
+      return { status: 'processed', note: 'admin_close', effects: [answer('Đã đóng'), ...r.effects, groupReply(m, adminTexts.closed(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
+    }
+    case 'reject':
+    case 'transfer': {
+      // The reason comes as a reply to the bot's question, recorded as a post with that purpose.
+      const purpose = parsed.verb === 'reject' ? 'reject_reason' : 'transfer_note';
+      const text = parsed.verb === 'reject' ? adminTexts.askReason(ticket.code) : adminTexts.askTransfer(ticket.code);
+      return { status: 'processed', note: `admin_ask_${purpose}`, effects: [answer(), groupReply(m, text, key, a.messageId, { ticketId: ticket.id, purpose })] };
+    }
+  }
+}

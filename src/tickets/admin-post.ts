@@ -1,0 +1,47 @@
+// The ticket's post in the admin chat: what cadres see and the buttons they act with. A
+// confidential ticket (complaints, denunciations) never shows who wrote it.
+import type { Prisma } from '../db/generated/client.ts';
+import type { Button } from '../../bots/channel.ts';
+import { formatDue } from './resident-texts.ts';
+import { statusLabel } from './ticket-status.ts';
+
+export type AdminVerb = 'take' | 'transfer' | 'reject' | 'close';
+
+export function adminButtonData(ticketId: string, verb: AdminVerb): string {
+  // "tk:<uuid>:<verb>" stays under Telegram's 64-byte callback limit.
+  return `tk:${ticketId}:${verb}`;
+}
+
+export function parseAdminButton(data: string): { ticketId: string; verb: AdminVerb } | undefined {
+  const m = /^tk:([0-9a-f-]{36}):(take|transfer|reject|close)$/.exec(data);
+  return m ? { ticketId: m[1]!, verb: m[2] as AdminVerb } : undefined;
+}
+
+export function adminButtons(ticketId: string, status: string): Button[][] {
+  if (['closed', 'rejected', 'transferred', 'duplicate'].includes(status)) return [];
+  const row: Button[] = [];
+  if (status === 'new' || status === 'received') row.push({ label: 'Nhận xử lý', data: adminButtonData(ticketId, 'take') });
+  row.push({ label: 'Chuyển lĩnh vực', data: adminButtonData(ticketId, 'transfer') });
+  return [row, [{ label: 'Từ chối', data: adminButtonData(ticketId, 'reject') }, { label: 'Đóng', data: adminButtonData(ticketId, 'close') }]];
+}
+
+export async function renderAdminPost(tx: Prisma.TransactionClient, ticketId: string): Promise<{ text: string; buttons: Button[][] }> {
+  const t = await tx.ticket.findUniqueOrThrow({
+    where: { id: ticketId },
+    include: { category: true, village: true, assignee: true, resident: true, messages: { where: { direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 } },
+  });
+  const first = t.messages[0];
+  const photos = Array.isArray(first?.attachments) ? (first.attachments as unknown[]).length : 0;
+  const lines = [
+    `${t.priority === 'urgent' ? '🔴 KHẨN' : '🆕'} ${t.code} · ${t.category?.name ?? 'Khác'}`,
+    `Thôn: ${t.village?.name ?? 'chưa rõ'} · Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}`,
+    `Phụ trách: ${t.assignee?.displayName ?? 'chưa giao'} · ${statusLabel[t.status]}`,
+    t.confidential ? 'Người gửi: (bảo mật — chỉ cán bộ được giao xem trên trang quản trị)' : `Người gửi: ${t.resident.displayName ?? 'ẩn danh'} (${t.channel})`,
+    '',
+    first?.text ?? '(không có chữ)',
+    ...(photos ? [`📎 ${photos} tệp đính kèm`] : []),
+    '',
+    'Trả lời tin này để gửi câu trả lời cho người dân.',
+  ];
+  return { text: lines.join('\n'), buttons: adminButtons(t.id, t.status) };
+}

@@ -1,0 +1,61 @@
+// Which commune a bot or account serves, and where each commune's admin chats are. A
+// ChannelAccount row per bot/account (platform + name) carries the commune and, in its settings,
+// the admin chat id for that platform.
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import type { Platform } from '../../bots/channel.ts';
+
+export interface AccountInfo {
+  id: string;
+  name: string;
+  communeId: string | null;
+}
+
+export interface AdminChat {
+  platform: Platform;
+  accountName: string;
+  chatId: string;
+}
+
+interface AccountSettings {
+  adminChatId?: string;
+}
+
+/** Creates or updates the account row of a configured bot; a one-commune install gets it attached. */
+export async function ensureChannelAccount(
+  prisma: PrismaClient,
+  p: { platform: Platform; name: string; adminChatId?: string | undefined },
+): Promise<AccountInfo> {
+  const existing = await prisma.channelAccount.findUnique({ where: { platform_name: { platform: p.platform, name: p.name } } });
+  let communeId = existing?.communeId ?? null;
+  if (!communeId) {
+    const communes = await prisma.commune.findMany({ select: { id: true }, take: 2 });
+    if (communes.length === 1) communeId = communes[0]!.id;
+  }
+  const settings: AccountSettings = { ...((existing?.settings as AccountSettings | null) ?? {}) };
+  if (p.adminChatId) settings.adminChatId = p.adminChatId;
+  const row = await prisma.channelAccount.upsert({
+    where: { platform_name: { platform: p.platform, name: p.name } },
+    create: { platform: p.platform, name: p.name, communeId, settings: settings as Prisma.InputJsonValue, status: 'connected' },
+    update: { communeId, settings: settings as Prisma.InputJsonValue, status: 'connected', lastSeenAt: new Date() },
+  });
+  return { id: row.id, name: row.name, communeId: row.communeId };
+}
+
+export async function findAccount(tx: Prisma.TransactionClient, platform: Platform, name: string): Promise<AccountInfo | null> {
+  const row = await tx.channelAccount.findUnique({ where: { platform_name: { platform, name } } });
+  return row ? { id: row.id, name: row.name, communeId: row.communeId } : null;
+}
+
+export async function adminChatsOf(tx: Prisma.TransactionClient, communeId: string): Promise<AdminChat[]> {
+  const rows = await tx.channelAccount.findMany({ where: { communeId }, orderBy: { createdAt: 'asc' } });
+  return rows.flatMap((r) => {
+    const chatId = (r.settings as AccountSettings | null)?.adminChatId;
+    return chatId ? [{ platform: r.platform, accountName: r.name, chatId }] : [];
+  });
+}
+
+export async function isAdminChat(tx: Prisma.TransactionClient, platform: Platform, chatId: string): Promise<AccountInfo | null> {
+  const rows = await tx.channelAccount.findMany({ where: { platform } });
+  const row = rows.find((r) => (r.settings as AccountSettings | null)?.adminChatId === chatId);
+  return row ? { id: row.id, name: row.name, communeId: row.communeId } : null;
+}

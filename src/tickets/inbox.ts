@@ -1,0 +1,33 @@
+// The first thing done with anything a person sends: store it, deduplicated on the platform's
+// ids, then queue it. Only after this resolves does the adapter acknowledge the update to the
+// platform, so a crash at any point loses nothing and a redelivered update changes nothing.
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
+import type { Enqueue } from './ticket-deps.ts';
+import { processInboundJob } from './ticket-jobs.ts';
+
+export type StoredInbound = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction };
+
+export interface StoreResult {
+  inboundId: string;
+  duplicate: boolean;
+}
+
+export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, item: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
+  const platform = item.kind === 'message' ? item.message.platform : item.action.platform;
+  const chatId = item.kind === 'message' ? item.message.chatId : item.action.chatId;
+  // Button presses have their own ids; prefixed so they can never collide with message ids.
+  const platformMessageId = item.kind === 'message' ? item.message.platformMessageId : `action:${item.action.actionId}`;
+  const userId = item.kind === 'message' ? item.message.userId : item.action.userId;
+  const key = { channel: platform, platformChatId: chatId, platformMessageId };
+
+  const created = await prisma.inboundMessage.createMany({
+    data: [{ ...key, channelAccountId, platformUserId: userId, payload: JSON.parse(JSON.stringify(item)) }],
+    skipDuplicates: true,
+  });
+  const row = await prisma.inboundMessage.findUniqueOrThrow({ where: { channel_platformChatId_platformMessageId: key }, select: { id: true, status: true } });
+  // A duplicate still pending (the first enqueue may have been lost in a crash) is queued again;
+  // the job id makes that a no-op when the job exists.
+  if (created.count === 1 || row.status === 'pending') await enqueue(processInboundJob, { inboundId: row.id }, { jobId: `in-${row.id}` });
+  return { inboundId: row.id, duplicate: created.count === 0 };
+}

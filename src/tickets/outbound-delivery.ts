@@ -1,0 +1,176 @@
+// Delivers what the listening flow sends: answers and acknowledgements to residents, ticket posts
+// to admin chats, short replies, button acknowledgements. A message marked sent is never sent
+// again; a platform's "retry after" is honored by delaying the job; a resident who blocked the
+// bot is marked unreachable and the answer stays on the ticket for the web.
+import { PermanentJobError, RetryJobLater } from '../queues/job-errors.ts';
+import { ChannelError, type Channel, type Platform } from '../../bots/channel.ts';
+import type { ChannelDirectory } from '../channels/channel-directory.ts';
+import type { JobContext, JobHandler } from '../queues/queue-kit.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import { adminChatsOf } from './channel-accounts.ts';
+import { renderAdminPost, adminButtons } from './admin-post.ts';
+import { residentTexts } from './resident-texts.ts';
+import {
+  answerActionJob,
+  postTicketJob,
+  refreshAdminPostsJob,
+  sendDirectJob,
+  sendTicketMessageJob,
+  type DirectMessage,
+} from './ticket-jobs.ts';
+
+type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory };
+
+function channelFor(deps: Deps, platform: Platform, accountName: string): Channel {
+  const ch = deps.channels.get(platform, accountName);
+  // Not configured in this process (e.g. the token was removed): retrying will not help.
+  if (!ch) throw new PermanentJobError(`channel ${platform}:${accountName} is not configured`);
+  return ch;
+}
+
+/** Turns a platform error into the job's fate: delay (retry_after), give up, or retry later. */
+async function onSendError(e: unknown, ctx: JobContext, onPermanent: (err: ChannelError) => Promise<void>): Promise<never> {
+  if (e instanceof ChannelError) {
+    if (e.kind === 'rate_limited') throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
+    if (e.permanent) {
+      await onPermanent(e);
+      throw new PermanentJobError(`${e.kind}: ${e.message}`);
+    }
+  }
+  throw e;
+}
+
+function isLastAttempt(ctx: JobContext): boolean {
+  return ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+}
+
+export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> {
+  const { prisma } = deps;
+
+  const sendTicketMessage = async (data: { messageId: string; askRating?: boolean }, ctx: JobContext) => {
+    const msg = await prisma.ticketMessage.findUnique({ where: { id: data.messageId }, include: { channelAccount: true, ticket: true } });
+    if (!msg || msg.deliveryStatus === 'sent') return { skipped: true };
+    if (!msg.platformChatId || !msg.channelAccount) {
+      await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: 'no_channel' } });
+      return { failed: 'no_channel' };
+    }
+    const ch = channelFor(deps, msg.channel, msg.channelAccount.name);
+    let sent;
+    try {
+      sent = await ch.send(msg.platformChatId, { text: msg.text ?? '' });
+    } catch (e) {
+      return onSendError(e, ctx, async (err) => {
+        await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: err.kind } });
+        if (err.kind === 'blocked' || err.kind === 'not_found') {
+          await prisma.residentIdentity.updateMany({ where: { platform: msg.channel, platformChatId: msg.platformChatId }, data: { unreachableAt: deps.now() } });
+        }
+      }).catch(async (err: unknown) => {
+        if (!(err instanceof RetryJobLater) && !(err instanceof PermanentJobError) && isLastAttempt(ctx)) {
+          await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: (err as Error).message.slice(0, 200) } });
+        }
+        throw err;
+      });
+    }
+    await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'sent', platformMessageId: sent.platformMessageId, sentAt: deps.now(), deliveryError: null } });
+    if (data.askRating) {
+      const id = msg.ticketId;
+      await deps.enqueue(
+        sendDirectJob,
+        {
+          platform: msg.channel,
+          accountId: msg.channelAccount.name,
+          chatId: msg.platformChatId,
+          text: residentTexts.rateQuestion,
+          buttons: [
+            [{ label: 'Hài lòng', data: `rate:${id}:ok` }, { label: 'Chưa hài lòng', data: `rate:${id}:no` }],
+            ['1', '2', '3', '4', '5'].map((n) => ({ label: `${n}★`, data: `rate:${id}:${n}` })),
+          ],
+        },
+        { jobId: `rate-${msg.id}` },
+      );
+    }
+    return { platformMessageId: sent.platformMessageId };
+  };
+
+  const postTicket = async (data: { ticketId: string }, ctx: JobContext) => {
+    const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId } });
+    if (!ticket) return { skipped: true };
+    const chats = await adminChatsOf(prisma, ticket.communeId);
+    const post = await renderAdminPost(prisma, ticket.id);
+    let posted = 0;
+    for (const chat of chats) {
+      const done = await prisma.ticketAdminPost.findFirst({ where: { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId, purpose: 'ticket' } });
+      if (done) continue;
+      const ch = deps.channels.get(chat.platform, chat.accountName);
+      if (!ch) {
+        ctx.log.warn({ platform: chat.platform }, 'nhóm quản trị chưa có kênh gửi trong tiến trình này');
+        continue;
+      }
+      let sent;
+      try {
+        sent = await ch.send(chat.chatId, { text: post.text, buttons: post.buttons });
+      } catch (e) {
+        return onSendError(e, ctx, async (err) => {
+          ctx.log.error({ platform: chat.platform, kind: err.kind }, 'không đăng được phiếu vào nhóm quản trị');
+        });
+      }
+      await prisma.ticketAdminPost.create({ data: { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId, platformMessageId: sent.platformMessageId, purpose: 'ticket' } });
+      posted += 1;
+    }
+    return { posted };
+  };
+
+  const sendDirect = async (data: DirectMessage, ctx: JobContext) => {
+    const ch = channelFor(deps, data.platform, data.accountId);
+    let sent;
+    try {
+      sent = await ch.send(data.chatId, { text: data.text, ...(data.buttons ? { buttons: data.buttons } : {}), ...(data.replyTo ? { replyTo: data.replyTo } : {}) });
+    } catch (e) {
+      return onSendError(e, ctx, async (err) => {
+        if (err.kind === 'blocked' || err.kind === 'not_found') {
+          await prisma.residentIdentity.updateMany({ where: { platform: data.platform, platformChatId: data.chatId }, data: { unreachableAt: deps.now() } });
+        }
+      });
+    }
+    if (data.recordAs) {
+      await prisma.ticketAdminPost.create({
+        data: { ticketId: data.recordAs.ticketId, platform: data.platform, platformChatId: data.chatId, platformMessageId: sent.platformMessageId, purpose: data.recordAs.purpose },
+      });
+    }
+    return { platformMessageId: sent.platformMessageId };
+  };
+
+  const answerAction = async (data: { platform: Platform; accountId: string; actionId: string; text?: string; alert?: boolean }, ctx: JobContext) => {
+    const ch = channelFor(deps, data.platform, data.accountId);
+    try {
+      await ch.answerAction(data.actionId, data.text, data.alert);
+    } catch (e) {
+      // An expired button press cannot be answered any more; nothing else depends on it.
+      ctx.log.debug({ err: (e as Error).message }, 'không trả lời được nút bấm');
+    }
+  };
+
+  const refreshPosts = async (data: { ticketId: string }, ctx: JobContext) => {
+    const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { adminPosts: { where: { purpose: 'ticket' } } } });
+    if (!ticket) return;
+    for (const p of ticket.adminPosts) {
+      const ch = deps.channels.get(p.platform, (await adminChatsOf(prisma, ticket.communeId)).find((c) => c.chatId === p.platformChatId)?.accountName ?? '');
+      if (!ch) continue;
+      const buttons = adminButtons(ticket.id, ticket.status);
+      try {
+        await ch.editButtons(p.platformChatId, p.platformMessageId, buttons.length ? buttons : null);
+      } catch (e) {
+        if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không sửa được nút của bài đăng');
+        else throw e;
+      }
+    }
+  };
+
+  return {
+    [sendTicketMessageJob.name]: sendTicketMessage as JobHandler<never>,
+    [postTicketJob.name]: postTicket as JobHandler<never>,
+    [sendDirectJob.name]: sendDirect as JobHandler<never>,
+    [answerActionJob.name]: answerAction as JobHandler<never>,
+    [refreshAdminPostsJob.name]: refreshPosts as JobHandler<never>,
+  };
+}

@@ -1,0 +1,71 @@
+// The job that turns a stored inbound message or button press into what it means. One
+// transaction: the row is locked, handled, marked processed; the sends it causes are queued
+// after commit with ids derived from it, so running the job twice does nothing twice.
+import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import type { StoredInbound } from './inbox.ts';
+import { findAccount, isAdminChat } from './channel-accounts.ts';
+import { handleResidentAction, handleResidentMessage, type Outcome } from './resident-conversation.ts';
+import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
+import type { Effect } from './ticket-jobs.ts';
+
+export interface ProcessResult {
+  status: 'processed' | 'ignored' | 'skipped';
+  note?: string;
+  effects: Effect[];
+}
+
+function revive(stored: StoredInbound): StoredInbound {
+  if (stored.kind === 'message') return { kind: 'message', message: { ...stored.message, receivedAt: new Date(stored.message.receivedAt) } };
+  return stored;
+}
+
+export async function processInbound(deps: TicketDeps, inboundId: string): Promise<ProcessResult> {
+  const result = await deps.prisma.$transaction(
+    async (tx) => {
+      // Locks the row: a second worker running the same job waits, then sees it processed.
+      const rows = await tx.$queryRaw<Array<{ status: string }>>`SELECT status::text AS status FROM "InboundMessage" WHERE id = ${inboundId}::uuid FOR UPDATE`;
+      const row = rows[0];
+      if (!row || row.status !== 'pending') return { status: 'skipped' as const, effects: [] };
+      const inbound = await tx.inboundMessage.findUniqueOrThrow({ where: { id: inboundId } });
+      const stored = revive(inbound.payload as unknown as StoredInbound);
+      const platform = stored.kind === 'message' ? stored.message.platform : stored.action.platform;
+      const accountName = stored.kind === 'message' ? stored.message.accountId : stored.action.accountId;
+      const chatKind = stored.kind === 'message' ? stored.message.chatKind : stored.action.chatKind;
+      const chatId = stored.kind === 'message' ? stored.message.chatId : stored.action.chatId;
+      const receivedAt = stored.kind === 'message' ? stored.message.receivedAt : inbound.receivedAt;
+
+      let outcome: Outcome;
+      const account = await findAccount(tx, platform, accountName);
+      let communeId = account?.communeId ?? null;
+      if (!communeId) {
+        const communes = await tx.commune.findMany({ select: { id: true }, take: 2 });
+        if (communes.length === 1) communeId = communes[0]!.id;
+      }
+      if (!account || !communeId) {
+        outcome = { status: 'ignored', note: 'account_without_commune', effects: [] };
+      } else if (chatKind === 'group') {
+        const admin = await isAdminChat(tx, platform, chatId);
+        if (!admin || (admin.communeId && admin.communeId !== communeId)) outcome = { status: 'ignored', note: 'not_admin_chat', effects: [] };
+        else if (stored.kind === 'message') outcome = await handleAdminMessage(tx, deps, inboundId, stored.message as InboundMessage, account, communeId);
+        else outcome = await handleAdminAction(tx, deps, inboundId, stored.action as InboundAction, account, communeId, receivedAt);
+      } else if (stored.kind === 'message') {
+        outcome = await handleResidentMessage(tx, deps, inboundId, stored.message, account, communeId);
+      } else {
+        outcome = await handleResidentAction(tx, deps, inboundId, stored.action, account, communeId, receivedAt);
+      }
+      await tx.inboundMessage.update({
+        where: { id: inboundId },
+        data: { status: outcome.status, error: outcome.status === 'ignored' ? (outcome.note ?? null) : null, ticketMessageId: outcome.ticketMessageId ?? null, processedAt: deps.now() },
+      });
+      return { status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}), effects: outcome.effects };
+    },
+    { timeout: 20_000, maxWait: 10_000 },
+  );
+  await dispatchEffects(deps, result.effects);
+  return result;
+}
+
+export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue'>, effects: Effect[]): Promise<void> {
+  for (const e of effects) await deps.enqueue(e.def, e.data, e.jobId ? { jobId: e.jobId } : undefined);
+}

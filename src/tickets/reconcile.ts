@@ -1,0 +1,35 @@
+// PostgreSQL is the truth, Redis only moves work: this finds work the database says is pending
+// but whose job was lost (Redis restarted without its data, a crash between commit and enqueue)
+// and queues it again. Job ids make a job that still exists a no-op.
+import { defineJob } from '../queues/job-definition.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import { postTicketJob, processInboundJob, sendTicketMessageJob } from './ticket-jobs.ts';
+import { adminChatsOf } from './channel-accounts.ts';
+
+export const reconcileJob = defineJob<Record<string, never>>()('housekeeping', 'reconcile-listening', { attempts: 1 });
+
+export async function reconcileListening(deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'now'>, opts: { olderThanMs: number }): Promise<{ inbound: number; messages: number; posts: number }> {
+  const before = new Date(deps.now().getTime() - opts.olderThanMs);
+  const { prisma } = deps;
+  const inbound = await prisma.inboundMessage.findMany({ where: { status: 'pending', receivedAt: { lt: before } }, select: { id: true }, take: 500 });
+  for (const r of inbound) await deps.enqueue(processInboundJob, { inboundId: r.id }, { jobId: `in-${r.id}` });
+
+  const messages = await prisma.ticketMessage.findMany({ where: { direction: 'outbound', deliveryStatus: 'pending', createdAt: { lt: before } }, select: { id: true }, take: 500 });
+  for (const m of messages) await deps.enqueue(sendTicketMessageJob, { messageId: m.id }, { jobId: `msg-${m.id}` });
+
+  // Tickets of the last week never posted to an admin chat their commune has.
+  const recent = await prisma.ticket.findMany({
+    where: { createdAt: { lt: before, gte: new Date(before.getTime() - 7 * 24 * 3600_000) }, adminPosts: { none: { purpose: 'ticket' } } },
+    select: { id: true, communeId: true },
+    take: 500,
+  });
+  let posts = 0;
+  const chatsByCommune = new Map<string, number>();
+  for (const t of recent) {
+    if (!chatsByCommune.has(t.communeId)) chatsByCommune.set(t.communeId, (await adminChatsOf(prisma, t.communeId)).length);
+    if (chatsByCommune.get(t.communeId) === 0) continue;
+    await deps.enqueue(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}` });
+    posts += 1;
+  }
+  return { inbound: inbound.length, messages: messages.length, posts };
+}

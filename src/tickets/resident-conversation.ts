@@ -1,0 +1,276 @@
+// A resident's private chat with the commune bot: consent first, then commands, tracking, and
+// questions that become tickets. Runs in the inbound message's transaction.
+import type { Prisma } from '../db/generated/client.ts';
+import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
+import { foldVietnamese } from '../text/fold-vietnamese.ts';
+import { intake } from './ticket-intake.ts';
+import { CONSENT_VERSION, residentTexts } from './resident-texts.ts';
+import { statusLabel } from './ticket-status.ts';
+import { parseTicketCode } from './ticket-code.ts';
+import { formatDue } from './resident-texts.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import { answerActionJob, effect, sendDirectJob, type DirectMessage, type Effect } from './ticket-jobs.ts';
+import type { AccountInfo } from './channel-accounts.ts';
+import { rateTicket } from './ticket-actions.ts';
+
+export interface Outcome {
+  status: 'processed' | 'ignored';
+  /** Why it was ignored, or what it became; kept on the inbound row. */
+  note?: string;
+  ticketMessageId?: string;
+  effects: Effect[];
+}
+
+interface ConversationState {
+  newTicket?: boolean;
+}
+
+const CONSENT_WORDS = new Set(['dong y', 'toi dong y', 'co', 'ok', 'dong y a', 'em dong y']);
+const SUPPORTED_ATTACHMENTS = new Set(['photo', 'file']);
+// Messages held while waiting for consent are turned into a ticket once it is given.
+const HELD_FOR_MS = 24 * 3600_000;
+
+function direct(m: { platform: InboundMessage['platform']; accountId: string; chatId: string }, text: string, extra: Partial<DirectMessage> = {}, key?: string): Effect {
+  return effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text, ...extra }, key);
+}
+
+async function findOrCreateResident(tx: Prisma.TransactionClient, communeId: string, account: AccountInfo, platform: InboundMessage['platform'], userId: string, chatId: string) {
+  const identity = await tx.residentIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { resident: true } });
+  if (identity) return identity;
+  // Nothing personal is stored before consent: no name, no phone.
+  const resident = await tx.resident.create({ data: { communeId } });
+  return tx.residentIdentity.create({
+    data: { residentId: resident.id, platform, platformUserId: userId, platformChatId: chatId, channelAccountId: account.id },
+    include: { resident: true },
+  });
+}
+
+export async function handleResidentMessage(
+  tx: Prisma.TransactionClient,
+  deps: TicketDeps,
+  inboundId: string,
+  m: InboundMessage,
+  account: AccountInfo,
+  communeId: string,
+): Promise<Outcome> {
+  const identity = await findOrCreateResident(tx, communeId, account, m.platform, m.userId, m.chatId);
+  const resident = identity.resident;
+  const key = (n: number) => `direct-${inboundId}-${n}`;
+  if (resident.blocked) return { status: 'ignored', note: 'blocked', effects: [] };
+
+  // Rate limit: count this person's messages in the last minute (this one included).
+  const recent = await tx.inboundMessage.count({
+    where: { channel: m.platform, platformUserId: m.userId, receivedAt: { gte: new Date(m.receivedAt.getTime() - 60_000) } },
+  });
+  if (recent > deps.policy.messagesPerMinute) {
+    // One polite line at the moment the limit is crossed, silence after that.
+    const effects = recent === deps.policy.messagesPerMinute + 1 ? [direct(m, residentTexts.rateLimited, {}, key(0))] : [];
+    return { status: 'ignored', note: 'rate_limited', effects };
+  }
+
+  const folded = foldVietnamese(m.text ?? '');
+  const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId } });
+
+  if (!resident.consentGivenAt) {
+    if (CONSENT_WORDS.has(folded)) return giveConsent(tx, deps, m, identity.id, resident.id, communeId, account, key);
+    const isQuestion = !m.command && (m.text?.trim() || m.attachments.length > 0);
+    const text = residentTexts.consent(commune.name) + (isQuestion ? `\n\n${residentTexts.consentHeld}` : '');
+    return {
+      status: 'ignored',
+      note: isQuestion ? 'awaiting_consent' : 'consent_prompt',
+      effects: [direct(m, text, { buttons: [[{ label: 'Tôi đồng ý', data: 'consent:yes' }]] }, key(0))],
+    };
+  }
+  await tx.resident.update({ where: { id: resident.id }, data: { lastMessageAt: m.receivedAt } });
+  if (identity.platformChatId !== m.chatId) await tx.residentIdentity.update({ where: { id: identity.id }, data: { platformChatId: m.chatId } });
+
+  if (m.command) return handleCommand(tx, m, identity.id, resident.id, commune.ticketCodePrefix, key);
+
+  const code = parseTicketCode(m.text ?? '', commune.ticketCodePrefix);
+  if (code && folded.replace(/\s/g, '').length <= code.length + 2) return track(tx, m, resident.id, code, key);
+
+  const text = (m.text ?? '').trim();
+  const usable = m.attachments.filter((a) => SUPPORTED_ATTACHMENTS.has(a.kind));
+  if (!text && m.attachments.length === 0) return { status: 'ignored', note: 'empty', effects: [direct(m, residentTexts.empty, {}, key(0))] };
+  if (!text && usable.length === 0) return { status: 'ignored', note: 'unsupported', effects: [direct(m, residentTexts.unsupported, {}, key(0))] };
+  if (text.length > deps.policy.maxTextLength) {
+    return { status: 'ignored', note: 'too_long', effects: [direct(m, residentTexts.tooLong(deps.policy.maxTextLength), {}, key(0))] };
+  }
+  const big = usable.find((a) => (a.size ?? 0) > deps.policy.maxPhotoBytes);
+  if (big) {
+    return { status: 'ignored', note: 'attachment_too_large', effects: [direct(m, residentTexts.photoTooLarge(Math.round(deps.policy.maxPhotoBytes / 1048576)), {}, key(0))] };
+  }
+
+  const state = (identity.state ?? {}) as ConversationState;
+  const result = await intake(tx, deps, {
+    communeId,
+    residentId: resident.id,
+    villageId: resident.villageId,
+    platform: m.platform,
+    channelAccountId: account.id,
+    chatId: m.chatId,
+    platformMessageId: m.platformMessageId,
+    text,
+    attachments: usable,
+    receivedAt: m.receivedAt,
+    forceNew: state.newTicket === true,
+  });
+  if (state.newTicket) await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: {} } });
+  return { status: 'processed', note: result.created ? 'ticket_created' : 'ticket_follow_up', ticketMessageId: result.ticketMessageId, effects: result.effects };
+}
+
+async function giveConsent(
+  tx: Prisma.TransactionClient,
+  deps: TicketDeps,
+  m: Pick<InboundMessage, 'platform' | 'accountId' | 'chatId' | 'userId' | 'userName'> & { receivedAt: Date },
+  identityId: string,
+  residentId: string,
+  communeId: string,
+  account: AccountInfo,
+  key: (n: number) => string,
+): Promise<Outcome> {
+  await tx.resident.update({
+    where: { id: residentId },
+    data: { consentGivenAt: m.receivedAt, consentVersion: CONSENT_VERSION, displayName: m.userName ?? null, lastMessageAt: m.receivedAt },
+  });
+  await tx.residentIdentity.update({ where: { id: identityId }, data: { displayName: m.userName ?? null, platformChatId: m.chatId } });
+  const effects: Effect[] = [direct(m, residentTexts.consentThanks, {}, key(0))];
+
+  // The questions sent before consenting become a ticket now, in the order they came.
+  const held = await tx.inboundMessage.findMany({
+    where: { channel: m.platform, platformUserId: m.userId, status: 'ignored', error: 'awaiting_consent', receivedAt: { gte: new Date(m.receivedAt.getTime() - HELD_FOR_MS) } },
+    orderBy: { receivedAt: 'asc' },
+  });
+  for (const h of held) {
+    const stored = h.payload as unknown as { kind: string; message: InboundMessage };
+    const hm = stored.message;
+    const result = await intake(tx, deps, {
+      communeId,
+      residentId,
+      villageId: null,
+      platform: m.platform,
+      channelAccountId: account.id,
+      chatId: m.chatId,
+      platformMessageId: hm.platformMessageId,
+      text: (hm.text ?? '').slice(0, deps.policy.maxTextLength),
+      attachments: hm.attachments.filter((a) => SUPPORTED_ATTACHMENTS.has(a.kind)),
+      receivedAt: new Date(hm.receivedAt),
+      forceNew: false,
+    });
+    await tx.inboundMessage.update({ where: { id: h.id }, data: { status: 'processed', error: null, ticketMessageId: result.ticketMessageId, processedAt: m.receivedAt } });
+    effects.push(...result.effects);
+  }
+  return { status: 'processed', note: 'consent_given', effects };
+}
+
+async function handleCommand(
+  tx: Prisma.TransactionClient,
+  m: InboundMessage,
+  identityId: string,
+  residentId: string,
+  prefix: string,
+  key: (n: number) => string,
+): Promise<Outcome> {
+  const name = m.command!.name.toLowerCase();
+  switch (name) {
+    case 'start':
+    case 'huongdan':
+    case 'help':
+      return { status: 'processed', note: `command_${name}`, effects: [direct(m, residentTexts.help, {}, key(0))] };
+    case 'hoi':
+      return { status: 'processed', note: 'command_hoi', effects: [direct(m, residentTexts.ask, {}, key(0))] };
+    case 'moi':
+      await tx.residentIdentity.update({ where: { id: identityId }, data: { state: { newTicket: true } } });
+      return { status: 'processed', note: 'command_moi', effects: [direct(m, residentTexts.newTicketNext, {}, key(0))] };
+    case 'tracuu': {
+      const code = parseTicketCode(m.command!.args, prefix);
+      if (!code) return { status: 'processed', note: 'command_tracuu', effects: [direct(m, residentTexts.trackUsage, {}, key(0))] };
+      return track(tx, m, residentId, code, key);
+    }
+    case 'dulieucuatoi':
+      return { status: 'processed', note: 'command_dulieucuatoi', effects: [direct(m, await describeMyData(tx, residentId), {}, key(0))] };
+    case 'xoadulieu':
+      await eraseResident(tx, residentId);
+      return { status: 'processed', note: 'command_xoadulieu', effects: [direct(m, residentTexts.erased, {}, key(0))] };
+    default:
+      return { status: 'ignored', note: 'unknown_command', effects: [direct(m, residentTexts.unknownCommand, {}, key(0))] };
+  }
+}
+
+/** Status history of a ticket, to its owner only: a code of someone else's ticket is "not found". */
+async function track(tx: Prisma.TransactionClient, m: InboundMessage, residentId: string, code: string, key: (n: number) => string): Promise<Outcome> {
+  const ticket = await tx.ticket.findFirst({
+    where: { code, residentId },
+    include: { category: true, events: { where: { type: 'status_changed' }, orderBy: { createdAt: 'asc' } } },
+  });
+  if (!ticket) return { status: 'processed', note: 'track_not_found', effects: [direct(m, residentTexts.trackNotFound(code), {}, key(0))] };
+  const lines = [
+    `Phản ánh ${ticket.code} — ${ticket.category?.name ?? 'Khác'}`,
+    `Tình trạng: ${statusLabel[ticket.status]}`,
+    ...(ticket.dueAt && !['closed', 'rejected', 'duplicate', 'transferred'].includes(ticket.status) ? [`Hạn trả lời: ${formatDue(ticket.dueAt)}`] : []),
+    '',
+    `• ${formatDue(ticket.createdAt)}: Mới`,
+    ...ticket.events.map((e) => `• ${formatDue(e.createdAt)}: ${e.toStatus ? statusLabel[e.toStatus] : ''}${e.reason ? ` — ${e.reason}` : ''}`),
+  ];
+  return { status: 'processed', note: 'track', effects: [direct(m, lines.join('\n'), {}, key(0))] };
+}
+
+async function describeMyData(tx: Prisma.TransactionClient, residentId: string): Promise<string> {
+  const r = await tx.resident.findUniqueOrThrow({
+    where: { id: residentId },
+    include: { identities: true, village: true, tickets: { orderBy: { createdAt: 'asc' }, select: { code: true, status: true, createdAt: true } } },
+  });
+  const lines = [
+    residentTexts.myDataHeader,
+    `• Tên hiển thị: ${r.displayName ?? '(không có)'}`,
+    `• Số điện thoại: ${r.phone ?? '(không có)'}`,
+    `• Thôn: ${r.village?.name ?? '(chưa rõ)'}`,
+    `• Đồng ý lưu dữ liệu lúc: ${r.consentGivenAt ? formatDue(r.consentGivenAt) : '(chưa)'}`,
+    `• Tài khoản: ${r.identities.map((i) => i.platform).join(', ')}`,
+    `• Phản ánh: ${r.tickets.length ? r.tickets.map((t) => `${t.code} (${statusLabel[t.status]})`).join(', ') : '(chưa có)'}`,
+  ];
+  return lines.join('\n');
+}
+
+/** Personal fields cleared; tickets stay for statistics with their texts blanked. */
+async function eraseResident(tx: Prisma.TransactionClient, residentId: string): Promise<void> {
+  const now = new Date();
+  await tx.resident.update({ where: { id: residentId }, data: { displayName: null, phone: null, villageId: null, erasedAt: now } });
+  await tx.residentIdentity.updateMany({ where: { residentId }, data: { displayName: null } });
+  const tickets = await tx.ticket.findMany({ where: { residentId }, select: { id: true } });
+  const ids = tickets.map((t) => t.id);
+  await tx.ticketMessage.updateMany({ where: { ticketId: { in: ids }, direction: 'inbound' }, data: { text: '[đã xoá theo yêu cầu]', attachments: [] } });
+  await tx.ticket.updateMany({ where: { id: { in: ids } }, data: { subject: null } });
+  await tx.auditLog.create({ data: { actorKind: 'resident', action: 'resident.erase', entityType: 'Resident', entityId: residentId, data: { tickets: ids.length } } });
+}
+
+/** Buttons a resident presses: consent, rating. */
+export async function handleResidentAction(
+  tx: Prisma.TransactionClient,
+  deps: TicketDeps,
+  inboundId: string,
+  a: InboundAction,
+  account: AccountInfo,
+  communeId: string,
+  receivedAt: Date,
+): Promise<Outcome> {
+  const answer = (text?: string) => effect(answerActionJob, { platform: a.platform, accountId: a.accountId, actionId: a.actionId, ...(text ? { text } : {}) }, `ack-${inboundId}`);
+  const key = (n: number) => `direct-${inboundId}-${n}`;
+  const identity = await findOrCreateResident(tx, communeId, account, a.platform, a.userId, a.chatId);
+  if (identity.resident.blocked) return { status: 'ignored', note: 'blocked', effects: [answer()] };
+
+  if (a.data === 'consent:yes') {
+    if (identity.resident.consentGivenAt) return { status: 'ignored', note: 'consent_repeat', effects: [answer()] };
+    const out = await giveConsent(tx, deps, { ...a, receivedAt }, identity.id, identity.residentId, communeId, account, key);
+    return { ...out, effects: [answer(), ...out.effects] };
+  }
+  const rate = /^rate:([0-9a-f-]{36}):(ok|no|[1-5])$/.exec(a.data);
+  if (rate) {
+    const out = await rateTicket(tx, deps, { ticketId: rate[1]!, residentId: identity.residentId, value: rate[2]!, at: receivedAt });
+    if (out.ok) {
+      return { status: 'processed', note: 'rated', effects: [answer(residentTexts.rateThanks), ...out.effects, direct({ ...a }, out.reply, {}, key(0))] };
+    }
+    return { status: 'ignored', note: out.reason, effects: [answer(out.reply)] };
+  }
+  return { status: 'ignored', note: 'unknown_action', effects: [answer()] };
+}

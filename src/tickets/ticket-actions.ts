@@ -1,0 +1,156 @@
+// What staff and residents do to a ticket: take, answer, close, reject, transfer, rate. Each is
+// one status change checked against the allowed transitions, recorded as a TicketEvent, and the
+// resident is told on the channel they used.
+import type { Prisma } from '../db/generated/client.ts';
+import type { TicketStatus } from '../db/generated/enums.ts';
+import { canChange, statusLabel } from './ticket-status.ts';
+import { queueResidentMessage } from './ticket-intake.ts';
+import { residentTexts } from './resident-texts.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import type { Effect } from './ticket-jobs.ts';
+
+export type ActionResult = { ok: true; effects: Effect[]; code: string } | { ok: false; reason: string; message: string };
+
+type Tx = Prisma.TransactionClient;
+
+async function residentChannel(tx: Tx, ticketId: string) {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { resident: { include: { identities: true } } } });
+  const identity = t.resident.identities.find((i) => i.platform === t.channel) ?? t.resident.identities[0];
+  return { ticket: t, identity };
+}
+
+async function tellResident(tx: Tx, ticketId: string, text: string, opts: { authorStaffId?: string | null; askRating?: boolean } = {}): Promise<Effect[]> {
+  const { ticket, identity } = await residentChannel(tx, ticketId);
+  // A resident who erased their data or whose identity is gone keeps the answer on the ticket.
+  if (!identity?.platformChatId) {
+    await tx.ticketMessage.create({ data: { ticketId, direction: 'outbound', channel: ticket.channel, text, authorStaffId: opts.authorStaffId ?? null, deliveryStatus: 'failed', deliveryError: 'no_chat' } });
+    return [];
+  }
+  return [
+    await queueResidentMessage(tx, {
+      ticketId,
+      platform: identity.platform,
+      channelAccountId: identity.channelAccountId,
+      chatId: identity.platformChatId,
+      text,
+      ...(opts.authorStaffId ? { authorStaffId: opts.authorStaffId } : {}),
+      ...(opts.askRating ? { askRating: true } : {}),
+    }),
+  ];
+}
+
+async function change(
+  tx: Tx,
+  ticketId: string,
+  to: TicketStatus,
+  actor: { staffId: string | null; kind: 'staff' | 'resident' | 'system' },
+  extra: { reason?: string; data?: Prisma.TicketUncheckedUpdateManyInput; eventData?: Prisma.InputJsonValue; now: Date },
+): Promise<{ ok: true; code: string; from: TicketStatus } | { ok: false; reason: string; message: string }> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  if (!canChange(t.status, to)) {
+    return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không chuyển sang "${statusLabel[to]}" được.` };
+  }
+  // Guarded update: a concurrent change in between makes this one fail instead of overwriting it.
+  const updated = await tx.ticket.updateMany({
+    where: { id: ticketId, status: t.status },
+    data: {
+      status: to,
+      ...(to === 'received' && !t.receivedAt ? { receivedAt: extra.now } : {}),
+      ...(to === 'answered' ? { answeredAt: extra.now } : {}),
+      ...(['closed', 'rejected', 'transferred', 'duplicate'].includes(to) ? { closedAt: extra.now } : {}),
+      ...(extra.data ?? {}),
+    },
+  });
+  if (updated.count !== 1) return { ok: false, reason: 'conflict', message: `Phiếu ${t.code} vừa được người khác cập nhật, xin thử lại.` };
+  await tx.ticketEvent.create({
+    data: {
+      ticketId,
+      type: 'status_changed',
+      fromStatus: t.status,
+      toStatus: to,
+      actorKind: actor.kind,
+      actorStaffId: actor.staffId,
+      reason: extra.reason ?? null,
+      data: extra.eventData ?? {},
+      createdAt: extra.now,
+    },
+  });
+  return { ok: true, code: t.code, from: t.status };
+}
+
+export async function takeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const to: TicketStatus = t.status === 'new' || t.status === 'received' ? 'in_progress' : t.status;
+  if (to === t.status) return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}".` };
+  const r = await change(tx, ticketId, to, { staffId, kind: 'staff' }, { now, data: { assigneeId: staffId, receivedAt: t.receivedAt ?? now } });
+  if (!r.ok) return r;
+  if (t.assigneeId !== staffId) {
+    await tx.ticketEvent.create({ data: { ticketId, type: 'assigned', actorKind: 'staff', actorStaffId: staffId, data: { from: t.assigneeId, to: staffId }, createdAt: now } });
+  }
+  const effects = await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'in_progress'));
+  return { ok: true, code: r.code, effects };
+}
+
+export async function answerTicket(tx: Tx, ticketId: string, staffId: string, text: string, now: Date): Promise<ActionResult> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  if (!['new', 'received', 'in_progress', 'answered'].includes(t.status)) {
+    return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không gửi trả lời được.` };
+  }
+  const r = await change(tx, ticketId, 'answered', { staffId, kind: 'staff' }, { now, data: t.receivedAt ? {} : { receivedAt: now } });
+  if (!r.ok) return r;
+  await tx.ticketEvent.create({ data: { ticketId, type: 'message_out', actorKind: 'staff', actorStaffId: staffId, createdAt: now } });
+  const effects = await tellResident(tx, ticketId, residentTexts.answered(r.code, text), { authorStaffId: staffId, askRating: true });
+  return { ok: true, code: r.code, effects };
+}
+
+export async function closeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
+  const r = await change(tx, ticketId, 'closed', { staffId, kind: 'staff' }, { now });
+  if (!r.ok) return r;
+  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'closed')) };
+}
+
+export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, reason: string, now: Date): Promise<ActionResult> {
+  const r = await change(tx, ticketId, 'rejected', { staffId, kind: 'staff' }, { now, reason, data: { rejectReason: reason } });
+  if (!r.ok) return r;
+  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.rejected(r.code, reason)) };
+}
+
+export async function transferTicket(tx: Tx, ticketId: string, staffId: string, note: string, now: Date): Promise<ActionResult> {
+  const r = await change(tx, ticketId, 'transferred', { staffId, kind: 'staff' }, { now, reason: note, data: { transferNote: note, transferredTo: note.slice(0, 200) } });
+  if (!r.ok) return r;
+  await tx.ticketEvent.create({ data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, createdAt: now } });
+  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.transferred(r.code, note)) };
+}
+
+export type RateResult = { ok: true; effects: Effect[]; reply: string } | { ok: false; reason: string; reply: string };
+
+/** "ok" (hài lòng) closes; "no" (chưa hài lòng) reopens to the leader; 1–5 stars are recorded. */
+export async function rateTicket(tx: Tx, deps: TicketDeps, p: { ticketId: string; residentId: string; value: string; at: Date }): Promise<RateResult> {
+  const t = await tx.ticket.findFirst({ where: { id: p.ticketId, residentId: p.residentId } });
+  if (!t) return { ok: false, reason: 'not_owner', reply: 'Không tìm thấy phản ánh này.' };
+  if (t.status !== 'answered' && !(t.status === 'closed' && /^[1-5]$/.test(p.value))) {
+    return { ok: false, reason: 'not_answered', reply: 'Phản ánh này chưa có câu trả lời để đánh giá.' };
+  }
+  const effects: Effect[] = [];
+  if (/^[1-5]$/.test(p.value)) {
+    await tx.ticket.update({ where: { id: t.id }, data: { rating: Number(p.value), ratedAt: p.at } });
+    await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'rated', actorKind: 'resident', data: { stars: Number(p.value) }, createdAt: p.at } });
+    return { ok: true, effects, reply: residentTexts.rateThanks };
+  }
+  const satisfied = p.value === 'ok';
+  await tx.ticket.update({ where: { id: t.id }, data: { ratingComment: satisfied ? 'hài lòng' : 'chưa hài lòng', ratedAt: p.at } });
+  await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'rated', actorKind: 'resident', data: { satisfied }, createdAt: p.at } });
+  if (satisfied) {
+    const r = await change(tx, t.id, 'closed', { staffId: null, kind: 'resident' }, { now: p.at, reason: 'hài lòng' });
+    if (!r.ok) return { ok: false, reason: r.reason, reply: r.message };
+    return { ok: true, effects, reply: residentTexts.rateThanks };
+  }
+  const leader = await tx.staff.findFirst({ where: { communeId: t.communeId, isLeader: true, active: true } });
+  const r = await change(tx, t.id, 'in_progress', { staffId: null, kind: 'resident' }, { now: p.at, reason: 'chưa hài lòng', data: leader ? { assigneeId: leader.id } : {} });
+  if (!r.ok) return { ok: false, reason: r.reason, reply: r.message };
+  if (leader) {
+    await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'escalated', actorKind: 'resident', data: { to: leader.id, why: 'not_satisfied' }, createdAt: p.at } });
+  }
+  deps.log.info({ ticketId: t.id }, 'người dân chưa hài lòng; chuyển lại lãnh đạo');
+  return { ok: true, effects, reply: residentTexts.reopened(t.code) };
+}

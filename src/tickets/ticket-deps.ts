@@ -1,0 +1,59 @@
+// What the ticket domain needs from the rest of the system, as interfaces: the classifier, the
+// working-time calendar, the queues. Wired in src/processes; replaced by real ones in tests too.
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { Logger } from '../logger.ts';
+import type { JobDefinition } from '../queues/job-definition.ts';
+import type { EnqueueOptions } from '../queues/queue-kit.ts';
+
+export interface Classification {
+  category: string;
+  score: number;
+}
+
+export interface Classifier {
+  classify(text: string): Classification;
+}
+
+export interface TicketDeadlines {
+  receiveDueAt: Date;
+  dueAt: Date;
+  /** When to remind the assignee (half time, one working day before). */
+  remindAt: Date[];
+}
+
+export interface DeadlinePlanner {
+  plan(receivedAt: Date, opts: { priority: 'normal' | 'urgent'; receiveWorkingHours: number; answerWorkingDays: number; urgentWorkingHours: number }): TicketDeadlines;
+}
+
+export interface TicketPolicy {
+  /** A resident's message within this time after their last one joins their open ticket. */
+  followUpWindowMs: number;
+  maxTextLength: number;
+  messagesPerMinute: number;
+  maxPhotoBytes: number;
+  receiveWorkingHours: number;
+  answerWorkingDays: number;
+  urgentWorkingHours: number;
+}
+
+export const defaultTicketPolicy: TicketPolicy = {
+  followUpWindowMs: 72 * 3600_000,
+  maxTextLength: 4000,
+  messagesPerMinute: 10,
+  maxPhotoBytes: 10 * 1024 * 1024,
+  receiveWorkingHours: 8,
+  answerWorkingDays: 5,
+  urgentWorkingHours: 4,
+};
+
+export type Enqueue = <Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions) => Promise<string>;
+
+export interface TicketDeps {
+  prisma: PrismaClient;
+  log: Logger;
+  classifier: Classifier;
+  deadlines: DeadlinePlanner;
+  enqueue: Enqueue;
+  policy: TicketPolicy;
+  now(): Date;
+}

@@ -1,0 +1,163 @@
+// A resident's message becomes a ticket (classified, routed, with deadlines) or joins their open
+// one. Runs inside the transaction that marks the inbound message processed, so a message is
+// never half-handled; what must be sent afterwards is returned as effects.
+import type { Prisma } from '../db/generated/client.ts';
+import type { Attachment, Platform } from '../../bots/channel.ts';
+import { foldVietnamese } from '../text/fold-vietnamese.ts';
+import { formatTicketCode, nextTicketSeq } from './ticket-code.ts';
+import { chooseAssignee } from './routing.ts';
+import { formatDue, residentTexts } from './resident-texts.ts';
+import { openStatuses } from './ticket-status.ts';
+import type { TicketDeps } from './ticket-deps.ts';
+import { effect, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
+
+export interface IntakeMessage {
+  communeId: string;
+  residentId: string;
+  villageId: string | null;
+  platform: Platform;
+  channelAccountId: string | null;
+  chatId: string;
+  platformMessageId: string;
+  text: string;
+  attachments: Attachment[];
+  receivedAt: Date;
+  /** The resident asked for a new ticket (/moi): do not join the open one. */
+  forceNew: boolean;
+}
+
+export interface IntakeResult {
+  ticketId: string;
+  ticketMessageId: string;
+  created: boolean;
+  effects: Effect[];
+}
+
+// Words that make a report urgent (fire, collapse, injury, flood): answered within hours.
+const URGENT = ['chay nha', 'hoa hoan', 'dang chay', 'sap nha', 'sat lo', 'lu quet', 'ngap sau', 'tai nan', 'cap cuu', 'nguy hiem tinh mang', 'khan cap', 'dien giat', 'bi thuong'];
+
+export function isUrgent(text: string): boolean {
+  const folded = ` ${foldVietnamese(text)} `;
+  return URGENT.some((w) => folded.includes(` ${w} `) || folded.includes(` ${w}`));
+}
+
+/** An outbound message to the resident, kept with the ticket and delivered by a job. */
+export async function queueResidentMessage(
+  tx: Prisma.TransactionClient,
+  p: { ticketId: string; platform: Platform; channelAccountId: string | null; chatId: string; text: string; authorStaffId?: string | null; askRating?: boolean },
+): Promise<Effect> {
+  const msg = await tx.ticketMessage.create({
+    data: {
+      ticketId: p.ticketId,
+      direction: 'outbound',
+      channel: p.platform,
+      channelAccountId: p.channelAccountId,
+      platformChatId: p.chatId,
+      authorStaffId: p.authorStaffId ?? null,
+      text: p.text,
+      deliveryStatus: 'pending',
+    },
+  });
+  return effect(sendTicketMessageJob, { messageId: msg.id, ...(p.askRating ? { askRating: true } : {}) }, `msg-${msg.id}`);
+}
+
+export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage): Promise<IntakeResult> {
+  const effects: Effect[] = [];
+  const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform }));
+
+  if (!m.forceNew) {
+    const open = await tx.ticket.findFirst({
+      where: {
+        residentId: m.residentId,
+        status: { in: openStatuses },
+        updatedAt: { gte: new Date(m.receivedAt.getTime() - deps.policy.followUpWindowMs) },
+      },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (open) {
+      const msg = await tx.ticketMessage.create({
+        data: {
+          ticketId: open.id,
+          direction: 'inbound',
+          channel: m.platform,
+          channelAccountId: m.channelAccountId,
+          platformChatId: m.chatId,
+          platformMessageId: m.platformMessageId,
+          text: m.text || null,
+          attachments,
+        },
+      });
+      await tx.ticketEvent.create({ data: { ticketId: open.id, type: 'message_in', actorKind: 'resident', data: { messageId: msg.id } } });
+      await tx.ticket.update({ where: { id: open.id }, data: { updatedAt: m.receivedAt } });
+      effects.push(await queueResidentMessage(tx, { ticketId: open.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.followUpJoined(open.code) }));
+      return { ticketId: open.id, ticketMessageId: msg.id, created: false, effects };
+    }
+  }
+
+  const commune = await tx.commune.findUniqueOrThrow({ where: { id: m.communeId } });
+  const classification = m.text ? deps.classifier.classify(m.text) : { category: 'KHAC', score: 0 };
+  const category =
+    (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
+  const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
+  const due = deps.deadlines.plan(m.receivedAt, {
+    priority,
+    receiveWorkingHours: category.receiveWorkingHours ?? deps.policy.receiveWorkingHours,
+    answerWorkingDays: category.answerWorkingDays ?? deps.policy.answerWorkingDays,
+    urgentWorkingHours: deps.policy.urgentWorkingHours,
+  });
+  // Complaints and denunciations: only the staff designated for the field see who wrote.
+  const confidential = category.code === 'KHIEU_NAI_TO_CAO';
+  const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: commune.timezone, year: 'numeric' }).format(m.receivedAt));
+  const seq = await nextTicketSeq(tx, m.communeId, year);
+  const code = formatTicketCode(commune.ticketCodePrefix, year, seq);
+
+  const ticket = await tx.ticket.create({
+    data: {
+      code,
+      communeId: m.communeId,
+      year,
+      seq,
+      residentId: m.residentId,
+      villageId: m.villageId,
+      categoryId: category.id,
+      channel: m.platform,
+      priority,
+      confidential,
+      subject: m.text ? m.text.slice(0, 120) : null,
+      assigneeId,
+      classifiedBy: 'rules',
+      classificationScore: classification.score,
+      receiveDueAt: due.receiveDueAt,
+      dueAt: due.dueAt,
+      createdAt: m.receivedAt,
+    },
+  });
+  const msg = await tx.ticketMessage.create({
+    data: {
+      ticketId: ticket.id,
+      direction: 'inbound',
+      channel: m.platform,
+      channelAccountId: m.channelAccountId,
+      platformChatId: m.chatId,
+      platformMessageId: m.platformMessageId,
+      text: m.text || null,
+      attachments,
+    },
+  });
+  await tx.ticketEvent.createMany({
+    data: [
+      { ticketId: ticket.id, type: 'created', toStatus: 'new', actorKind: 'resident', data: { channel: m.platform } },
+      { ticketId: ticket.id, type: 'classified', actorKind: 'system', data: { category: category.code, score: classification.score } },
+      { ticketId: ticket.id, type: 'assigned', actorKind: 'system', data: { assigneeId, rule: assigneeId ? 'assignment' : 'none' } },
+    ],
+  });
+
+  const ack = residentTexts.acknowledged({ code, category: category.name, dueText: formatDue(due.dueAt) });
+  effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: ack }));
+  if (confidential) {
+    effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.denunciationNotice }));
+  }
+  effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`));
+  return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, effects };
+}

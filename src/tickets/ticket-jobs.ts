@@ -1,0 +1,46 @@
+// The jobs of the listening flow. Job ids are derived from database ids, so re-enqueueing after a
+// crash or by the reconciler never makes a second job for the same work.
+import { defineJob, type JobDefinition } from '../queues/job-definition.ts';
+import type { Platform } from '../../bots/channel.ts';
+
+export const processInboundJob = defineJob<{ inboundId: string }>()('inbound', 'process');
+
+/** An outbound TicketMessage row (pending) to deliver to the resident. */
+export const sendTicketMessageJob = defineJob<{ messageId: string; askRating?: boolean }>()('outbound', 'ticket-message', { attempts: 8 });
+
+/** Post a new ticket into every admin chat of its commune. */
+export const postTicketJob = defineJob<{ ticketId: string }>()('outbound', 'ticket-post', { attempts: 8 });
+
+export interface DirectMessage {
+  platform: Platform;
+  accountId: string;
+  chatId: string;
+  text: string;
+  buttons?: Array<Array<{ label: string; data: string }>>;
+  replyTo?: string;
+  /** Record the sent message as an admin-chat post with this purpose (e.g. reject_reason). */
+  recordAs?: { ticketId: string; purpose: string };
+}
+
+/** A reply that belongs to no ticket message (help, consent, confirmations in the admin chat). */
+export const sendDirectJob = defineJob<DirectMessage>()('outbound', 'direct', { attempts: 6 });
+
+/** Answer a button press (Telegram shows a small notice); useless after a minute, so no retries. */
+export const answerActionJob = defineJob<{ platform: Platform; accountId: string; actionId: string; text?: string; alert?: boolean }>()(
+  'outbound',
+  'answer-action',
+  { attempts: 1 },
+);
+
+export interface Effect<Data = unknown> {
+  def: JobDefinition<Data>;
+  data: Data;
+  jobId?: string;
+}
+
+export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: string): Effect {
+  return { def, data, ...(jobId ? { jobId } : {}) } as Effect;
+}
+
+/** Re-render the buttons of a ticket's posts after its status changed. */
+export const refreshAdminPostsJob = defineJob<{ ticketId: string; version: number }>()('outbound', 'refresh-posts', { attempts: 4 });

@@ -1,0 +1,70 @@
+// Builds the ticket domain's dependencies for a process: the classifier (built-in rules plus the
+// rules staff edit in the database), the working-time calendar, the queues, the settings.
+import type { PrismaClient } from '../db/generated/client.ts';
+import type { Logger } from '../logger.ts';
+import type { Settings } from '../config/settings.ts';
+import { createClassifier, type ClassifierRule } from './classification/classifier.ts';
+import { builtinRules } from './classification/lexicon.ts';
+import { createWorkingCalendar } from '../calendar/working-time.ts';
+import { slaDeadlines } from '../calendar/sla.ts';
+import { defaultTicketPolicy, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
+
+// Staff edits to the rules take effect within this time in every process.
+const RULES_REFRESH_MS = 60_000;
+
+export async function loadClassifier(prisma: PrismaClient, log: Logger): Promise<Classifier> {
+  const rows = await prisma.classificationRule.findMany({ where: { active: true }, include: { category: true } });
+  const dbRules: ClassifierRule[] = rows.map((r) => ({ categoryCode: r.category.code, kind: r.kind, pattern: r.pattern, weight: r.weight }));
+  return createClassifier([...builtinRules(), ...dbRules], {
+    onInvalidRule: (rule, reason) => log.warn({ pattern: rule.pattern, reason }, 'bỏ qua luật phân loại không hợp lệ'),
+  });
+}
+
+/** A classifier that reloads the database rules now and then, never blocking a message on it. */
+export async function refreshingClassifier(prisma: PrismaClient, log: Logger): Promise<Classifier & { stop(): void }> {
+  let current = await loadClassifier(prisma, log);
+  const timer = setInterval(() => {
+    loadClassifier(prisma, log).then(
+      (c) => (current = c),
+      (e: Error) => log.warn({ err: e.message }, 'không tải lại được luật phân loại'),
+    );
+  }, RULES_REFRESH_MS);
+  timer.unref();
+  return { classify: (text) => current.classify(text), stop: () => clearInterval(timer) };
+}
+
+export function deadlinePlanner(timezone = 'Asia/Ho_Chi_Minh'): DeadlinePlanner {
+  const calendar = createWorkingCalendar({ timezone });
+  return {
+    plan: (receivedAt, o) =>
+      slaDeadlines(
+        { receivedAt, priority: o.priority, receiveWorkingHours: o.receiveWorkingHours, answerWorkingDays: o.answerWorkingDays, urgentWorkingHours: o.urgentWorkingHours },
+        calendar,
+      ),
+  };
+}
+
+export function ticketPolicy(settings: Settings): TicketDeps['policy'] {
+  return {
+    ...defaultTicketPolicy,
+    followUpWindowMs: settings.TICKET_FOLLOWUP_HOURS * 3600_000,
+    messagesPerMinute: settings.RESIDENT_MESSAGES_PER_MINUTE,
+    receiveWorkingHours: settings.SLA_RECEIVE_WORKING_HOURS,
+    answerWorkingDays: settings.SLA_ANSWER_WORKING_DAYS,
+    urgentWorkingHours: settings.SLA_URGENT_WORKING_HOURS,
+  };
+}
+
+export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; settings: Settings; enqueue: Enqueue }): Promise<TicketDeps & { stop(): void }> {
+  const classifier = await refreshingClassifier(p.prisma, p.log);
+  return {
+    prisma: p.prisma,
+    log: p.log,
+    classifier,
+    deadlines: deadlinePlanner(),
+    enqueue: p.enqueue,
+    policy: ticketPolicy(p.settings),
+    now: () => new Date(),
+    stop: () => classifier.stop(),
+  };
+}

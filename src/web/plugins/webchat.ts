@@ -1,0 +1,168 @@
+// Web chat routes: the page, the embed script, sending a message or pressing a button, and a
+// server-sent event stream that pushes the commune's replies live. The anonymous session is a
+// random id in an HttpOnly cookie; it is the resident's identity on this channel.
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { WebChatChannel, WebChatEvent } from '../../../bots/webchat/webchat-channel.ts';
+import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
+import { AppError } from '../../errors.ts';
+
+export interface WebChatPluginOptions {
+  channel: WebChatChannel;
+  /** A Redis connection this plugin may put in subscriber mode. */
+  subscriber: Redis;
+  communeName: () => Promise<string>;
+  publicBaseUrl?: string | undefined;
+}
+
+const COOKIE = 'lx_chat';
+const SESSION_RE = /^[A-Za-z0-9_-]{32}$/;
+const messageBody = z.object({
+  text: z.string().max(20_000),
+  clientMessageId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+});
+const actionBody = z.object({
+  data: z.string().min(1).max(64),
+  messageId: z.string().min(1).max(80),
+  actionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+});
+
+export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (app, opts) => {
+  const { channel, subscriber } = opts;
+  const secure = opts.publicBaseUrl?.startsWith('https://') ?? false;
+  await app.register(cookie);
+  // Per address: enough for a family sharing one phone, not for a script flooding the inbox.
+  await app.register(rateLimit, { global: false });
+
+  // One subscription per process, fanned out to the connected pages of each session.
+  const listeners = new Map<string, Set<(ev: string) => void>>();
+  await subscriber.psubscribe(channel.topicPattern());
+  subscriber.on('pmessage', (_pattern, topic, message) => {
+    const sid = topic.slice(topic.lastIndexOf(':') + 1);
+    for (const l of listeners.get(sid) ?? []) l(message);
+  });
+  // Live streams never end on their own: close them before the server waits for connections.
+  const streams = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+  });
+  app.addHook('onClose', async () => {
+    subscriber.disconnect();
+  });
+
+  function session(req: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined {
+    const existing = req.cookies[COOKIE];
+    if (existing && SESSION_RE.test(existing)) return existing;
+    if (!create) return undefined;
+    const sid = randomBytes(24).toString('base64url');
+    // Inside the commune website's iframe the cookie is third-party: it needs SameSite=None; Secure.
+    reply.setCookie(COOKIE, sid, { path: '/chat', httpOnly: true, sameSite: secure ? 'none' : 'lax', secure, maxAge: 180 * 24 * 3600 });
+    return sid;
+  }
+
+  app.get('/chat', async (req, reply) => {
+    session(req, reply, true);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    return renderChatPage(await opts.communeName());
+  });
+
+  app.get('/chat/embed.js', async (req, reply) => {
+    const base = opts.publicBaseUrl ?? `${req.protocol}://${req.host}`;
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600');
+    return renderEmbedScript(base);
+  });
+
+  app.get('/chat/api/history', async (req, reply) => {
+    const sid = session(req, reply, false);
+    return { messages: sid ? await channel.history(sid) : [] };
+  });
+
+  app.post('/chat/api/messages', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, bodyLimit: 64 * 1024 }, async (req, reply) => {
+    const sid = session(req, reply, true)!;
+    const parsed = messageBody.safeParse(req.body);
+    if (!parsed.success) throw new AppError('VALIDATION', 'Tin nhắn không hợp lệ.');
+    const handlers = channel.handlers();
+    if (!handlers) throw new AppError('DEPENDENCY_DOWN', 'Kênh hỏi đáp đang tạm dừng, xin thử lại sau ít phút.');
+    const id = `r-${parsed.data.clientMessageId}`;
+    const text = parsed.data.text;
+    await handlers.onMessage({
+      platform: 'webchat',
+      accountId: channel.accountId,
+      platformMessageId: id,
+      chatId: sid,
+      chatKind: 'private',
+      userId: sid,
+      ...(text.trim() ? { text } : {}),
+      ...(text.trim().startsWith('/') ? { command: parseCommand(text) } : {}),
+      attachments: [],
+      receivedAt: new Date(),
+    });
+    // Kept after storing, so a failed store does not show a message the commune never got.
+    const history = await channel.history(sid);
+    if (!history.some((e) => e.id === id)) await channel.recordResident(sid, { id, from: 'resident', text: text.slice(0, 4000), at: new Date().toISOString() });
+    reply.code(202);
+    return { ok: true, id };
+  });
+
+  app.post('/chat/api/actions', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, bodyLimit: 4 * 1024 }, async (req, reply) => {
+    const sid = session(req, reply, false);
+    if (!sid) throw new AppError('UNAUTHENTICATED', 'Phiên trò chuyện đã hết, xin tải lại trang.');
+    const parsed = actionBody.safeParse(req.body);
+    if (!parsed.success) throw new AppError('VALIDATION', 'Thao tác không hợp lệ.');
+    // Only buttons the commune actually sent to this session can be pressed.
+    const entry = (await channel.history(sid)).find((e) => e.id === parsed.data.messageId && e.from === 'commune');
+    if (!entry?.buttons?.some((row) => row.some((b) => b.data === parsed.data.data))) throw new AppError('NOT_FOUND', 'Nút này không còn dùng được.');
+    const handlers = channel.handlers();
+    if (!handlers) throw new AppError('DEPENDENCY_DOWN', 'Kênh hỏi đáp đang tạm dừng, xin thử lại sau ít phút.');
+    await handlers.onAction({
+      platform: 'webchat',
+      accountId: channel.accountId,
+      actionId: parsed.data.actionId,
+      chatId: sid,
+      chatKind: 'private',
+      userId: sid,
+      messageId: parsed.data.messageId,
+      data: parsed.data.data,
+    });
+    reply.code(202);
+    return { ok: true };
+  });
+
+  app.get('/chat/api/events', async (req, reply) => {
+    const sid = session(req, reply, true)!;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...(reply.getHeader('set-cookie') ? { 'set-cookie': reply.getHeader('set-cookie') as string } : {}),
+    });
+    const write = (data: string) => res.write(`data: ${data}\n\n`);
+    const listener = (message: string) => write(message);
+    let set = listeners.get(sid);
+    if (!set) listeners.set(sid, (set = new Set()));
+    set.add(listener);
+    // History first, then live events; the page ignores ids it already shows.
+    for (const entry of await channel.history(sid)) write(JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
+    const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+    streams.add(res);
+    const close = () => {
+      streams.delete(res);
+      clearInterval(ping);
+      set!.delete(listener);
+      if (set!.size === 0) listeners.delete(sid);
+    };
+    req.raw.on('close', close);
+  });
+};
+
+function parseCommand(text: string): { name: string; args: string } {
+  const m = /^\/([A-Za-z_]+)(?:@\S+)?\s*([\s\S]*)$/.exec(text.trim());
+  return m ? { name: m[1]!.toLowerCase(), args: m[2]!.trim() } : { name: '', args: '' };
+}
