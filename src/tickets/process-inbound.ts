@@ -15,12 +15,29 @@ export interface ProcessResult {
   effects: Effect[];
 }
 
-function revive(stored: StoredInbound): StoredInbound {
-  if (stored.kind === 'message') return { kind: 'message', message: { ...stored.message, receivedAt: new Date(stored.message.receivedAt) } };
+/** The stored payload, timed by when we stored it (ms precision, our clock), not the platform's. */
+function revive(stored: StoredInbound, storedAt: Date): StoredInbound {
+  if (stored.kind === 'message') return { kind: 'message', message: { ...stored.message, receivedAt: storedAt } };
   return stored;
 }
 
+/**
+ * Handles a stored message, after every earlier pending message of the same chat: jobs run
+ * concurrently, but a resident's "/moi" must take effect before the question that follows it.
+ */
 export async function processInbound(deps: TicketDeps, inboundId: string): Promise<ProcessResult> {
+  const target = await deps.prisma.inboundMessage.findUnique({ where: { id: inboundId }, select: { channel: true, platformChatId: true, receivedAt: true, status: true } });
+  if (!target || target.status !== 'pending') return { status: 'skipped', effects: [] };
+  const earlier = await deps.prisma.inboundMessage.findMany({
+    where: { channel: target.channel, platformChatId: target.platformChatId, status: 'pending', receivedAt: { lt: target.receivedAt } },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+  });
+  for (const e of earlier) await processOne(deps, e.id);
+  return processOne(deps, inboundId);
+}
+
+async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessResult> {
   const result = await deps.prisma.$transaction(
     async (tx) => {
       // Locks the row: a second worker running the same job waits, then sees it processed.
@@ -28,12 +45,12 @@ export async function processInbound(deps: TicketDeps, inboundId: string): Promi
       const row = rows[0];
       if (!row || row.status !== 'pending') return { status: 'skipped' as const, effects: [] };
       const inbound = await tx.inboundMessage.findUniqueOrThrow({ where: { id: inboundId } });
-      const stored = revive(inbound.payload as unknown as StoredInbound);
+      const stored = revive(inbound.payload as unknown as StoredInbound, inbound.receivedAt);
       const platform = stored.kind === 'message' ? stored.message.platform : stored.action.platform;
       const accountName = stored.kind === 'message' ? stored.message.accountId : stored.action.accountId;
       const chatKind = stored.kind === 'message' ? stored.message.chatKind : stored.action.chatKind;
       const chatId = stored.kind === 'message' ? stored.message.chatId : stored.action.chatId;
-      const receivedAt = stored.kind === 'message' ? stored.message.receivedAt : inbound.receivedAt;
+      const receivedAt = inbound.receivedAt;
 
       let outcome: Outcome;
       const account = await findAccount(tx, platform, accountName);

@@ -154,7 +154,7 @@ async function giveConsent(
       platformMessageId: hm.platformMessageId,
       text: (hm.text ?? '').slice(0, deps.policy.maxTextLength),
       attachments: hm.attachments.filter((a) => SUPPORTED_ATTACHMENTS.has(a.kind)),
-      receivedAt: new Date(hm.receivedAt),
+      receivedAt: h.receivedAt,
       forceNew: false,
     });
     await tx.inboundMessage.update({ where: { id: h.id }, data: { status: 'processed', error: null, ticketMessageId: result.ticketMessageId, processedAt: m.receivedAt } });

@@ -1,0 +1,145 @@
+// The listening flow wired as in production (real PostgreSQL, real Redis, real telegraf against
+// the local Bot API server, the same workers), inside the test process so tests can look at the
+// database and the queues directly.
+import { randomBytes } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { PrismaClient } from '../../src/db/generated/client.ts';
+import { migrate } from '../../src/db/migrator.ts';
+import { pgRunner } from '../../src/db/sql-runner.ts';
+import { ensureCategories } from '../../src/catalog/ensure-categories.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { loadSettings } from '../../src/config/settings.ts';
+import { createQueueKit, type QueueKit, type WorkerHandle } from '../../src/queues/queue-kit.ts';
+import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
+import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
+import { ensureChannelAccount } from '../../src/tickets/channel-accounts.ts';
+import { storeInbound } from '../../src/tickets/inbox.ts';
+import { createTicketDeps } from '../../src/tickets/ticket-runtime.ts';
+import { processInbound } from '../../src/tickets/process-inbound.ts';
+import { outboundHandlers } from '../../src/tickets/outbound-delivery.ts';
+import { processInboundJob } from '../../src/tickets/ticket-jobs.ts';
+import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
+import type { ChannelHandlers } from '../../bots/channel.ts';
+import { FakeBotApi } from './telegram-bot-api/fake-bot-api.ts';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from './services.ts';
+
+export const ADMIN_CHAT = -1001234567;
+
+export interface ListeningHarness {
+  prisma: PrismaClient;
+  api: FakeBotApi;
+  queues: QueueKit;
+  deps: TicketDeps & { stop(): void };
+  telegram: TelegramChannel;
+  webchat: WebChatChannel;
+  webchatHandlers: ChannelHandlers;
+  communeId: string;
+  /** Waits until every queue is empty (nothing waiting, active or delayed). */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Links a Telegram user to a demo staff account (as the web admin will). */
+  linkStaff(username: string, telegramUserId: number): Promise<string>;
+  stopWorkers(): Promise<void>;
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+export async function startListeningHarness(opts: { env?: Record<string, string> } = {}): Promise<ListeningHarness> {
+  const db: TestDatabase = await createTestDatabase('listen');
+  const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+  pool.on('error', () => undefined);
+  await migrate(pgRunner(pool));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  await ensureCategories(prisma);
+  const demo = await seedDemo(prisma, { password: 'MatKhauKiemThu2026' });
+
+  const api = new FakeBotApi();
+  const { apiRoot } = await api.start();
+  const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+  const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-unused', ...opts.env });
+  const queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
+  const enqueue = queues.enqueue.bind(queues);
+  const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue });
+
+  const redis = new Redis(TEST_REDIS_URL);
+  const webchat = createWebChatChannel({ redis, prefix });
+  const telegram = createTelegramChannel({ token: api.token, apiRoot, log: silentLogger, mode: { kind: 'polling', timeoutSeconds: 1 } });
+  const directory = new ChannelDirectory().register(webchat).register(telegram);
+  const tgAccount = await ensureChannelAccount(prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: String(ADMIN_CHAT) });
+  const wcAccount = await ensureChannelAccount(prisma, { platform: 'webchat', name: webchat.accountId });
+  const handlers = (accountId: string): ChannelHandlers => ({
+    onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, accountId)),
+    onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, accountId)),
+  });
+  await telegram.start(handlers(tgAccount.id));
+  const webchatHandlers = handlers(wcAccount.id);
+  await webchat.start(webchatHandlers);
+
+  let workers: WorkerHandle[] = [];
+  const startWorkers = () => {
+    workers = [
+      queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: 4 }),
+      queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory }), { concurrency: 4 }),
+    ];
+  };
+  startWorkers();
+
+  async function settle(timeoutMs = 15_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (Date.now() < end) {
+      const pending = await prisma.inboundMessage.count({ where: { status: 'pending' } });
+      const depths = await queues.depths();
+      const busy = pending + Object.values(depths).reduce((s, d) => s + d.waiting + d.active + d.delayed + d.prioritized, 0);
+      // Quiet twice in a row: a finished job may still be enqueueing its follow-ups.
+      quiet = busy === 0 ? quiet + 1 : 0;
+      if (quiet >= 3) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('listening harness: queues did not settle');
+  }
+
+  return {
+    prisma,
+    api,
+    queues,
+    deps,
+    telegram,
+    webchat,
+    webchatHandlers,
+    communeId: demo.communeId,
+    settle,
+    async linkStaff(username, telegramUserId) {
+      const staff = await prisma.staff.findUniqueOrThrow({ where: { username } });
+      await prisma.staffIdentity.create({ data: { staffId: staff.id, platform: 'telegram', platformUserId: String(telegramUserId) } });
+      return staff.id;
+    },
+    async stopWorkers() {
+      await Promise.all(workers.map((w) => w.close()));
+      workers = [];
+    },
+    startWorkers,
+    async close() {
+      await telegram.stop();
+      await webchat.stop();
+      deps.stop();
+      await queues.close(2000);
+      const cleaner = new Redis(TEST_REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+        if (keys.length) await cleaner.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      cleaner.disconnect();
+      redis.disconnect();
+      await api.close();
+      await prisma.$disconnect();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
