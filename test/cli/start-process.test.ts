@@ -35,6 +35,10 @@ describe('npm start with no configuration', () => {
     expect(health.redis?.status).toBe('ok');
     expect(health.telegram?.status).toBe('off');
     expect(first.stdout()).toContain('quantri');
+    // The resident web chat is part of the single-box start.
+    const chat = await fetch(`http://127.0.0.1:${port}/chat`);
+    expect(chat.status).toBe(200);
+    expect(await chat.text()).toContain('Hỏi đáp, phản ánh');
     expect(first.stdout()).toContain('MatKhauMau2026');
 
     // A second process on the same data folder must not open PGlite twice.

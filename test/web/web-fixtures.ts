@@ -1,33 +1,15 @@
 // Shared set-up of the web tests: a migrated PostgreSQL test database, a log that can be read
 // back, and rows to hang tickets and deliveries on.
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import type { Logger } from '../../src/logger.ts';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { SqlRunner } from '../../src/db/sql-runner.ts';
+import { migrate } from '../../src/db/migrator.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/**
- * Applies the schema: through src/db/migrator.ts when it exists (written in parallel), otherwise
- * by running the committed migration files in order, as the migrator will.
- */
+/** Applies the schema with the application's own migrator. */
 export async function migrateForTest(sql: SqlRunner): Promise<void> {
-  const migrator = join(ROOT, 'src/db/migrator.ts');
-  if (existsSync(migrator)) {
-    const mod = (await import(pathToFileURL(migrator).href)) as { migrate?: (sql: SqlRunner) => Promise<unknown> };
-    if (typeof mod.migrate === 'function') {
-      await mod.migrate(sql);
-      return;
-    }
-  }
-  const dir = join(ROOT, 'prisma/migrations');
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  for (const name of names) await sql.exec(await readFile(join(dir, name, 'migration.sql'), 'utf8'));
+  await migrate(sql);
 }
 
 export interface CapturedLog {

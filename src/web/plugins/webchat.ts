@@ -143,6 +143,8 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
       'x-accel-buffering': 'no',
       ...(reply.getHeader('set-cookie') ? { 'set-cookie': reply.getHeader('set-cookie') as string } : {}),
     });
+    // Headers and a first line at once: proxies and browsers see the stream is open.
+    res.write('retry: 3000\n: connected\n\n');
     const write = (data: string) => res.write(`data: ${data}\n\n`);
     const listener = (message: string) => write(message);
     let set = listeners.get(sid);

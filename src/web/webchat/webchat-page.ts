@@ -59,8 +59,8 @@ export function renderChatPage(communeName: string): string {
   }
   function post(url, body) {
     return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.message || 'Lỗi'); return j; }); })
-      .catch(function (e) { status.textContent = e.message || 'Không gửi được, xin thử lại.'; throw e; });
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || 'Không gửi được, xin thử lại.'); return j; }); })
+      .catch(function (e) { status.textContent = (e && e.message) || 'Không gửi được, xin thử lại.'; throw e; });
   }
   form.onsubmit = function (ev) {
     ev.preventDefault();

@@ -1,0 +1,153 @@
+// The web chat as residents use it: the page, a cookie session, messages over HTTP, replies
+// pushed live over server-sent events, buttons, and the ugly cases (no session, forged buttons,
+// bad bodies, too many messages).
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/web/app.ts';
+import { HealthRegistry } from '../../src/health/health-registry.ts';
+import { silentLogger } from '../../src/logger.ts';
+import type { Database } from '../../src/db/database.ts';
+import { ADMIN_CHAT, startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
+import { TEST_REDIS_URL } from '../support/services.ts';
+
+let h: ListeningHarness;
+let app: FastifyInstance;
+let base = '';
+
+beforeAll(async () => {
+  h = await startListeningHarness();
+  app = await buildApp({
+    log: silentLogger,
+    db: { kind: 'postgres', label: 'test', prisma: h.prisma, sql: undefined as never, ping: async () => undefined, close: async () => undefined } as Database,
+    health: new HealthRegistry(),
+    queueDepths: () => h.queues.depths(),
+    webchat: { channel: h.webchat, subscriber: new Redis(TEST_REDIS_URL), communeName: async () => 'Xã Mẫu' },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address() as { port: number };
+  base = `http://127.0.0.1:${addr.port}`;
+});
+afterAll(async () => {
+  await app?.close();
+  await h?.close();
+});
+
+interface Session {
+  cookie: string;
+  events: Array<{ type: string; entry?: { id: string; from: string; text: string; buttons?: Array<Array<{ label: string; data: string }>> } }>;
+  stop(): void;
+}
+
+async function openSession(): Promise<Session> {
+  const page = await fetch(`${base}/chat`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('Hỏi đáp, phản ánh với Xã Mẫu');
+  const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+  const ctrl = new AbortController();
+  const res = await fetch(`${base}/chat/api/events`, { headers: { cookie }, signal: ctrl.signal });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const events: Session['events'] = [];
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += decoder.decode(chunk, { stream: true });
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (data) events.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // aborted at the end of the test
+    }
+  })();
+  return { cookie, events, stop: () => ctrl.abort() };
+}
+
+const post = (path: string, cookie: string | undefined, body: unknown) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+async function waitFor<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('web chat', () => {
+  it('serves the embed script with the chat address', async () => {
+    const res = await fetch(`${base}/chat/embed.js`);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(await res.text()).toContain(`${base}/chat`);
+  });
+
+  it('takes a resident from consent to an answered ticket, pushing every reply live', async () => {
+    const s = await openSession();
+    const r1 = await post('/chat/api/messages', s.cookie, { text: 'Xin chào', clientMessageId: 'c0000001' });
+    expect(r1.status).toBe(202);
+    const prompt = await waitFor(() => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Tôi đồng ý'))?.entry);
+    const agree = prompt.buttons!.flat().find((b) => b.label === 'Tôi đồng ý')!;
+    expect((await post('/chat/api/actions', s.cookie, { data: agree.data, messageId: prompt.id, actionId: 'a0000001' })).status).toBe(202);
+    await h.settle();
+
+    // Sending the same client message id twice (a retry after a network blip) makes one ticket.
+    for (let i = 0; i < 2; i++) await post('/chat/api/messages', s.cookie, { text: 'Cống thoát nước trước nhà văn hóa bị tắc, mưa là ngập', clientMessageId: 'c0000002' });
+    await h.settle();
+    const ack = await waitFor(() => s.events.find((e) => e.entry?.text.includes('Mã số'))?.entry);
+    const code = /PA-\d{4}-\d{5}/.exec(ack.text)![0];
+    expect(await h.prisma.ticket.count({ where: { channel: 'webchat' } })).toBe(1);
+
+    // The cadre answers from the Telegram admin chat; the answer reaches the web page.
+    const cadre = 7101;
+    await h.linkStaff('giaothong', cadre);
+    const postMsg = h.api.sentTo(ADMIN_CHAT).find((m) => m.text?.includes(code))!;
+    expect(postMsg.text).toContain('(webchat)');
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: cadre, replyTo: postMsg.messageId, text: 'Sáng mai tổ vệ sinh sẽ thông cống.' });
+    await h.settle();
+    const answer = await waitFor(() => s.events.find((e) => e.entry?.text.includes('thông cống'))?.entry);
+    expect(answer.from).toBe('commune');
+    const rating = await waitFor(() => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Hài lòng'))?.entry);
+    const ok = rating.buttons!.flat().find((b) => b.label === 'Hài lòng')!;
+    await post('/chat/api/actions', s.cookie, { data: ok.data, messageId: rating.id, actionId: 'a0000002' });
+    await h.settle();
+    expect((await h.prisma.ticket.findFirstOrThrow({ where: { code } })).status).toBe('closed');
+
+    // A reload shows the whole conversation, the resident's own lines included.
+    const history = (await (await fetch(`${base}/chat/api/history`, { headers: { cookie: s.cookie } })).json()) as { messages: Array<{ from: string; text: string }> };
+    expect(history.messages.some((m) => m.from === 'resident' && m.text.includes('Cống thoát nước'))).toBe(true);
+    expect(history.messages.some((m) => m.text.includes('thông cống'))).toBe(true);
+    s.stop();
+  });
+
+  it('refuses buttons it never sent, bodies that are not messages, and actions without a session', async () => {
+    const s = await openSession();
+    expect((await post('/chat/api/actions', s.cookie, { data: 'rate:00000000-0000-0000-0000-000000000000:ok', messageId: 'w-x', actionId: 'a0000003' })).status).toBe(404);
+    expect((await post('/chat/api/actions', undefined, { data: 'consent:yes', messageId: 'w-x', actionId: 'a0000004' })).status).toBe(401);
+    const bad = await post('/chat/api/messages', s.cookie, { text: 42 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('không hợp lệ');
+    expect((await post('/chat/api/messages', s.cookie, '{not json')).status).toBe(400);
+    expect((await post('/chat/api/messages', s.cookie, { text: 'x'.repeat(70_000), clientMessageId: 'c0000009' })).status).toBe(413);
+    s.stop();
+  });
+
+  it('limits how fast one address can post', async () => {
+    const s = await openSession();
+    let limited = 0;
+    for (let i = 0; i < 35; i++) {
+      const r = await post('/chat/api/messages', s.cookie, { text: `tin ${i}`, clientMessageId: `flood${String(i).padStart(4, '0')}` });
+      if (r.status === 429) limited += 1;
+    }
+    expect(limited).toBeGreaterThan(0);
+    await h.settle();
+    s.stop();
+  });
+});
