@@ -9,7 +9,8 @@ import { processChannels } from './channels.ts';
 import { createTicketDeps } from '../tickets/ticket-runtime.ts';
 import { processInbound } from '../tickets/process-inbound.ts';
 import { outboundHandlers } from '../tickets/outbound-delivery.ts';
-import { processInboundJob } from '../tickets/ticket-jobs.ts';
+import { deadlineJob, processInboundJob } from '../tickets/ticket-jobs.ts';
+import { runDeadlineCheck } from '../tickets/deadlines.ts';
 import { reconcileJob, reconcileListening } from '../tickets/reconcile.ts';
 
 const HOUR_MS = 3600_000;
@@ -40,10 +41,11 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
     // One inbound job per stored message; a row lock makes a duplicate job harmless.
     queues.startWorker('inbound', { [processInboundJob.name]: async (data: { inboundId: string }) => processInbound(deps, data.inboundId) }, { concurrency: settings.WORKER_CONCURRENCY }),
     queues.startWorker('outbound', outboundHandlers({ ...deps, channels: channels.directory }), { concurrency: settings.WORKER_CONCURRENCY }),
+    queues.startWorker('reminders', { [deadlineJob.name]: async (data: Parameters<typeof runDeadlineCheck>[1]) => runDeadlineCheck(deps, data) }, { concurrency: 2 }),
   ];
   await queues.upsertRepeatable(housekeepingPurgeSessions, HOUR_MS, {});
   await queues.upsertRepeatable(reconcileJob, 60_000, {});
-  log.info({ queues: ['housekeeping', 'inbound', 'outbound'] }, 'worker đã nhận việc');
+  log.info({ queues: ['housekeeping', 'inbound', 'outbound', 'reminders'] }, 'worker đã nhận việc');
   return {
     // The queue kit drains running jobs when the runtime closes; stopping here stops taking new ones.
     stop: async () => {

@@ -83,6 +83,9 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
   return result;
 }
 
-export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue'>, effects: Effect[]): Promise<void> {
-  for (const e of effects) await deps.enqueue(e.def, e.data, e.jobId ? { jobId: e.jobId } : undefined);
+export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue' | 'now'>, effects: Effect[]): Promise<void> {
+  for (const e of effects) {
+    const delay = e.runAt ? Math.max(0, e.runAt.getTime() - deps.now().getTime()) : 0;
+    await deps.enqueue(e.def, e.data, { ...(e.jobId ? { jobId: e.jobId } : {}), ...(delay ? { delay } : {}) });
+  }
 }

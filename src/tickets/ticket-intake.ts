@@ -9,7 +9,7 @@ import { chooseAssignee } from './routing.ts';
 import { formatDue, residentTexts } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { effect, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
+import { deadlineJob, effect, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
 
 export interface IntakeMessage {
   communeId: string;
@@ -59,6 +59,16 @@ export async function queueResidentMessage(
     },
   });
   return effect(sendTicketMessageJob, { messageId: msg.id, ...(p.askRating ? { askRating: true } : {}) }, `msg-${msg.id}`);
+}
+
+/** Delayed checks at each deadline; each one looks at the ticket first, so a closed ticket gets none. */
+export function deadlineEffects(ticketId: string, due: { receiveDueAt: Date; dueAt: Date; remindAt: Date[] }, round = 0): Effect[] {
+  const dueAt = due.dueAt.toISOString();
+  return [
+    effect(deadlineJob, { ticketId, kind: 'receive', dueAt }, `dl-${ticketId}-${round}-receive`, due.receiveDueAt),
+    ...due.remindAt.map((at, i) => effect(deadlineJob, { ticketId, kind: 'remind', dueAt }, `dl-${ticketId}-${round}-remind${i}`, at)),
+    effect(deadlineJob, { ticketId, kind: 'escalate', dueAt }, `dl-${ticketId}-${round}-escalate`, due.dueAt),
+  ];
 }
 
 export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage): Promise<IntakeResult> {
@@ -159,5 +169,6 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
     effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.denunciationNotice }));
   }
   effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`));
+  effects.push(...deadlineEffects(ticket.id, due));
   return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, effects };
 }

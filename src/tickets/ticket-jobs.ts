@@ -36,11 +36,16 @@ export interface Effect<Data = unknown> {
   def: JobDefinition<Data>;
   data: Data;
   jobId?: string;
+  /** Run at this time (deadline reminders); delayed jobs survive restarts in Redis. */
+  runAt?: Date;
 }
 
-export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: string): Effect {
-  return { def, data, ...(jobId ? { jobId } : {}) } as Effect;
+export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: string, runAt?: Date): Effect {
+  return { def, data, ...(jobId ? { jobId } : {}), ...(runAt ? { runAt } : {}) } as Effect;
 }
+
+/** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue. */
+export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string }>()('reminders', 'deadline', { attempts: 5 });
 
 /** Re-render the buttons of a ticket's posts after its status changed. */
 export const refreshAdminPostsJob = defineJob<{ ticketId: string; version: number }>()('outbound', 'refresh-posts', { attempts: 4 });

@@ -21,7 +21,8 @@ import { storeInbound } from '../../src/tickets/inbox.ts';
 import { createTicketDeps } from '../../src/tickets/ticket-runtime.ts';
 import { processInbound } from '../../src/tickets/process-inbound.ts';
 import { outboundHandlers } from '../../src/tickets/outbound-delivery.ts';
-import { processInboundJob } from '../../src/tickets/ticket-jobs.ts';
+import { deadlineJob, processInboundJob } from '../../src/tickets/ticket-jobs.ts';
+import { runDeadlineCheck } from '../../src/tickets/deadlines.ts';
 import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
 import type { ChannelHandlers } from '../../bots/channel.ts';
 import { FakeBotApi } from './telegram-bot-api/fake-bot-api.ts';
@@ -83,6 +84,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     workers = [
       queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: 4 }),
       queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory }), { concurrency: 4 }),
+      queues.startWorker('reminders', { [deadlineJob.name]: async (d: Parameters<typeof runDeadlineCheck>[1]) => runDeadlineCheck(deps, d) }, { concurrency: 2 }),
     ];
   };
   startWorkers();
@@ -93,7 +95,8 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     while (Date.now() < end) {
       const pending = await prisma.inboundMessage.count({ where: { status: 'pending' } });
       const depths = await queues.depths();
-      const busy = pending + Object.values(depths).reduce((s, d) => s + d.waiting + d.active + d.delayed + d.prioritized, 0);
+      // Deadline checks wait days by design: only their running ones count as busy.
+      const busy = pending + Object.entries(depths).reduce((s, [q, d]) => s + d.waiting + d.active + d.prioritized + (q === 'reminders' ? 0 : d.delayed), 0);
       // Quiet twice in a row: a finished job may still be enqueueing its follow-ups.
       quiet = busy === 0 ? quiet + 1 : 0;
       if (quiet >= 3) return;
