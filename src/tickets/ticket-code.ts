@@ -1,7 +1,7 @@
 // Ticket codes per commune and year, easy to read aloud over the phone: PA-2026-00123.
-// The counter row is bumped in the ticket's own transaction, so concurrent tickets never share
-// a number and a rolled-back ticket does not burn one.
-import type { Prisma } from '../db/generated/client.ts';
+// One counter row per commune and year, bumped atomically: concurrent tickets never share a
+// number.
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 
 export function formatTicketCode(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(5, '0')}`;
@@ -15,7 +15,7 @@ export function parseTicketCode(text: string, prefix: string): string | undefine
   return formatTicketCode(prefix.toUpperCase(), Number(m[1]), Number(m[2]));
 }
 
-export async function nextTicketSeq(tx: Prisma.TransactionClient, communeId: string, year: number): Promise<number> {
+export async function nextTicketSeq(tx: Prisma.TransactionClient | PrismaClient, communeId: string, year: number): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ lastSeq: number }>>`
     INSERT INTO "TicketCounter" ("communeId", "year", "lastSeq") VALUES (${communeId}::uuid, ${year}, 1)
     ON CONFLICT ("communeId", "year") DO UPDATE SET "lastSeq" = "TicketCounter"."lastSeq" + 1

@@ -49,6 +49,7 @@ export const defaultTicketPolicy: TicketPolicy = {
 export type Enqueue = <Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions) => Promise<string>;
 
 export interface TicketDeps {
+  /** Also used outside the message's transaction, e.g. to allocate a ticket number. */
   prisma: PrismaClient;
   log: Logger;
   classifier: Classifier;

@@ -75,7 +75,8 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const effects: Effect[] = [];
   const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform }));
 
-  if (!m.forceNew) {
+  // A window of 0 means every message is its own ticket.
+  if (!m.forceNew && deps.policy.followUpWindowMs > 0) {
     const open = await tx.ticket.findFirst({
       where: {
         residentId: m.residentId,
@@ -119,7 +120,10 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const confidential = category.code === 'KHIEU_NAI_TO_CAO';
   const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: commune.timezone, year: 'numeric' }).format(m.receivedAt));
-  const seq = await nextTicketSeq(tx, m.communeId, year);
+  // Its own short transaction: the counter row is the one every new ticket of the commune
+  // touches, so holding its lock for the whole message would serialize them all. A message
+  // that then fails leaves a gap in the numbers, which is harmless.
+  const seq = await nextTicketSeq(deps.prisma, m.communeId, year);
   const code = formatTicketCode(commune.ticketCodePrefix, year, seq);
 
   const ticket = await tx.ticket.create({
