@@ -48,6 +48,8 @@ export interface Scenario {
   /** kebab-case, unique; what `--only` matches. */
   name: string;
   description: string;
+  /** Time budget of a full run when none is given on the command line (default 3 minutes). */
+  timeoutMs?: number;
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 

@@ -54,8 +54,9 @@ function parseOptions() {
     usage((e as Error).message);
   }
   const v = parsed.values;
-  const timeoutMs = Number(v['timeout-ms'] ?? process.env.BENCH_TIMEOUT_MS ?? 180_000);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) usage('--timeout-ms needs a positive whole number of milliseconds');
+  const given = v['timeout-ms'] ?? process.env.BENCH_TIMEOUT_MS;
+  const timeoutMs = given === undefined ? undefined : Number(given);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) usage('--timeout-ms needs a positive whole number of milliseconds');
   const only = (v.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   return { json: v.json, only, quick: v.quick, timeoutMs, strict: v.strict, list: v.list };
 }
@@ -82,10 +83,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 let current: AbortController | undefined;
 
-async function runOne(scenario: Scenario, opts: { quick: boolean; timeoutMs: number }): Promise<Outcome> {
+async function runOne(scenario: Scenario, opts: { quick: boolean; timeoutMs: number | undefined }): Promise<Outcome> {
   const controller = new AbortController();
   current = controller;
-  const timer = setTimeout(() => controller.abort(new Error(`over its time budget of ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  // A budget given on the command line wins; otherwise the scenario's own, otherwise 3 minutes.
+  const budget = opts.timeoutMs ?? scenario.timeoutMs ?? 180_000;
+  const timer = setTimeout(() => controller.abort(new Error(`over its time budget of ${budget} ms`)), budget);
   const ctx: BenchContext = {
     signal: controller.signal,
     quick: opts.quick,

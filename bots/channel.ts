@@ -44,7 +44,8 @@ export interface InboundAction {
   data: string;
 }
 
-export type MediaRef = { path: string } | { url: string } | { buffer: Buffer; filename: string };
+/** A file to send: on disk, at a URL, in memory, or already on the same platform (its file id). */
+export type MediaRef = { path: string } | { url: string } | { buffer: Buffer; filename: string } | { platformFileId: string };
 
 export interface Button {
   label: string;

@@ -84,7 +84,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
     });
     const workers = [
       queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: CONCURRENCY }),
-      queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory }), { concurrency: CONCURRENCY }),
+      queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory, dataDir: '/tmp/loaxa-bench-unused' }), { concurrency: CONCURRENCY }),
     ];
 
     const questions = readFileSync(join(ctx.root, 'test/fixtures/shared/questions.dev.jsonl'), 'utf8')
@@ -182,6 +182,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
 const scenario: Scenario = {
   name: 'inbound',
   description: 'residents → Telegram (local Bot API) → stored, classified, routed ticket → admin-chat post, against the BullMQ+INSERT baseline',
+  timeoutMs: 900_000,
   async run(ctx): Promise<BenchResult> {
     const residents = ctx.quick ? 100 : 1000;
     const perResident = ctx.quick ? 3 : 10;

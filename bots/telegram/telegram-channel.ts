@@ -56,6 +56,8 @@ function replyParams(replyTo: string | undefined, chatId: string) {
 }
 
 function input(ref: MediaRef) {
+  // A file the bot already has on Telegram is re-sent by its id, without uploading it again.
+  if ('platformFileId' in ref) return ref.platformFileId;
   if ('path' in ref) return Input.fromLocalFile(ref.path);
   if ('url' in ref) return Input.fromURL(ref.url);
   return Input.fromBuffer(ref.buffer, ref.filename);

@@ -8,6 +8,7 @@ import { runMigrate } from './migrate-command.ts';
 import { runSeedDemo } from './seed-demo-command.ts';
 import { runDoctor } from './doctor-command.ts';
 import { runClassify } from './classify-command.ts';
+import { runLinkStaff } from './link-staff-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -58,6 +59,17 @@ program
   .command('doctor')
   .description('kiểm tra cơ sở dữ liệu, Redis, ffmpeg, giọng đọc và các kênh đang dùng')
   .action(() => guarded(() => runDoctor(settingsAndLogger())));
+
+program
+  .command('link-staff')
+  .description('liên kết tài khoản Telegram/Zalo với cán bộ, để cán bộ thao tác trong nhóm quản trị')
+  .argument('<username>', 'tên đăng nhập của cán bộ')
+  .argument('<platform>', 'telegram hoặc zalo')
+  .argument('<user-id>', 'mã tài khoản (bot báo mã này khi từ chối cán bộ chưa liên kết)')
+  .option('--unlink', 'bỏ liên kết')
+  .action((username: string, platform: string, userId: string, o: { unlink?: boolean }) =>
+    guarded(() => runLinkStaff({ ...settingsAndLogger(), username, platform, userId, unlink: o.unlink ?? false })),
+  );
 
 program
   .command('classify')

@@ -9,7 +9,8 @@ import { processChannels } from './channels.ts';
 import { createTicketDeps } from '../tickets/ticket-runtime.ts';
 import { processInbound } from '../tickets/process-inbound.ts';
 import { outboundHandlers } from '../tickets/outbound-delivery.ts';
-import { deadlineJob, processInboundJob } from '../tickets/ticket-jobs.ts';
+import { deadlineJob, fetchAttachmentJob, processInboundJob } from '../tickets/ticket-jobs.ts';
+import { fetchAttachment } from '../tickets/attachments.ts';
 import { runDeadlineCheck } from '../tickets/deadlines.ts';
 import { reconcileJob, reconcileListening } from '../tickets/reconcile.ts';
 
@@ -39,8 +40,15 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
       { concurrency: 1 },
     ),
     // One inbound job per stored message; a row lock makes a duplicate job harmless.
-    queues.startWorker('inbound', { [processInboundJob.name]: async (data: { inboundId: string }) => processInbound(deps, data.inboundId) }, { concurrency: settings.WORKER_CONCURRENCY }),
-    queues.startWorker('outbound', outboundHandlers({ ...deps, channels: channels.directory }), { concurrency: settings.WORKER_CONCURRENCY }),
+    queues.startWorker(
+      'inbound',
+      {
+        [processInboundJob.name]: async (data: { inboundId: string }) => processInbound(deps, data.inboundId),
+        [fetchAttachmentJob.name]: async (data: { ticketMessageId: string; index: number }) => fetchAttachment({ ...deps, channels: channels.directory, dataDir: settings.DATA_DIR }, data),
+      },
+      { concurrency: settings.WORKER_CONCURRENCY },
+    ),
+    queues.startWorker('outbound', outboundHandlers({ ...deps, channels: channels.directory, dataDir: settings.DATA_DIR }), { concurrency: settings.WORKER_CONCURRENCY }),
     queues.startWorker('reminders', { [deadlineJob.name]: async (data: Parameters<typeof runDeadlineCheck>[1]) => runDeadlineCheck(deps, data) }, { concurrency: 2 }),
   ];
   await queues.upsertRepeatable(housekeepingPurgeSessions, HOUR_MS, {});

@@ -15,6 +15,8 @@ const ACTING_ROLES = ['responder', 'admin'] as const;
 
 export const adminTexts = {
   refused: 'Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này.',
+  refusedWithId: (platform: string, userId: string) =>
+    `Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này. Nếu bạn là cán bộ, nhờ quản trị liên kết mã ${platform} ${userId} với tài khoản của bạn.`,
   answered: (code: string, who: string) => `✅ Đã gửi trả lời phiếu ${code} cho người dân (${who}).`,
   taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
   closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
@@ -64,7 +66,7 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   const key = `direct-${inboundId}`;
   if (!staff) {
     await refuse(tx, communeId, m, { ticketId: post.ticketId, verb: `reply:${post.purpose}` });
-    return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refused, key, m.platformMessageId)] };
+    return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refusedWithId(m.platform, m.userId), key, m.platformMessageId)] };
   }
   const text = (m.text ?? '').trim();
   if (!text) return { status: 'ignored', note: 'empty_answer', effects: [groupReply(m, adminTexts.emptyAnswer, key, m.platformMessageId)] };

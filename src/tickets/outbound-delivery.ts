@@ -6,7 +6,9 @@ import { PermanentJobError, RetryJobLater } from '../queues/job-errors.ts';
 import { ChannelError, type Channel, type Platform } from '../../bots/channel.ts';
 import type { ChannelDirectory } from '../channels/channel-directory.ts';
 import type { JobContext, JobHandler } from '../queues/queue-kit.ts';
+import { join } from 'node:path';
 import type { TicketDeps } from './ticket-deps.ts';
+import type { StoredAttachment } from './attachments.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 import { renderAdminPost, adminButtons } from './admin-post.ts';
 import { residentTexts } from './resident-texts.ts';
@@ -19,7 +21,7 @@ import {
   type DirectMessage,
 } from './ticket-jobs.ts';
 
-type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory };
+type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
 
 function channelFor(deps: Deps, platform: Platform, accountName: string): Channel {
   const ch = deps.channels.get(platform, accountName);
@@ -116,15 +118,37 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       }
       await prisma.ticketAdminPost.create({ data: { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId, platformMessageId: sent.platformMessageId, purpose: 'ticket' } });
       posted += 1;
+      // The resident's photos follow the post, as replies to it, so cadres see what was reported.
+      const first = await prisma.ticketMessage.findFirst({ where: { ticketId: ticket.id, direction: 'inbound' }, orderBy: { createdAt: 'asc' } });
+      const atts = (first?.attachments ?? []) as unknown as StoredAttachment[];
+      for (const [i, a] of atts.entries()) {
+        const media = await mediaRefFor(a, chat.platform);
+        if (!media) continue;
+        await deps.enqueue(
+          sendDirectJob,
+          { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text: `Ảnh/tệp kèm phiếu ${ticket.code}`, replyTo: sent.platformMessageId, media: { kind: a.kind === 'photo' ? 'photo' : 'file', ref: media } },
+          { jobId: `postatt-${ticket.id}-${chat.chatId}-${i}` },
+        );
+      }
     }
     return { posted };
+  };
+
+  /** The same platform re-sends by its file id; another platform gets the stored copy. */
+  const mediaRefFor = async (a: StoredAttachment, platform: Platform): Promise<{ platformFileId: string } | { path: string } | undefined> => {
+    if (a.kind !== 'photo' && a.kind !== 'file') return undefined;
+    if (a.platform === platform) return { platformFileId: a.fileId };
+    if (!a.sha256) return undefined;
+    const file = await prisma.mediaFile.findUnique({ where: { sha256: a.sha256 } });
+    return file ? { path: join(deps.dataDir, file.path) } : undefined;
   };
 
   const sendDirect = async (data: DirectMessage, ctx: JobContext) => {
     const ch = channelFor(deps, data.platform, data.accountId);
     let sent;
     try {
-      sent = await ch.send(data.chatId, { text: data.text, ...(data.buttons ? { buttons: data.buttons } : {}), ...(data.replyTo ? { replyTo: data.replyTo } : {}) });
+      const media = data.media ? { [data.media.kind]: data.media.ref } : {};
+      sent = await ch.send(data.chatId, { text: data.text, ...media, ...(data.buttons ? { buttons: data.buttons } : {}), ...(data.replyTo ? { replyTo: data.replyTo } : {}) });
     } catch (e) {
       return onSendError(e, ctx, async (err) => {
         if (err.kind === 'blocked' || err.kind === 'not_found') {

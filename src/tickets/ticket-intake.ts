@@ -9,7 +9,7 @@ import { chooseAssignee } from './routing.ts';
 import { formatDue, residentTexts } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { deadlineJob, effect, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
+import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
 
 export interface IntakeMessage {
   communeId: string;
@@ -99,6 +99,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
         },
       });
       await tx.ticketEvent.create({ data: { ticketId: open.id, type: 'message_in', actorKind: 'resident', data: { messageId: msg.id } } });
+      effects.push(...attachments.map((_, index) => effect(fetchAttachmentJob, { ticketMessageId: msg.id, index }, `att-${msg.id}-${index}`)));
       await tx.ticket.update({ where: { id: open.id }, data: { updatedAt: m.receivedAt } });
       effects.push(await queueResidentMessage(tx, { ticketId: open.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.followUpJoined(open.code) }));
       return { ticketId: open.id, ticketMessageId: msg.id, created: false, effects };
@@ -159,6 +160,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       attachments,
     },
   });
+  effects.push(...attachments.map((_, index) => effect(fetchAttachmentJob, { ticketMessageId: msg.id, index }, `att-${msg.id}-${index}`)));
   await tx.ticketEvent.createMany({
     data: [
       { ticketId: ticket.id, type: 'created', toStatus: 'new', actorKind: 'resident', data: { channel: m.platform } },

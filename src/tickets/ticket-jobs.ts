@@ -18,6 +18,8 @@ export interface DirectMessage {
   text: string;
   buttons?: Array<Array<{ label: string; data: string }>>;
   replyTo?: string;
+  /** A photo or file to send with the text as caption. */
+  media?: { kind: 'photo' | 'file'; ref: { platformFileId: string } | { path: string } };
   /** Record the sent message as an admin-chat post with this purpose (e.g. reject_reason). */
   recordAs?: { ticketId: string; purpose: string };
 }
@@ -43,6 +45,9 @@ export interface Effect<Data = unknown> {
 export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: string, runAt?: Date): Effect {
   return { def, data, ...(jobId ? { jobId } : {}), ...(runAt ? { runAt } : {}) } as Effect;
 }
+
+/** Fetch a file a resident sent and keep it under DATA_DIR (the platform's copy expires). */
+export const fetchAttachmentJob = defineJob<{ ticketMessageId: string; index: number }>()('inbound', 'fetch-attachment', { attempts: 6 });
 
 /** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue. */
 export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string }>()('reminders', 'deadline', { attempts: 5 });

@@ -21,7 +21,11 @@ import { storeInbound } from '../../src/tickets/inbox.ts';
 import { createTicketDeps } from '../../src/tickets/ticket-runtime.ts';
 import { processInbound } from '../../src/tickets/process-inbound.ts';
 import { outboundHandlers } from '../../src/tickets/outbound-delivery.ts';
-import { deadlineJob, processInboundJob } from '../../src/tickets/ticket-jobs.ts';
+import { deadlineJob, fetchAttachmentJob, processInboundJob } from '../../src/tickets/ticket-jobs.ts';
+import { fetchAttachment } from '../../src/tickets/attachments.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runDeadlineCheck } from '../../src/tickets/deadlines.ts';
 import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
 import type { ChannelHandlers } from '../../bots/channel.ts';
@@ -32,6 +36,7 @@ export const ADMIN_CHAT = -1001234567;
 
 export interface ListeningHarness {
   prisma: PrismaClient;
+  dataDir: string;
   api: FakeBotApi;
   queues: QueueKit;
   deps: TicketDeps & { stop(): void };
@@ -79,11 +84,19 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const webchatHandlers = handlers(wcAccount.id);
   await webchat.start(webchatHandlers);
 
+  const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-listen-'));
   let workers: WorkerHandle[] = [];
   const startWorkers = () => {
     workers = [
-      queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: 4 }),
-      queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory }), { concurrency: 4 }),
+      queues.startWorker(
+        'inbound',
+        {
+          [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId),
+          [fetchAttachmentJob.name]: async (d: { ticketMessageId: string; index: number }) => fetchAttachment({ ...deps, channels: directory, dataDir }, d),
+        },
+        { concurrency: 4 },
+      ),
+      queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory, dataDir }), { concurrency: 4 }),
       queues.startWorker('reminders', { [deadlineJob.name]: async (d: Parameters<typeof runDeadlineCheck>[1]) => runDeadlineCheck(deps, d) }, { concurrency: 2 }),
     ];
   };
@@ -107,6 +120,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
 
   return {
     prisma,
+    dataDir,
     api,
     queues,
     deps,
@@ -143,6 +157,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
       await prisma.$disconnect();
       await pool.end();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

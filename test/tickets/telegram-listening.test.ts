@@ -210,6 +210,30 @@ describe('listening over Telegram', () => {
     expect(rows.every((r) => r.deliveryStatus === 'sent')).toBe(true);
   });
 
+  it('keeps a resident\u2019s photo on disk by its hash and shows it to the cadres under the post', async () => {
+    const photo = Buffer.from('ảnh ổ gà giữa đường'.repeat(200));
+    h.api.addFile('photo-big-1', photo);
+    h.api.residentSends({ userId: 5004, text: '/moi' });
+    h.api.residentSends({ userId: 5004, text: 'Ổ gà to giữa đường liên thôn, xe máy ngã mấy lần rồi', photo: { fileId: 'photo-big-1', size: photo.length } });
+    await h.settle();
+    const ticket = await h.prisma.ticket.findFirstOrThrow({ where: { subject: { contains: 'Ổ gà to' } }, include: { messages: true, adminPosts: true } });
+    const att = (ticket.messages.find((m) => m.direction === 'inbound')!.attachments as Array<{ sha256?: string; kind: string }>)[0]!;
+    expect(att.kind).toBe('photo');
+    const { createHash } = await import('node:crypto');
+    const { readFile } = await import('node:fs/promises');
+    expect(att.sha256).toBe(createHash('sha256').update(photo).digest('hex'));
+    const file = await h.prisma.mediaFile.findUniqueOrThrow({ where: { sha256: att.sha256! } });
+    expect(await readFile(`${h.dataDir}/${file.path}`)).toEqual(photo);
+    const post = ticket.adminPosts.find((p) => p.purpose === 'ticket')!;
+    const relayed = h.api.sentTo(ADMIN_CHAT).find((m) => m.method === 'sendPhoto' && `${ADMIN_CHAT}:${m.replyTo}` === post.platformMessageId);
+    expect(relayed?.file).toBe('photo-big-1');
+
+    // Over the size limit: a polite answer, no ticket.
+    h.api.residentSends({ userId: 5004, text: 'ảnh to', photo: { fileId: 'huge', size: 50 * 1024 * 1024 } });
+    await h.settle();
+    expect(lastTo(5004)!.text).toContain('Ảnh lớn quá');
+  });
+
   it('a message stored while the workers were down is processed once they are back', async () => {
     await h.stopWorkers();
     h.api.residentSends({ userId: 5004, text: '/moi' });
@@ -219,6 +243,6 @@ describe('listening over Telegram', () => {
     h.startWorkers();
     await h.settle(20_000);
     const tickets = await h.prisma.ticket.findMany({ where: { resident: { identities: { some: { platformUserId: '5004' } } } }, include: { category: true } });
-    expect(tickets.map((t) => t.category?.code).sort()).toEqual(['HA_TANG', 'Y_TE']);
+    expect(tickets.map((t) => t.category?.code).sort()).toEqual(['HA_TANG', 'HA_TANG', 'Y_TE']);
   });
 });

@@ -109,7 +109,10 @@ export class FakeBotApi {
     const chatId = String(chat.id);
     const messageId = this.newMessageId(chatId);
     const message: Json = { message_id: messageId, date: Math.floor(Date.now() / 1000), chat, from: { id: p.userId, is_bot: false, first_name: p.firstName ?? 'Dân' } };
-    if (p.text !== undefined) {
+    if (p.text !== undefined && p.photo) {
+      // With a photo, Telegram carries the words as the caption.
+      message.caption = p.text;
+    } else if (p.text !== undefined) {
       message.text = p.text;
       if (p.text.startsWith('/')) message.entities = [{ type: 'bot_command', offset: 0, length: p.text.split(/\s/)[0]!.length }];
     }
@@ -172,7 +175,9 @@ export class FakeBotApi {
     const url = new URL(req.url ?? '/', 'http://x');
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch) {
-      const buf = fileMatch[1] === this.token ? this.files.get(decodeURIComponent(fileMatch[2]!)) : undefined;
+      // getFile hands out "photos/<file_id>.jpg" as the path.
+      const id = decodeURIComponent(fileMatch[2]!).replace(/^photos\//, '').replace(/\.jpg$/, '');
+      const buf = fileMatch[1] === this.token ? this.files.get(id) : undefined;
       res.writeHead(buf ? 200 : 404, { 'content-type': buf ? 'image/jpeg' : 'application/json' });
       res.end(buf ?? JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
       return;
