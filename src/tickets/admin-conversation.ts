@@ -21,9 +21,10 @@ export const adminTexts = {
   taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
   closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
   rejected: (code: string, who: string) => `Phiếu ${code} bị từ chối (${who}); đã báo người dân.`,
-  transferred: (code: string, who: string) => `Phiếu ${code} đã chuyển xử lý (${who}); đã báo người dân.`,
+  transferred: (code: string, who: string) => `Phiếu ${code} đã được chuyển (${who}); đã báo người dân.`,
   askReason: (code: string) => `Trả lời tin này để ghi lý do từ chối phiếu ${code}.`,
-  askTransfer: (code: string) => `Trả lời tin này để ghi nơi chuyển và ghi chú cho phiếu ${code} (lĩnh vực, cán bộ hoặc cơ quan khác).`,
+  askTransfer: (code: string, fields: string) =>
+    `Trả lời tin này để chuyển phiếu ${code}: gõ tên lĩnh vực (${fields}) để chuyển cán bộ phụ trách trong xã, hoặc ghi cơ quan/người nhận và ghi chú để chuyển ra ngoài xã.`,
   emptyAnswer: 'Câu trả lời chưa có nội dung chữ.',
   tooLong: (max: number) => `Câu trả lời dài quá (tối đa ${max} ký tự).`,
 };
@@ -127,7 +128,8 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
     case 'transfer': {
       // The reason comes as a reply to the bot's question, recorded as a post with that purpose.
       const purpose = parsed.verb === 'reject' ? 'reject_reason' : 'transfer_note';
-      const text = parsed.verb === 'reject' ? adminTexts.askReason(ticket.code) : adminTexts.askTransfer(ticket.code);
+      const fields = (await tx.category.findMany({ where: { active: true, code: { not: 'KHAC' } }, orderBy: { sortOrder: 'asc' } })).map((c) => c.name).join('; ');
+      const text = parsed.verb === 'reject' ? adminTexts.askReason(ticket.code) : adminTexts.askTransfer(ticket.code, fields);
       return { status: 'processed', note: `admin_ask_${purpose}`, effects: [answer(), groupReply(m, text, key, a.messageId, { ticketId: ticket.id, purpose })] };
     }
   }

@@ -8,6 +8,8 @@ import { queueResidentMessage } from './ticket-intake.ts';
 import { residentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { Effect } from './ticket-jobs.ts';
+import { chooseAssignee } from './routing.ts';
+import { foldVietnamese } from '../text/fold-vietnamese.ts';
 
 export type ActionResult = { ok: true; effects: Effect[]; code: string } | { ok: false; reason: string; message: string };
 
@@ -115,7 +117,28 @@ export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, re
   return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.rejected(r.code, reason)) };
 }
 
+/**
+ * "Chuyển lĩnh vực / Chuyển xử lý": a note naming a field (its code or name) moves the ticket to
+ * that field and its responsible cadre, and it stays open; any other note sends it to an outside
+ * agency or person, which ends the commune's handling (status Chuyển xử lý).
+ */
 export async function transferTicket(tx: Tx, ticketId: string, staffId: string, note: string, now: Date): Promise<ActionResult> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { category: true } });
+  const wanted = foldVietnamese(note);
+  const categories = await tx.category.findMany({ where: { active: true } });
+  const target = categories.find((c) => wanted === foldVietnamese(c.code) || wanted === foldVietnamese(c.name) || wanted.startsWith(`${foldVietnamese(c.name)} `) || wanted.startsWith(`${foldVietnamese(c.code)} `));
+  if (target) {
+    if (!['new', 'received', 'in_progress'].includes(t.status)) {
+      return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không chuyển lĩnh vực được.` };
+    }
+    const assigneeId = await chooseAssignee(tx, t.communeId, target.id, t.villageId);
+    await tx.ticket.update({ where: { id: ticketId }, data: { categoryId: target.id, assigneeId, confidential: t.confidential || target.code === 'KHIEU_NAI_TO_CAO', classifiedBy: 'staff' } });
+    await tx.ticketEvent.create({
+      data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, data: { fromCategory: t.category?.code ?? null, toCategory: target.code, assigneeId }, createdAt: now },
+    });
+    const effects = await tellResident(tx, ticketId, `Phản ánh ${t.code} đã được chuyển sang lĩnh vực ${target.name} để xử lý.`);
+    return { ok: true, code: t.code, effects };
+  }
   const r = await change(tx, ticketId, 'transferred', { staffId, kind: 'staff' }, { now, reason: note, data: { transferNote: note, transferredTo: note.slice(0, 200) } });
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, createdAt: now } });

@@ -1,0 +1,87 @@
+// The admin chat's other buttons: reject with a reason, move to another field, hand over to an
+// outside agency, close; and what happens when a button no longer applies.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_CHAT, startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
+
+let h: ListeningHarness;
+const CADRE = 7501;
+beforeAll(async () => {
+  h = await startListeningHarness();
+  await h.linkStaff('phochutich', CADRE);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+let user = 6100;
+async function ticketWith(text: string) {
+  user += 1;
+  h.api.residentSends({ userId: user, text: '/start' });
+  await h.settle();
+  const prompt = h.api.sentTo(user).at(-1)!;
+  const agree = prompt.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Tôi đồng ý')!;
+  h.api.pressButton({ chatId: user, messageId: prompt.messageId, userId: user, data: agree.callback_data });
+  await h.settle();
+  h.api.residentSends({ userId: user, text });
+  await h.settle();
+  const ticket = await h.prisma.ticket.findFirstOrThrow({ where: { resident: { identities: { some: { platformUserId: String(user) } } } }, include: { adminPosts: true } });
+  const post = h.api.sentTo(ADMIN_CHAT).find((m) => `${ADMIN_CHAT}:${m.messageId}` === ticket.adminPosts[0]!.platformMessageId)!;
+  const press = async (label: string) => {
+    const b = post.replyMarkup!.inline_keyboard.flat().find((x) => x.text === label)!;
+    h.api.pressButton({ chatId: ADMIN_CHAT, messageId: post.messageId, userId: CADRE, data: b.callback_data });
+    await h.settle();
+  };
+  return { ticket, post, press, user };
+}
+
+async function replyToLastBotQuestion(text: string) {
+  const question = h.api.sentTo(ADMIN_CHAT).at(-1)!;
+  h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: question.messageId, text });
+  await h.settle();
+}
+
+describe('admin chat actions', () => {
+  it('rejects with the reason the cadre writes, and tells the resident', async () => {
+    const t = await ticketWith('Xin hỏi giá vàng hôm nay bao nhiêu');
+    await t.press('Từ chối');
+    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('lý do từ chối');
+    await replyToLastBotQuestion('Không thuộc thẩm quyền của xã');
+    const ticket = await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.ticket.id } });
+    expect(ticket.status).toBe('rejected');
+    expect(ticket.rejectReason).toBe('Không thuộc thẩm quyền của xã');
+    expect(h.api.sentTo(t.user).at(-1)!.text).toContain('Lý do: Không thuộc thẩm quyền của xã');
+    // A closed question: pressing another button is refused with a clear notice.
+    await t.press('Đóng');
+    expect(h.api.answeredCallbacks.at(-1)!.text).toContain('không chuyển sang');
+  });
+
+  it('moves a ticket to another field and its cadre, keeping it open', async () => {
+    const t = await ticketWith('Nhà tôi có người già cần hỏi một việc');
+    await t.press('Chuyển lĩnh vực');
+    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('Y tế, bảo hiểm y tế');
+    await replyToLastBotQuestion('y te, bao hiem y te');
+    const ticket = await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.ticket.id }, include: { category: true, assignee: true } });
+    expect(ticket.category?.code).toBe('Y_TE');
+    expect(ticket.assignee?.username).toBe('yte');
+    expect(['new', 'received', 'in_progress']).toContain(ticket.status);
+    expect(h.api.sentTo(t.user).at(-1)!.text).toContain('chuyển sang lĩnh vực Y tế');
+  });
+
+  it('hands a ticket to an outside agency with a note', async () => {
+    const t = await ticketWith('Cột điện cao thế gần trường bị nghiêng');
+    await t.press('Chuyển lĩnh vực');
+    await replyToLastBotQuestion('Điện lực huyện — đã gửi công văn số 12');
+    const ticket = await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.ticket.id } });
+    expect(ticket.status).toBe('transferred');
+    expect(ticket.transferNote).toContain('Điện lực huyện');
+    expect(h.api.sentTo(t.user).at(-1)!.text).toContain('đã được chuyển xử lý');
+  });
+
+  it('closes a ticket and removes the buttons from its post', async () => {
+    const t = await ticketWith('Rác ở chợ chưa được thu gom');
+    await t.press('Đóng');
+    expect((await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.ticket.id } })).status).toBe('closed');
+    const edit = h.api.edits.filter((e) => e.messageId === t.post.messageId).at(-1);
+    expect(edit?.replyMarkup).toBeUndefined();
+  });
+});
