@@ -6,7 +6,8 @@ import type { InboundAction, InboundMessage, Platform } from '../../bots/channel
 import type { TicketDeps } from './ticket-deps.ts';
 import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
-import { parseAdminButton } from './admin-post.ts';
+import { adminButtonData, parseAdminButton } from './admin-post.ts';
+import { publishFaq } from './faq.ts';
 import { answerTicket, closeTicket, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import type { Outcome } from './resident-conversation.ts';
 
@@ -48,8 +49,15 @@ async function refuse(tx: Tx, communeId: string, who: { platform: Platform; user
   await tx.auditLog.create({ data: { communeId, actorKind: 'system', action: 'admin_chat.refused', entityType: 'Ticket', entityId: what.ticketId ?? null, data: { platform: who.platform, userId: who.userId, ...what } } });
 }
 
-function groupReply(m: { platform: Platform; accountId: string; chatId: string }, text: string, key: string, replyTo?: string, recordAs?: { ticketId: string; purpose: string }): Effect {
-  return effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text, ...(replyTo ? { replyTo } : {}), ...(recordAs ? { recordAs } : {}) }, key);
+function groupReply(
+  m: { platform: Platform; accountId: string; chatId: string },
+  text: string,
+  key: string,
+  replyTo?: string,
+  recordAs?: { ticketId: string; purpose: string },
+  buttons?: Array<Array<{ label: string; data: string }>>,
+): Effect {
+  return effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text, ...(replyTo ? { replyTo } : {}), ...(recordAs ? { recordAs } : {}), ...(buttons ? { buttons } : {}) }, key);
 }
 
 function refreshPosts(ticketId: string, inboundId: string): Effect {
@@ -62,7 +70,8 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   const post = await tx.ticketAdminPost.findUnique({
     where: { platform_platformChatId_platformMessageId: { platform: m.platform, platformChatId: m.chatId, platformMessageId: m.replyTo.platformMessageId } },
   });
-  if (!post) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
+  // Only the ticket's post and the bot's questions take replies; a reply to a confirmation is talk.
+  if (!post || !['ticket', 'reject_reason', 'transfer_note'].includes(post.purpose)) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
   const staff = await actingStaff(tx, m.platform, m.userId, communeId, post.ticketId);
   const key = `direct-${inboundId}`;
   if (!staff) {
@@ -89,10 +98,13 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   }
   if (!result.ok) return { status: 'ignored', note: result.reason, effects: [groupReply(m, result.message, key, m.platformMessageId)] };
   await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: staff.id, action: `ticket.${post.purpose === 'ticket' ? 'answer' : post.purpose}`, entityType: 'Ticket', entityId: post.ticketId, data: { via: m.platform } } });
+  // After an answer, one tap puts it (anonymized) into the commune's public questions and answers.
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: post.ticketId } });
+  const faqButton = post.purpose === 'ticket' && !ticket.confidential ? [[{ label: 'Đưa vào hỏi đáp', data: adminButtonData(post.ticketId, 'faq') }]] : undefined;
   return {
     status: 'processed',
     note: `admin_${post.purpose}`,
-    effects: [...result.effects, groupReply(m, done(result.code), key, m.platformMessageId), refreshPosts(post.ticketId, inboundId)],
+    effects: [...result.effects, groupReply(m, done(result.code), key, m.platformMessageId, faqButton ? { ticketId: post.ticketId, purpose: 'confirmation' } : undefined, faqButton), refreshPosts(post.ticketId, inboundId)],
   };
 }
 
@@ -106,6 +118,10 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
     where: { platform_platformChatId_platformMessageId: { platform: a.platform, platformChatId: a.chatId, platformMessageId: a.messageId } },
   });
   const staff = post && post.ticketId === parsed.ticketId ? await actingStaff(tx, a.platform, a.userId, communeId, parsed.ticketId) : null;
+  // "Đưa vào hỏi đáp" sits on the answer's confirmation; the other buttons on the ticket's post.
+  if (post && (parsed.verb === 'faq') !== (post.purpose === 'confirmation')) {
+    return { status: 'ignored', note: 'wrong_post', effects: [answer(adminTexts.refused, true)] };
+  }
   if (!post || post.ticketId !== parsed.ticketId || !staff) {
     await refuse(tx, communeId, a, { ticketId: parsed.ticketId, verb: parsed.verb });
     return { status: 'ignored', note: 'refused', effects: [answer(adminTexts.refused, true)] };
@@ -123,6 +139,11 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
       const r = await closeTicket(tx, ticket.id, staff.id, now);
       if (!r.ok) return { status: 'ignored', note: r.reason, effects: [answer(r.message, true)] };
       return { status: 'processed', note: 'admin_close', effects: [answer('Đã đóng'), ...r.effects, groupReply(m, adminTexts.closed(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
+    }
+    case 'faq': {
+      const r = await publishFaq(tx, ticket.id, staff.id, now);
+      if (!r.ok) return { status: 'ignored', note: 'faq_refused', effects: [answer(r.message.slice(0, 190), true)] };
+      return { status: 'processed', note: 'admin_faq', effects: [answer('Đã đưa vào hỏi đáp'), groupReply(m, `📚 Phiếu ${r.code} đã được đưa vào hỏi đáp của xã (ẩn danh).`, key, a.messageId)] };
     }
     case 'reject':
     case 'transfer': {

@@ -5,7 +5,7 @@ import type { Button } from '../../bots/channel.ts';
 import { formatDue } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
 
-export type AdminVerb = 'take' | 'transfer' | 'reject' | 'close';
+export type AdminVerb = 'take' | 'transfer' | 'reject' | 'close' | 'faq';
 
 export function adminButtonData(ticketId: string, verb: AdminVerb): string {
   // "tk:<uuid>:<verb>" stays under Telegram's 64-byte callback limit.
@@ -13,7 +13,7 @@ export function adminButtonData(ticketId: string, verb: AdminVerb): string {
 }
 
 export function parseAdminButton(data: string): { ticketId: string; verb: AdminVerb } | undefined {
-  const m = /^tk:([0-9a-f-]{36}):(take|transfer|reject|close)$/.exec(data);
+  const m = /^tk:([0-9a-f-]{36}):(take|transfer|reject|close|faq)$/.exec(data);
   return m ? { ticketId: m[1]!, verb: m[2] as AdminVerb } : undefined;
 }
 

@@ -29,6 +29,8 @@ export const residentTexts = {
     'Nếu muốn tố cáo chính thức, bạn gửi đơn có chữ ký (ghi rõ họ tên, địa chỉ) tới bộ phận tiếp công dân của Ủy ban xã, ' +
     'hoặc trình bày trực tiếp tại buổi tiếp công dân. Danh tính của bạn chỉ cán bộ được giao xử lý biết.',
   answered: (code: string, answer: string) => `Trả lời phản ánh ${code}:\n\n${answer}`,
+  faqOffer: (question: string, answer: string) =>
+    `Xã đã trả lời một câu hỏi tương tự:\n\n„${question}“\n\n${answer}\n\nNếu chưa đúng ý bạn, cán bộ vẫn sẽ trả lời riêng phản ánh này.`,
   rateQuestion: 'Bạn có hài lòng với câu trả lời không?',
   rateThanks: 'Cảm ơn bạn đã đánh giá.',
   reopened: (code: string) => `Phản ánh ${code} đã được chuyển lại lãnh đạo xã để xem xét thêm.`,

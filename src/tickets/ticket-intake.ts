@@ -8,6 +8,7 @@ import { formatTicketCode, nextTicketSeq } from './ticket-code.ts';
 import { chooseAssignee } from './routing.ts';
 import { formatDue, residentTexts } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
+import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
 
@@ -173,6 +174,13 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: ack }));
   if (confidential) {
     effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.denunciationNotice }));
+  } else if (m.text) {
+    // A question the commune already answered publicly gets that answer now; the ticket stays.
+    const faq = await findFaqAnswer(tx, m.communeId, m.text);
+    if (faq) {
+      effects.push(await queueResidentMessage(tx, { ticketId: ticket.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.faqOffer(faq.question, faq.answer) }));
+      await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'note', actorKind: 'system', data: { faqOffered: faq.id, score: faq.score } } });
+    }
   }
   effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`));
   effects.push(...deadlineEffects(ticket.id, due));

@@ -85,3 +85,29 @@ describe('admin chat actions', () => {
     expect(edit?.replyMarkup).toBeUndefined();
   });
 });
+
+describe('questions and answers (FAQ)', () => {
+  it('publishes an answered ticket anonymized, and offers it to the next resident asking the same', async () => {
+    const t = await ticketWith('Cho hỏi lịch tiêm vắc xin sởi cho trẻ dưới 5 tuổi ở trạm y tế xã, số tôi 0912345678');
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: t.post.messageId, text: 'Trạm y tế tiêm sởi sáng thứ năm hằng tuần, mang sổ tiêm chủng.' });
+    await h.settle();
+    const confirmation = h.api.sentTo(ADMIN_CHAT).at(-1)!;
+    expect(confirmation.text).toContain('Đã gửi trả lời');
+    const faqButton = confirmation.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Đưa vào hỏi đáp')!;
+    // The FAQ button on the ticket's post (forged) is refused; on the confirmation it works.
+    h.api.pressButton({ chatId: ADMIN_CHAT, messageId: t.post.messageId, userId: CADRE, data: faqButton.callback_data });
+    await h.settle();
+    expect(await h.prisma.faqEntry.count()).toBe(0);
+    h.api.pressButton({ chatId: ADMIN_CHAT, messageId: confirmation.messageId, userId: CADRE, data: faqButton.callback_data });
+    await h.settle();
+    const faq = await h.prisma.faqEntry.findFirstOrThrow();
+    expect(faq.question).not.toContain('0912345678');
+    expect(faq.question).toContain('[số điện thoại]');
+    expect(faq.answer).toBe('Trạm y tế tiêm sởi sáng thứ năm hằng tuần, mang sổ tiêm chủng.');
+
+    const next = await ticketWith('lich tiem vac xin soi cho tre duoi 5 tuoi o tram y te xa the nao a');
+    const offered = h.api.sentTo(next.user).find((m) => m.text?.includes('câu hỏi tương tự'));
+    expect(offered?.text).toContain('thứ năm hằng tuần');
+    expect(next.ticket.status).toBe('new');
+  });
+});
