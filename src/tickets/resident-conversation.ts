@@ -59,8 +59,14 @@ export async function handleResidentMessage(
   if (resident.blocked) return { status: 'ignored', note: 'blocked', effects: [] };
 
   // Rate limit: count this person's messages in the last minute (this one included).
+  // Button presses do not count; messages stored after this one (a backlog) do not either.
   const recent = await tx.inboundMessage.count({
-    where: { channel: m.platform, platformUserId: m.userId, receivedAt: { gte: new Date(m.receivedAt.getTime() - 60_000) } },
+    where: {
+      channel: m.platform,
+      platformUserId: m.userId,
+      receivedAt: { gte: new Date(m.receivedAt.getTime() - 60_000), lte: m.receivedAt },
+      NOT: { platformMessageId: { startsWith: 'action:' } },
+    },
   });
   if (recent > deps.policy.messagesPerMinute) {
     // One polite line at the moment the limit is crossed, silence after that.

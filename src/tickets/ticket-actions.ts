@@ -7,7 +7,8 @@ import { canChange, statusLabel } from './ticket-status.ts';
 import { queueResidentMessage } from './ticket-intake.ts';
 import { residentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import type { Effect } from './ticket-jobs.ts';
+import { effect, sendDirectJob, type Effect } from './ticket-jobs.ts';
+import { adminChatsOf } from './channel-accounts.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 
@@ -173,6 +174,18 @@ export async function rateTicket(tx: Tx, deps: TicketDeps, p: { ticketId: string
   if (!r.ok) return { ok: false, reason: r.reason, reply: r.message };
   if (leader) {
     await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'escalated', actorKind: 'resident', data: { to: leader.id, why: 'not_satisfied' }, createdAt: p.at } });
+  }
+  // The cadres hear it where they work, under the ticket's post.
+  const posts = await tx.ticketAdminPost.findMany({ where: { ticketId: t.id, purpose: 'ticket' } });
+  for (const chat of await adminChatsOf(tx, t.communeId)) {
+    const post = posts.find((x) => x.platform === chat.platform && x.platformChatId === chat.chatId);
+    effects.push(
+      effect(
+        sendDirectJob,
+        { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text: `↩️ Người dân chưa hài lòng với trả lời phiếu ${t.code}; phiếu được mở lại và giao lãnh đạo${leader ? ` (${leader.displayName})` : ''}.`, ...(post ? { replyTo: post.platformMessageId } : {}) },
+        `reopen-${t.id}-${p.at.getTime()}-${chat.chatId}`,
+      ),
+    );
   }
   deps.log.info({ ticketId: t.id }, 'người dân chưa hài lòng; chuyển lại lãnh đạo');
   return { ok: true, effects, reply: residentTexts.reopened(t.code) };
