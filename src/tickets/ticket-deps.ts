@@ -51,6 +51,11 @@ export type Enqueue = <Data>(def: JobDefinition<Data>, data: Data, opts?: Enqueu
 export interface TicketDeps {
   /** Also used outside the message's transaction, e.g. to allocate a ticket number. */
   prisma: PrismaClient;
+  /**
+   * True when the database serves several connections (PostgreSQL). The embedded PGlite has one:
+   * a query outside the open transaction would wait for it for ever.
+   */
+  concurrentConnections: boolean;
   log: Logger;
   classifier: Classifier;
   deadlines: DeadlinePlanner;

@@ -122,10 +122,11 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const confidential = category.code === 'KHIEU_NAI_TO_CAO';
   const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: commune.timezone, year: 'numeric' }).format(m.receivedAt));
-  // Its own short transaction: the counter row is the one every new ticket of the commune
-  // touches, so holding its lock for the whole message would serialize them all. A message
-  // that then fails leaves a gap in the numbers, which is harmless.
-  const seq = await nextTicketSeq(deps.prisma, m.communeId, year);
+  // On PostgreSQL in its own short transaction: the counter row is the one every new ticket of
+  // the commune touches, so holding its lock for the whole message would serialize them all. A
+  // message that then fails leaves a gap in the numbers, which is harmless. PGlite has a single
+  // connection (and no concurrency to speak of): there it stays in the message's transaction.
+  const seq = await nextTicketSeq(deps.concurrentConnections ? deps.prisma : tx, m.communeId, year);
   const code = formatTicketCode(commune.ticketCodePrefix, year, seq);
 
   const ticket = await tx.ticket.create({

@@ -55,10 +55,11 @@ export function ticketPolicy(settings: Settings): TicketDeps['policy'] {
   };
 }
 
-export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; settings: Settings; enqueue: Enqueue }): Promise<TicketDeps & { stop(): void }> {
+export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; settings: Settings; enqueue: Enqueue; concurrentConnections?: boolean }): Promise<TicketDeps & { stop(): void }> {
   const classifier = await refreshingClassifier(p.prisma, p.log);
   return {
     prisma: p.prisma,
+    concurrentConnections: p.concurrentConnections ?? true,
     log: p.log,
     classifier,
     deadlines: deadlinePlanner(),
