@@ -60,7 +60,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
     const queues = createQueueKit({ redisUrl: ctx.services.redisUrl, prefix, log: silentLogger });
     const enqueue = queues.enqueue.bind(queues);
     const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-bench-unused', RESIDENT_MESSAGES_PER_MINUTE: '1000' });
-    const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue });
+    const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue, cancelJob: queues.cancel.bind(queues) });
     // Every message becomes its own ticket (and so its own admin post), the heaviest path.
     deps.policy.followUpWindowMs = 0;
     const telegram = createTelegramChannel({ token: api.token, apiRoot, log: silentLogger, mode: { kind: 'polling', timeoutSeconds: 1 }, limits: { messagesPerSecond: 1e9, messagesPerMinutePerGroup: 1e9 } });

@@ -20,7 +20,7 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
   const { queues, db, log, settings } = rt;
   const channels = await processChannels(rt);
   const enqueue = queues.enqueue.bind(queues);
-  const deps = await createTicketDeps({ prisma: db.prisma, log, settings, enqueue, concurrentConnections: db.kind === 'postgres' });
+  const deps = await createTicketDeps({ prisma: db.prisma, log, settings, enqueue, cancelJob: queues.cancel.bind(queues), concurrentConnections: db.kind === 'postgres' });
 
   const workers = [
     queues.startWorker(

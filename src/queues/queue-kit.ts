@@ -37,6 +37,8 @@ export interface QueueKit {
   enqueue<Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions): Promise<string>;
   queue(name: QueueName): Queue;
   startWorker(name: QueueName, handlers: Record<string, JobHandler<never>>, opts?: WorkerOptions): WorkerHandle;
+  /** Removes a waiting or delayed job (e.g. a deadline reminder of a closed ticket); no-op if gone. */
+  cancel<Data>(def: JobDefinition<Data>, jobId: string): Promise<boolean>;
   /** Declares a repeating job; every process may call it, one schedule results. */
   upsertRepeatable<Data>(def: JobDefinition<Data>, every: number | string, data: Data): Promise<void>;
   depths(): Promise<Record<QueueName, QueueCounts>>;
@@ -126,6 +128,14 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     async enqueue(def, data, jobOpts) {
       const job = await queue(def.queue).add(def.name, data, { ...def.options, ...jobOpts });
       return job.id!;
+    },
+    async cancel(def, jobId) {
+      const job = await queue(def.queue).getJob(jobId);
+      if (!job) return false;
+      // A running job cannot be removed; it checks the ticket itself and does nothing.
+      if (await job.isActive()) return false;
+      await job.remove();
+      return true;
     },
     async upsertRepeatable(def, every, data) {
       const repeat = typeof every === 'number' ? { every } : { pattern: every };

@@ -18,7 +18,7 @@ export const deadlineTexts = {
 };
 
 export async function runDeadlineCheck(
-  deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'now' | 'log'>,
+  deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'cancelJob' | 'now' | 'log'>,
   data: { ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string },
 ): Promise<{ done: string }> {
   const { prisma } = deps;

@@ -83,8 +83,12 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
   return result;
 }
 
-export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue' | 'now'>, effects: Effect[]): Promise<void> {
+export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue' | 'cancelJob' | 'now'>, effects: Effect[]): Promise<void> {
   for (const e of effects) {
+    if (e.cancel) {
+      if (e.jobId) await deps.cancelJob(e.def, e.jobId);
+      continue;
+    }
     const delay = e.runAt ? Math.max(0, e.runAt.getTime() - deps.now().getTime()) : 0;
     await deps.enqueue(e.def, e.data, { ...(e.jobId ? { jobId: e.jobId } : {}), ...(delay ? { delay } : {}) });
   }

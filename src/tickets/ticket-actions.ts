@@ -7,7 +7,7 @@ import { canChange, statusLabel } from './ticket-status.ts';
 import { queueResidentMessage } from './ticket-intake.ts';
 import { residentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { effect, sendDirectJob, type Effect } from './ticket-jobs.ts';
+import { cancelDeadlines, effect, sendDirectJob, type Effect } from './ticket-jobs.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
@@ -109,13 +109,13 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
 export async function closeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
   const r = await change(tx, ticketId, 'closed', { staffId, kind: 'staff' }, { now });
   if (!r.ok) return r;
-  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'closed')) };
+  return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'closed'))), ...cancelDeadlines(ticketId)] };
 }
 
 export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, reason: string, now: Date): Promise<ActionResult> {
   const r = await change(tx, ticketId, 'rejected', { staffId, kind: 'staff' }, { now, reason, data: { rejectReason: reason } });
   if (!r.ok) return r;
-  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.rejected(r.code, reason)) };
+  return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.rejected(r.code, reason))), ...cancelDeadlines(ticketId)] };
 }
 
 /**
@@ -143,7 +143,7 @@ export async function transferTicket(tx: Tx, ticketId: string, staffId: string, 
   const r = await change(tx, ticketId, 'transferred', { staffId, kind: 'staff' }, { now, reason: note, data: { transferNote: note, transferredTo: note.slice(0, 200) } });
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, createdAt: now } });
-  return { ok: true, code: r.code, effects: await tellResident(tx, ticketId, residentTexts.transferred(r.code, note)) };
+  return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.transferred(r.code, note))), ...cancelDeadlines(ticketId)] };
 }
 
 export type RateResult = { ok: true; effects: Effect[]; reply: string } | { ok: false; reason: string; reply: string };
@@ -167,7 +167,7 @@ export async function rateTicket(tx: Tx, deps: TicketDeps, p: { ticketId: string
   if (satisfied) {
     const r = await change(tx, t.id, 'closed', { staffId: null, kind: 'resident' }, { now: p.at, reason: 'hài lòng' });
     if (!r.ok) return { ok: false, reason: r.reason, reply: r.message };
-    return { ok: true, effects, reply: residentTexts.rateThanks };
+    return { ok: true, effects: [...effects, ...cancelDeadlines(t.id)], reply: residentTexts.rateThanks };
   }
   const leader = await tx.staff.findFirst({ where: { communeId: t.communeId, isLeader: true, active: true } });
   const r = await change(tx, t.id, 'in_progress', { staffId: null, kind: 'resident' }, { now: p.at, reason: 'chưa hài lòng', data: leader ? { assigneeId: leader.id } : {} });

@@ -47,6 +47,7 @@ export const defaultTicketPolicy: TicketPolicy = {
 };
 
 export type Enqueue = <Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions) => Promise<string>;
+export type CancelJob = <Data>(def: JobDefinition<Data>, jobId: string) => Promise<boolean>;
 
 export interface TicketDeps {
   /** Also used outside the message's transaction, e.g. to allocate a ticket number. */
@@ -60,6 +61,7 @@ export interface TicketDeps {
   classifier: Classifier;
   deadlines: DeadlinePlanner;
   enqueue: Enqueue;
+  cancelJob: CancelJob;
   policy: TicketPolicy;
   now(): Date;
 }

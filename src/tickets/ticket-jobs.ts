@@ -40,6 +40,8 @@ export interface Effect<Data = unknown> {
   jobId?: string;
   /** Run at this time (deadline reminders); delayed jobs survive restarts in Redis. */
   runAt?: Date;
+  /** Remove the job with this id instead of adding one. */
+  cancel?: boolean;
 }
 
 export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: string, runAt?: Date): Effect {
@@ -54,3 +56,8 @@ export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remi
 
 /** Re-render the buttons of a ticket's posts after its status changed. */
 export const refreshAdminPostsJob = defineJob<{ ticketId: string; version: number }>()('outbound', 'refresh-posts', { attempts: 4 });
+
+/** Cancels the deadline checks planned at creation (the ticket reached a final status). */
+export function cancelDeadlines(ticketId: string): Effect[] {
+  return ['receive', 'remind0', 'remind1', 'escalate'].map((k) => ({ def: deadlineJob, data: undefined, jobId: `dl-${ticketId}-0-${k}`, cancel: true }) as Effect);
+}

@@ -7,7 +7,7 @@ import { createClassifier, type ClassifierRule } from './classification/classifi
 import { builtinRules } from './classification/lexicon.ts';
 import { createWorkingCalendar } from '../calendar/working-time.ts';
 import { slaDeadlines } from '../calendar/sla.ts';
-import { defaultTicketPolicy, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
+import { defaultTicketPolicy, type CancelJob, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
 
 // Staff edits to the rules take effect within this time in every process.
 const RULES_REFRESH_MS = 60_000;
@@ -55,7 +55,7 @@ export function ticketPolicy(settings: Settings): TicketDeps['policy'] {
   };
 }
 
-export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; settings: Settings; enqueue: Enqueue; concurrentConnections?: boolean }): Promise<TicketDeps & { stop(): void }> {
+export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; settings: Settings; enqueue: Enqueue; cancelJob: CancelJob; concurrentConnections?: boolean }): Promise<TicketDeps & { stop(): void }> {
   const classifier = await refreshingClassifier(p.prisma, p.log);
   return {
     prisma: p.prisma,
@@ -64,6 +64,7 @@ export async function createTicketDeps(p: { prisma: PrismaClient; log: Logger; s
     classifier,
     deadlines: deadlinePlanner(),
     enqueue: p.enqueue,
+    cancelJob: p.cancelJob,
     policy: ticketPolicy(p.settings),
     now: () => new Date(),
     stop: () => classifier.stop(),

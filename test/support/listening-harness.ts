@@ -68,7 +68,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-unused', ...opts.env });
   const queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
   const enqueue = queues.enqueue.bind(queues);
-  const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue });
+  const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue, cancelJob: queues.cancel.bind(queues) });
 
   const redis = new Redis(TEST_REDIS_URL);
   const webchat = createWebChatChannel({ redis, prefix });
