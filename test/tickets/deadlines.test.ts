@@ -75,3 +75,17 @@ describe('deadlines', () => {
     expect(h.api.sentTo(ADMIN_CHAT).length).toBe(before);
   });
 });
+
+describe('deadlines of a closed ticket', () => {
+  it('are removed from the queue', async () => {
+    const t = await newTicket('Mương thoát nước xóm 3 bị lấp, đề nghị nạo vét');
+    const post = t.adminPosts.find((p) => p.purpose === 'ticket')!;
+    const messageId = Number(post.platformMessageId.split(':')[1]);
+    const sent = h.api.sentTo(ADMIN_CHAT).find((m) => m.messageId === messageId)!;
+    const close = sent.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Đóng')!;
+    h.api.pressButton({ chatId: ADMIN_CHAT, messageId, userId: 7301, data: close.callback_data });
+    await h.settle();
+    expect((await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('closed');
+    for (const k of ['receive', 'remind0', 'remind1', 'escalate']) expect(await h.queues.queue('reminders').getJob(`dl-${t.id}-0-${k}`)).toBeUndefined();
+  });
+});
