@@ -8,11 +8,13 @@ import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effe
 import type { AccountInfo } from './channel-accounts.ts';
 import { adminButtonData, parseAdminButton } from './admin-post.ts';
 import { publishFaq } from './faq.ts';
-import { answerTicket, closeTicket, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
+import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
+import { parseTicketCode } from './ticket-code.ts';
 import type { Outcome } from './resident-conversation.ts';
 
 type Tx = Prisma.TransactionClient;
 const ACTING_ROLES = ['responder', 'admin'] as const;
+const DUPLICATE_RE = /^\s*(\/trung\b|trùng\b|trung\b)/i;
 
 export const adminTexts = {
   refused: 'Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này.',
@@ -27,6 +29,8 @@ export const adminTexts = {
   askTransfer: (code: string, fields: string) =>
     `Trả lời tin này để chuyển phiếu ${code}: gõ tên lĩnh vực (${fields}) để chuyển cán bộ phụ trách trong xã, hoặc ghi cơ quan/người nhận và ghi chú để chuyển ra ngoài xã.`,
   emptyAnswer: 'Câu trả lời chưa có nội dung chữ.',
+  duplicate: (code: string, other: string, who: string) => `Phiếu ${code} được gộp vào phiếu ${other} (${who}); người dân sẽ nhận câu trả lời của phiếu ${other}.`,
+  duplicateUsage: 'Để gộp phiếu trùng, trả lời bài đăng bằng: /trung <mã phiếu gốc>, ví dụ /trung PA-2026-00012',
   tooLong: (max: number) => `Câu trả lời dài quá (tối đa ${max} ký tự).`,
 };
 
@@ -92,6 +96,13 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   } else if (post.purpose === 'transfer_note') {
     result = await transferTicket(tx, post.ticketId, staff.id, text, now);
     done = (c) => adminTexts.transferred(c, staff.displayName);
+  } else if (DUPLICATE_RE.test(text)) {
+    // "/trung PA-2026-00012" (or "trùng …") in reply to a post: same matter as that ticket.
+    const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId } });
+    const other = parseTicketCode(text, commune.ticketCodePrefix);
+    if (!other) return { status: 'ignored', note: 'duplicate_without_code', effects: [groupReply(m, adminTexts.duplicateUsage, key, m.platformMessageId)] };
+    result = await markDuplicate(tx, post.ticketId, other, staff.id, now);
+    done = (c) => adminTexts.duplicate(c, other, staff.displayName);
   } else {
     result = await answerTicket(tx, post.ticketId, staff.id, text, now);
     done = (c) => adminTexts.answered(c, staff.displayName);

@@ -103,6 +103,26 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'message_out', actorKind: 'staff', actorStaffId: staffId, createdAt: now } });
   const effects = await tellResident(tx, ticketId, residentTexts.answered(r.code, text), { authorStaffId: staffId, askRating: true });
+  // Residents whose tickets were merged into this one get the same answer.
+  for (const dup of await tx.ticket.findMany({ where: { mergedIntoId: ticketId, status: 'duplicate' }, select: { id: true, code: true } })) {
+    effects.push(...(await tellResident(tx, dup.id, residentTexts.answered(`${r.code} (phiếu gốc của ${dup.code})`, text), { authorStaffId: staffId })));
+  }
+  return { ok: true, code: r.code, effects };
+}
+
+/** Trùng: the same matter as another open or answered ticket; the resident is told where to look. */
+export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string, staffId: string, now: Date): Promise<ActionResult> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const other = await tx.ticket.findFirst({ where: { code: otherCode, communeId: t.communeId } });
+  if (!other || other.id === t.id) return { ok: false, reason: 'no_such_ticket', message: `Không có phiếu ${otherCode} khác trong xã.` };
+  if (other.status === 'duplicate') return { ok: false, reason: 'chain', message: `Phiếu ${otherCode} cũng là phiếu trùng; hãy gộp vào phiếu gốc.` };
+  const r = await change(tx, ticketId, 'duplicate', { staffId, kind: 'staff' }, { now, reason: otherCode, data: { mergedIntoId: other.id } });
+  if (!r.ok) return r;
+  await tx.ticketEvent.create({ data: { ticketId, type: 'merged', actorKind: 'staff', actorStaffId: staffId, data: { into: other.id, code: other.code }, createdAt: now } });
+  const effects = [...(await tellResident(tx, ticketId, residentTexts.duplicateOf(r.code, other.code))), ...cancelDeadlines(ticketId)];
+  // Already answered: the resident gets that answer now.
+  const answer = await tx.ticketMessage.findFirst({ where: { ticketId: other.id, direction: 'outbound', authorStaffId: { not: null } }, orderBy: { createdAt: 'desc' } });
+  if (answer?.text) effects.push(...(await tellResident(tx, ticketId, answer.text.replace(other.code, `${other.code} (phiếu gốc của ${r.code})`))));
   return { ok: true, code: r.code, effects };
 }
 

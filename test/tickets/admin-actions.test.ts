@@ -111,3 +111,24 @@ describe('questions and answers (FAQ)', () => {
     expect(next.ticket.status).toBe('new');
   });
 });
+
+describe('duplicates', () => {
+  it('merges a ticket into another; its resident is told and later gets the same answer', async () => {
+    const first = await ticketWith('Cầu tạm qua suối thôn 6 bị cuốn trôi');
+    const second = await ticketWith('Cau tam qua suoi thon 6 troi mat roi, xa biet chua');
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: second.post.messageId, text: '/trung' });
+    await h.settle();
+    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('/trung <mã phiếu gốc>');
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: second.post.messageId, text: `/trung ${first.ticket.code.toLowerCase()}` });
+    await h.settle();
+    const dup = await h.prisma.ticket.findUniqueOrThrow({ where: { id: second.ticket.id } });
+    expect(dup.status).toBe('duplicate');
+    expect(dup.mergedIntoId).toBe(first.ticket.id);
+    expect(h.api.sentTo(second.user).at(-1)!.text).toContain(`trùng với phản ánh ${first.ticket.code}`);
+
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: first.post.messageId, text: 'Huyện đã cho làm lại cầu tạm trong tuần này.' });
+    await h.settle();
+    expect(h.api.sentTo(first.user).some((m) => m.text?.includes('làm lại cầu tạm'))).toBe(true);
+    expect(h.api.sentTo(second.user).some((m) => m.text?.includes('làm lại cầu tạm') && m.text.includes(`phiếu gốc của ${second.ticket.code}`))).toBe(true);
+  });
+});
