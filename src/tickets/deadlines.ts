@@ -22,7 +22,7 @@ export async function runDeadlineCheck(
   data: { ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string },
 ): Promise<{ done: string }> {
   const { prisma } = deps;
-  const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { assignee: true, adminPosts: { where: { purpose: 'ticket' } } } });
+  const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { assignee: { include: { identities: true } }, adminPosts: { where: { purpose: 'ticket' } } } });
   if (!ticket) return { done: 'gone' };
   // The deadline moved (re-planned) or the ticket moved on: this check is stale.
   if (!ticket.dueAt || ticket.dueAt.toISOString() !== data.dueAt) return { done: 'stale' };
@@ -45,6 +45,13 @@ export async function runDeadlineCheck(
     effects.push(
       effect(sendDirectJob, { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text, ...(post ? { replyTo: post.platformMessageId } : {}) }, `dl-msg-${ticket.id}-${data.kind}-${data.dueAt}-${chat.chatId}`.replace(/:/g, '_')),
     );
+  }
+  if (data.kind !== 'escalate' && ticket.assignee) {
+    // The assignee also gets the reminder in private, where it is not lost in group chatter.
+    for (const id of ticket.assignee.identities) {
+      const account = chats.find((c) => c.platform === id.platform);
+      if (account) effects.push(effect(sendDirectJob, { platform: id.platform, accountId: account.accountName, chatId: id.platformUserId, text }, `dl-own-${ticket.id}-${id.id}-${data.kind}-${data.dueAt}`.replace(/:/g, '_')));
+    }
   }
   if (data.kind === 'escalate' && leader) {
     // The leader also hears it directly on each chat platform they are linked on.

@@ -65,9 +65,14 @@ describe('deadlines', () => {
     expect(events.map((e) => e.type).sort()).toEqual(['escalated', 'reminder_sent']);
     expect(await h.prisma.auditLog.count({ where: { action: 'ticket.escalate', entityId: t.id } })).toBe(1);
 
-    // Answered: the remaining checks do nothing.
+    // The assignee, once linked, is also reminded in private.
     const cadre = 7301;
     await h.linkStaff('giaothong', cadre);
+    await h.prisma.ticket.update({ where: { id: t.id }, data: { assigneeId: (await h.prisma.staff.findUniqueOrThrow({ where: { username: 'giaothong' } })).id } });
+    await fire(`dl-${t.id}-0-remind0`);
+    expect(h.api.sentTo(cadre).at(-1)!.text).toContain(`phiếu ${t.code} phải trả lời trước`);
+
+    // Answered: the remaining checks do nothing.
     h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: cadre, replyTo: Number(post.platformMessageId.split(':')[1]), text: 'Đã cho người thông cống.' });
     await h.settle();
     const before = h.api.sentTo(ADMIN_CHAT).length;
