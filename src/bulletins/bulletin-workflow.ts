@@ -1,0 +1,214 @@
+// A bulletin's life: draft → submitted → approved / rejected (with comment) → scheduled → sending →
+// done / partly failed / cancelled. An approved revision is frozen: editing makes a new revision
+// that must be approved again. Only staff of the bulletin's commune with the right role act; when
+// the commune requires it, the author cannot approve their own bulletin. Every step is audited.
+import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
+import type { BulletinClass, BulletinStatus, StaffRole } from '../db/generated/enums.ts';
+import { AppError } from '../errors.ts';
+
+type Tx = Prisma.TransactionClient;
+
+export interface Actor {
+  staffId: string;
+  ip?: string;
+}
+
+export interface DraftInput {
+  communeId: string;
+  title: string;
+  class?: BulletinClass;
+  text: string;
+  language?: string;
+  expiresAt?: Date | null;
+}
+
+export interface EditInput {
+  title?: string;
+  text?: string;
+  language?: string;
+  class?: BulletinClass;
+  expiresAt?: Date | null;
+}
+
+const EDITABLE: BulletinStatus[] = ['draft', 'rejected', 'submitted', 'approved', 'scheduled'];
+const FINAL: BulletinStatus[] = ['done', 'partly_failed', 'cancelled', 'expired'];
+
+export const statusLabel: Record<BulletinStatus, string> = {
+  draft: 'Bản nháp',
+  submitted: 'Chờ duyệt',
+  approved: 'Đã duyệt',
+  rejected: 'Bị trả lại',
+  scheduled: 'Đã lên lịch',
+  sending: 'Đang phát',
+  done: 'Đã phát xong',
+  partly_failed: 'Phát lỗi một phần',
+  cancelled: 'Đã hủy',
+  expired: 'Hết hạn',
+};
+
+function validateText(title: string | undefined, text: string | undefined): void {
+  if (title !== undefined && (!title.trim() || title.length > 200)) throw new AppError('VALIDATION', 'Tiêu đề bản tin cần từ 1 đến 200 ký tự.', { field: 'title' });
+  if (text !== undefined) {
+    if (text.length > 20_000) throw new AppError('VALIDATION', 'Nội dung bản tin dài quá (tối đa 20.000 ký tự).', { field: 'text' });
+    // Something a voice can read: emoji and punctuation alone are not a bulletin.
+    if (!/\p{L}/u.test(text)) throw new AppError('VALIDATION', 'Nội dung bản tin không có chữ để đọc.', { field: 'text' });
+  }
+}
+
+async function staffOf(tx: Tx, actor: Actor): Promise<Staff> {
+  const staff = await tx.staff.findUnique({ where: { id: actor.staffId } });
+  if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED');
+  return staff;
+}
+
+function requireRole(staff: Staff, communeId: string, roles: StaffRole[], what: string): void {
+  // Staff act only in their own commune; district/province oversight accounts have none.
+  if (staff.communeId !== communeId) throw new AppError('FORBIDDEN', `Bạn không thuộc xã của bản tin này nên không thể ${what}.`);
+  if (!staff.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN', `Tài khoản của bạn không có quyền ${what}.`);
+}
+
+async function audit(tx: Tx, actor: Actor, communeId: string, action: string, bulletinId: string, data: Prisma.InputJsonValue = {}): Promise<void> {
+  await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: actor.staffId, action, entityType: 'Bulletin', entityId: bulletinId, data, ip: actor.ip ?? null } });
+}
+
+async function load(tx: Tx, bulletinId: string) {
+  // Row lock: two approvers pressing at once see each other's result, not a stale status.
+  await tx.$queryRaw`SELECT id FROM "Bulletin" WHERE id = ${bulletinId}::uuid FOR UPDATE`;
+  const b = await tx.bulletin.findUnique({ where: { id: bulletinId } });
+  if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+  return b;
+}
+
+export function createBulletinWorkflow(prisma: PrismaClient) {
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>) => prisma.$transaction(fn, { timeout: 15_000 });
+
+  return {
+    /** An editor writes a bulletin; it starts as a draft with one Vietnamese version. */
+    createDraft: (actor: Actor, input: DraftInput) =>
+      inTx(async (tx) => {
+        validateText(input.title, input.text);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, input.communeId, ['editor'], 'soạn bản tin');
+        if (input.class === 'emergency' && !staff.roles.some((r) => r === 'approver' || r === 'admin')) {
+          throw new AppError('FORBIDDEN', 'Chỉ người duyệt mới tạo được bản tin khẩn cấp.');
+        }
+        const b = await tx.bulletin.create({
+          data: {
+            communeId: input.communeId,
+            title: input.title.trim(),
+            class: input.class ?? 'normal',
+            authorId: staff.id,
+            expiresAt: input.expiresAt ?? null,
+            versions: { create: { revision: 1, language: input.language ?? 'vi', text: input.text, createdById: staff.id } },
+          },
+        });
+        await audit(tx, actor, b.communeId, 'bulletin.create', b.id, { class: b.class });
+        return b;
+      }),
+
+    /**
+     * Edits the text of a language version. A frozen (approved) revision is never changed: the
+     * edit opens a new revision, copying the other languages, and the bulletin needs approval again.
+     */
+    edit: (actor: Actor, bulletinId: string, input: EditInput) =>
+      inTx(async (tx) => {
+        validateText(input.title, input.text);
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, b.communeId, ['editor'], 'sửa bản tin');
+        if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không sửa được nữa.`);
+        const language = input.language ?? 'vi';
+        let revision = b.revision;
+        const frozen = b.approvedRevision === b.revision;
+        if (frozen) {
+          revision = b.revision + 1;
+          const previous = await tx.bulletinVersion.findMany({ where: { bulletinId, revision: b.revision } });
+          for (const v of previous) {
+            await tx.bulletinVersion.create({ data: { bulletinId, revision, language: v.language, text: v.text, audioSha256: v.audioSha256, createdById: staff.id } });
+          }
+        }
+        if (input.text !== undefined) {
+          await tx.bulletinVersion.upsert({
+            where: { bulletinId_revision_language: { bulletinId, revision, language } },
+            create: { bulletinId, revision, language, text: input.text, createdById: staff.id },
+            update: { text: input.text, renderedSha256: null, renderedDurationMs: null },
+          });
+        }
+        const status: BulletinStatus = frozen || b.status === 'submitted' || b.status === 'rejected' ? 'draft' : b.status;
+        const updated = await tx.bulletin.update({
+          where: { id: bulletinId },
+          data: {
+            revision,
+            status,
+            ...(input.title !== undefined ? { title: input.title.trim() } : {}),
+            ...(input.class !== undefined ? { class: input.class } : {}),
+            ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+          },
+        });
+        await audit(tx, actor, b.communeId, 'bulletin.edit', b.id, { revision, language, newRevision: frozen });
+        return updated;
+      }),
+
+    submit: (actor: Actor, bulletinId: string) =>
+      inTx(async (tx) => {
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, b.communeId, ['editor'], 'gửi duyệt bản tin');
+        if (b.status !== 'draft' && b.status !== 'rejected') throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không gửi duyệt được.`);
+        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'submitted' } });
+        await audit(tx, actor, b.communeId, 'bulletin.submit', b.id, { revision: b.revision });
+        return updated;
+      }),
+
+    approve: (actor: Actor, bulletinId: string, comment?: string) =>
+      inTx(async (tx) => {
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, b.communeId, ['approver'], 'duyệt bản tin');
+        // An emergency may be approved straight from a draft: it goes out now.
+        const allowed = b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft');
+        if (!allowed) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không duyệt được.`);
+        const commune = await tx.commune.findUniqueOrThrow({ where: { id: b.communeId } });
+        if (commune.requireSecondApprover && b.authorId === staff.id && b.class !== 'emergency') {
+          throw new AppError('FORBIDDEN', 'Xã yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn.');
+        }
+        const versions = await tx.bulletinVersion.findMany({ where: { bulletinId, revision: b.revision } });
+        if (versions.length === 0 || versions.every((v) => !v.text && !v.audioSha256)) throw new AppError('VALIDATION', 'Bản tin chưa có nội dung để duyệt.');
+        const now = new Date();
+        await tx.bulletinVersion.updateMany({ where: { bulletinId, revision: b.revision }, data: { frozenAt: now } });
+        await tx.approval.create({ data: { bulletinId, revision: b.revision, approverId: staff.id, decision: 'approved', comment: comment?.trim() || null } });
+        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'approved', approvedRevision: b.revision } });
+        await audit(tx, actor, b.communeId, 'bulletin.approve', b.id, { revision: b.revision });
+        return updated;
+      }),
+
+    reject: (actor: Actor, bulletinId: string, comment: string) =>
+      inTx(async (tx) => {
+        if (!comment?.trim()) throw new AppError('VALIDATION', 'Cần ghi lý do trả lại bản tin.', { field: 'comment' });
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, b.communeId, ['approver'], 'duyệt bản tin');
+        if (b.status !== 'submitted') throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không trả lại được.`);
+        await tx.approval.create({ data: { bulletinId, revision: b.revision, approverId: staff.id, decision: 'rejected', comment: comment.trim() } });
+        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'rejected' } });
+        await audit(tx, actor, b.communeId, 'bulletin.reject', b.id, { revision: b.revision });
+        return updated;
+      }),
+
+    cancel: (actor: Actor, bulletinId: string) =>
+      inTx(async (tx) => {
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        requireRole(staff, b.communeId, ['editor', 'approver'], 'hủy bản tin');
+        if (FINAL.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
+        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'cancelled' } });
+        // Nothing not yet sent goes out: pending deliveries of its runs are cancelled too.
+        await tx.delivery.updateMany({ where: { run: { bulletinId }, status: 'pending' }, data: { status: 'cancelled' } });
+        await tx.broadcastRun.updateMany({ where: { bulletinId, status: { in: ['due', 'sending'] } }, data: { status: 'cancelled' } });
+        await audit(tx, actor, b.communeId, 'bulletin.cancel', b.id, { from: b.status });
+        return updated;
+      }),
+  };
+}
+
+export type BulletinWorkflow = ReturnType<typeof createBulletinWorkflow>;
