@@ -88,9 +88,14 @@ export function createBulletinWorkflow(prisma: PrismaClient) {
       inTx(async (tx) => {
         validateText(input.title, input.text);
         const staff = await staffOf(tx, actor);
-        requireRole(staff, input.communeId, ['editor'], 'soạn bản tin');
-        if (input.class === 'emergency' && !staff.roles.some((r) => r === 'approver' || r === 'admin')) {
-          throw new AppError('FORBIDDEN', 'Chỉ người duyệt mới tạo được bản tin khẩn cấp.');
+        // An approver may write an emergency and send it at once; editors write the rest.
+        if (input.class === 'emergency') {
+          if (staff.communeId === input.communeId && !staff.roles.some((r) => r === 'approver' || r === 'admin')) {
+            throw new AppError('FORBIDDEN', 'Chỉ người duyệt mới tạo được bản tin khẩn cấp.');
+          }
+          requireRole(staff, input.communeId, ['approver'], 'tạo bản tin khẩn cấp');
+        } else {
+          requireRole(staff, input.communeId, ['editor'], 'soạn bản tin');
         }
         const b = await tx.bulletin.create({
           data: {

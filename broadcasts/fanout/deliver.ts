@@ -1,0 +1,155 @@
+// One delivery: a bulletin version to one Telegram group or one loudspeaker cluster. A delivery
+// marked sent is never sent again (retries, restarts, a second job); Telegram's text and audio are
+// two messages, so progress is recorded after each, and a retry resumes where it stopped. A
+// permanent refusal marks the target broken (staff see why); rate limits delay, not fail.
+import { join } from 'node:path';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
+import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
+import { ChannelError } from '../../bots/channel.ts';
+import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
+import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
+import { decryptSecret } from '../../src/crypto/secret-box.ts';
+import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
+import { EndpointError, type Endpoint } from '../radio/endpoint.ts';
+import type { RenderedVersion } from '../render/render-bulletin.ts';
+
+export interface DeliverDeps {
+  prisma: PrismaClient;
+  channels: ChannelDirectory;
+  signer: MediaLinkSigner;
+  /** Where loudspeakers fetch audio from (PUBLIC_BASE_URL or the local web address). */
+  publicBaseUrl: string;
+  dataDir: string;
+  encryptionKey?: Buffer | undefined;
+  render(versionId: string): Promise<RenderedVersion>;
+  now(): Date;
+}
+
+const FINAL = ['sent', 'failed', 'cancelled'];
+
+/** Telegram progress inside platformMessageId: "t:<text id>" then "t:<text id> a:<audio id>". */
+function progress(s: string | null): { text?: string; audio?: string } {
+  const text = /t:(\S+)/.exec(s ?? '')?.[1];
+  const audio = /a:(\S+)/.exec(s ?? '')?.[1];
+  return { ...(text ? { text } : {}), ...(audio ? { audio } : {}) };
+}
+
+function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
+  if (!e.baseUrl) throw new PermanentJobError('cụm loa chưa có địa chỉ');
+  if (e.protocol === 'axis') throw new PermanentJobError('giao thức Axis chưa được bật ở bản này');
+  // The simulator's demo endpoints sign with their id; real ones with their stored secret.
+  let secret = e.id;
+  if (e.secretEnc) {
+    if (!deps.encryptionKey) throw new PermanentJobError('thiếu ENCRYPTION_KEY để đọc khóa của cụm loa');
+    secret = decryptSecret(deps.encryptionKey, e.secretEnc);
+  }
+  return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });
+}
+
+export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: Date): Promise<void> {
+  const open = await prisma.delivery.count({ where: { runId, status: { in: ['pending', 'sending'] } } });
+  if (open > 0) return;
+  const failed = await prisma.delivery.count({ where: { runId, status: 'failed' } });
+  const run = await prisma.broadcastRun.updateManyAndReturn({ where: { id: runId, status: 'sending' }, data: { status: failed ? 'partly_failed' : 'done', finishedAt: now } });
+  const r = run[0];
+  if (!r) return;
+  // One-off bulletins end with their run; recurring ones stay scheduled.
+  const recurring = await prisma.schedule.count({ where: { bulletinId: r.bulletinId, kind: 'recurring', active: true } });
+  await prisma.bulletin.updateMany({ where: { id: r.bulletinId, status: 'sending' }, data: { status: recurring ? 'scheduled' : failed ? 'partly_failed' : 'done' } });
+}
+
+export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ status: string }> {
+  const { prisma } = deps;
+  const d = await prisma.delivery.findUnique({ where: { id: deliveryId }, include: { run: { include: { bulletin: true } }, bulletinVersion: true, target: { include: { channelAccount: true } }, endpoint: true } });
+  if (!d) return { status: 'gone' };
+  if (FINAL.includes(d.status)) return { status: `already_${d.status}` };
+  if (d.run.bulletin.status === 'cancelled') {
+    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled' } });
+    return { status: 'cancelled' };
+  }
+  await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', attempts: { increment: 1 }, lastAttemptAt: deps.now() } });
+  const bulletin = d.run.bulletin;
+
+  const fail = async (why: string, brokenReason?: string) => {
+    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', error: why.slice(0, 500) } });
+    if (brokenReason && d.targetId) await prisma.target.update({ where: { id: d.targetId }, data: { status: 'broken', statusReason: brokenReason.slice(0, 300) } });
+    if (brokenReason && d.endpointId) await prisma.endpoint.update({ where: { id: d.endpointId }, data: { status: 'broken', statusReason: brokenReason.slice(0, 300) } });
+    await finishRunIfDone(prisma, d.runId, deps.now());
+  };
+
+  try {
+    const audio = await deps.render(d.bulletinVersionId);
+    const file = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: audio.sha256 } });
+    if (d.target) {
+      const account = d.target.channelAccount?.name ?? (d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo');
+      const ch = deps.channels.get(d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo', account);
+      if (!ch) throw new PermanentJobError(`kênh ${d.target.kind} chưa được cấu hình`);
+      const chatId = d.target.platformChatId!;
+      const done = progress(d.platformMessageId);
+      let marker = d.platformMessageId ?? '';
+      if (!done.text) {
+        const sent = await ch.send(chatId, { text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() });
+        marker = `t:${sent.platformMessageId}`;
+        await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker } });
+      }
+      if (!done.audio) {
+        const sent = await ch.send(chatId, { audio: { path: join(deps.dataDir, file.path) }, text: bulletin.title });
+        marker = `${marker} a:${sent.platformMessageId}`;
+      }
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: null } });
+      await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
+    } else if (d.endpoint) {
+      const endpoint = endpointFor(deps, d.endpoint);
+      await endpoint.play({
+        itemId: d.id,
+        url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(audio.sha256, 'mp3')}`,
+        sha256: audio.sha256,
+        durationMs: audio.durationMs,
+        class: bulletin.class,
+        title: bulletin.title,
+        ...(d.endpoint.volume != null ? { volume: d.endpoint.volume } : {}),
+      });
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', sentAt: deps.now(), error: null } });
+    }
+    await finishRunIfDone(prisma, d.runId, deps.now());
+    return { status: 'sent' };
+  } catch (e) {
+    if (e instanceof ChannelError) {
+      if (e.kind === 'rate_limited') {
+        await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: 'chờ giới hạn tốc độ' } });
+        throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
+      }
+      if (e.permanent) {
+        await fail(`${e.kind}: ${e.message}`, e.kind === 'not_found' || e.kind === 'blocked' ? `Telegram: ${e.message}` : undefined);
+        throw new PermanentJobError(e.message);
+      }
+    }
+    if (e instanceof EndpointError && e.permanent) {
+      await fail(`${e.kind}: ${e.message}`, e.kind === 'unknown_endpoint' ? e.message : undefined);
+      throw new PermanentJobError(e.message);
+    }
+    if (e instanceof PermanentJobError) {
+      await fail(e.message);
+      throw e;
+    }
+    // Transient: back to pending for the next attempt.
+    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: (e as Error).message.slice(0, 500) } });
+    throw e;
+  }
+}
+
+/** The queue handler: on the last attempt a transient failure becomes final, so the run ends. */
+export function deliverJobHandler(deps: DeliverDeps) {
+  return async (data: { deliveryId: string }, ctx: { job: { attemptsMade: number; opts: { attempts?: number } } }) => {
+    try {
+      return await deliver(deps, data.deliveryId);
+    } catch (e) {
+      const last = ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+      if (last && !(e instanceof RetryJobLater) && !(e instanceof PermanentJobError)) {
+        const d = await deps.prisma.delivery.update({ where: { id: data.deliveryId }, data: { status: 'failed' } });
+        await finishRunIfDone(deps.prisma, d.runId, deps.now());
+      }
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,80 @@
+// When a bulletin becomes due: one BroadcastRun per (bulletin, time) — the unique key makes a
+// second scheduler firing the same slot a no-op — and, in the same transaction, one Delivery per
+// target and loudspeaker of its audience (the outbox). The delivery jobs are queued after commit;
+// the reconciler re-queues pending deliveries if that step is lost.
+import type { Prisma, PrismaClient } from '../../src/db/generated/client.ts';
+import { AppError } from '../../src/errors.ts';
+import { defineJob } from '../../src/queues/job-definition.ts';
+
+export const deliverJob = defineJob<{ deliveryId: string }>()('broadcast', 'deliver', { attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
+
+/** BullMQ priorities: lower runs first. Emergencies jump every queue. */
+export const CLASS_PRIORITY = { emergency: 1, priority: 2, normal: 3 } as const;
+
+export interface StartedRun {
+  runId: string;
+  created: boolean;
+  deliveryIds: string[];
+  skipped: Array<{ name: string; why: string }>;
+  priority: number;
+}
+
+type Tx = Prisma.TransactionClient;
+
+async function audienceOf(tx: Tx, bulletinId: string, communeId: string) {
+  const audience = await tx.bulletinAudience.findMany({ where: { bulletinId } });
+  const all = audience.length === 0 || audience.some((a) => a.kind === 'all');
+  const villages = audience.filter((a) => a.kind === 'village').map((a) => a.villageId!);
+  const targetIds = audience.filter((a) => a.kind === 'target').map((a) => a.targetId!);
+  const endpointIds = audience.filter((a) => a.kind === 'endpoint').map((a) => a.endpointId!);
+  const scope = <T extends object>(ids: string[]) =>
+    (all ? { communeId } : { communeId, OR: [{ villageId: { in: villages } }, { id: { in: ids } }] }) as T;
+  const targets = await tx.target.findMany({ where: scope<Prisma.TargetWhereInput>(targetIds) });
+  const endpoints = await tx.endpoint.findMany({ where: scope<Prisma.EndpointWhereInput>(endpointIds) });
+  return { targets, endpoints };
+}
+
+export async function startRun(prisma: PrismaClient, p: { bulletinId: string; scheduledFor: Date; scheduleId?: string | null }): Promise<StartedRun> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Bulletin" WHERE id = ${p.bulletinId}::uuid FOR UPDATE`;
+    const b = await tx.bulletin.findUnique({ where: { id: p.bulletinId } });
+    if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+    const existing = await tx.broadcastRun.findUnique({ where: { bulletinId_scheduledFor: { bulletinId: b.id, scheduledFor: p.scheduledFor } }, include: { deliveries: { select: { id: true } } } });
+    const priority = CLASS_PRIORITY[b.class];
+    if (existing) return { runId: existing.id, created: false, deliveryIds: existing.deliveries.map((d) => d.id), skipped: [], priority };
+    if (!['approved', 'scheduled', 'sending', 'done', 'partly_failed'].includes(b.status) || b.approvedRevision == null) {
+      throw new AppError('CONFLICT', 'Bản tin chưa được duyệt (hoặc đã hủy), không phát được.');
+    }
+    if (b.expiresAt && b.expiresAt < p.scheduledFor) throw new AppError('CONFLICT', 'Bản tin đã hết hạn.');
+    const versions = await tx.bulletinVersion.findMany({ where: { bulletinId: b.id, revision: b.approvedRevision } });
+    // The Vietnamese version goes everywhere; other languages are played after it on loudspeakers.
+    const vi = versions.find((v) => v.language === 'vi') ?? versions[0];
+    if (!vi) throw new AppError('CONFLICT', 'Bản tin không có nội dung đã duyệt.');
+    const others = versions.filter((v) => v.id !== vi.id);
+
+    const run = await tx.broadcastRun.create({ data: { bulletinId: b.id, revision: b.approvedRevision, scheduleId: p.scheduleId ?? null, scheduledFor: p.scheduledFor, status: 'sending', startedAt: new Date() } });
+    const { targets, endpoints } = await audienceOf(tx, b.id, b.communeId);
+    const skipped: StartedRun['skipped'] = [];
+    const rows: Prisma.DeliveryCreateManyInput[] = [];
+    for (const t of targets) {
+      if (t.status !== 'active' || !t.platformChatId) {
+        skipped.push({ name: t.name, why: t.status === 'broken' ? `hỏng: ${t.statusReason ?? ''}` : 'chưa kích hoạt' });
+        continue;
+      }
+      rows.push({ runId: run.id, bulletinVersionId: vi.id, targetId: t.id });
+    }
+    for (const e of endpoints) {
+      if (e.status === 'broken') {
+        skipped.push({ name: e.name, why: `hỏng: ${e.statusReason ?? ''}` });
+        continue;
+      }
+      for (const v of [vi, ...others]) rows.push({ runId: run.id, bulletinVersionId: v.id, endpointId: e.id });
+    }
+    await tx.delivery.createMany({ data: rows });
+    const deliveries = await tx.delivery.findMany({ where: { runId: run.id }, select: { id: true } });
+    if (deliveries.length === 0) await tx.broadcastRun.update({ where: { id: run.id }, data: { status: 'done', finishedAt: new Date() } });
+    await tx.bulletin.update({ where: { id: b.id }, data: { status: deliveries.length ? 'sending' : b.status } });
+    await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.run_started', entityType: 'Bulletin', entityId: b.id, data: { runId: run.id, deliveries: deliveries.length, skipped: skipped.length } } });
+    return { runId: run.id, created: true, deliveryIds: deliveries.map((d) => d.id), skipped, priority };
+  });
+}

@@ -1,0 +1,208 @@
+// A bulletin goes out: one run, one delivery per target and loudspeaker, each sent exactly once
+// (text + audio to Telegram groups, a signed play command to loudspeakers that fetch the audio by
+// a signed link), a permanent error marks the target broken, a 429 storm only delays.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../../src/db/generated/client.ts';
+import { migrate } from '../../src/db/migrator.ts';
+import { pgRunner } from '../../src/db/sql-runner.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
+import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
+import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
+import { mediaPlugin } from '../../src/web/plugins/media.ts';
+import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
+import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
+import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
+import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
+import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
+import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
+import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
+import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
+import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/services.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let prisma: PrismaClient;
+let queues: QueueKit;
+let api: FakeBotApi;
+let sim: RadioSimulator;
+let web: FastifyInstance;
+let webUrl = '';
+const mediaSigner = createMediaLinkSigner(randomBytes(32));
+const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-fanout-'));
+const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+let communeId = '';
+const staff: Record<string, string> = {};
+
+beforeAll(async () => {
+  db = await createTestDatabase('fanout');
+  pool = new pg.Pool({ connectionString: db.url, max: 8 });
+  pool.on('error', () => undefined);
+  await migrate(pgRunner(pool));
+  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
+  for (const s of await prisma.staff.findMany()) staff[s.username] = s.id;
+
+  api = new FakeBotApi({ groupWindowMs: 60_000, groupLimit: 20 });
+  const { apiRoot } = await api.start();
+  const telegram = createTelegramChannel({ token: api.token, apiRoot, log: silentLogger, mode: { kind: 'send-only' } });
+  const signer = mediaSigner;
+  web = Fastify();
+  await web.register(mediaPlugin, { dataDir, prisma, signer });
+  await web.listen({ port: 0, host: '127.0.0.1' });
+  const publicBaseUrl = `http://127.0.0.1:${(web.server.address() as { port: number }).port}`;
+  webUrl = publicBaseUrl;
+
+  const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
+  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id })), { speed: 100 });
+  await sim.start();
+  for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id), status: 'online' } });
+  const targets = await prisma.target.findMany({ where: { communeId, kind: 'telegram_chat' }, orderBy: { name: 'asc' } });
+  await prisma.target.update({ where: { id: targets[0]!.id }, data: { status: 'active', platformChatId: '-1001' } });
+  await prisma.target.update({ where: { id: targets[1]!.id }, data: { status: 'active', platformChatId: '-1002' } });
+
+  const ffmpeg = resolveFfmpeg(process.env.FFMPEG_PATH)!;
+  const pipeline = createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(dataDir, 'render-cache') });
+  const speech = createEspeakEngine();
+  queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
+  const deps = {
+    prisma,
+    channels: new ChannelDirectory().register(telegram),
+    signer,
+    publicBaseUrl,
+    dataDir,
+    render: (versionId: string) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, versionId),
+    now: () => new Date(),
+  };
+  queues.startWorker('broadcast', { [deliverJob.name]: deliverJobHandler(deps) as never }, { concurrency: 4 });
+});
+
+afterAll(async () => {
+  await queues?.close(2000);
+  const r = new Redis(TEST_REDIS_URL);
+  const keys = await r.keys(`${prefix}:*`);
+  if (keys.length) await r.del(...keys);
+  r.disconnect();
+  await sim?.close();
+  await web?.close();
+  await api?.close();
+  await prisma?.$disconnect();
+  await pool?.end();
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function approvedBulletin(text: string, cls: 'normal' | 'emergency' = 'normal') {
+  const wf = createBulletinWorkflow(prisma);
+  const author = cls === 'emergency' ? staff.chutich! : staff.vanhoa!;
+  const b = await wf.createDraft({ staffId: author }, { communeId, title: 'Thông báo lịch tiêm chủng', text, class: cls });
+  if (cls === 'normal') await wf.submit({ staffId: author }, b.id);
+  await wf.approve({ staffId: cls === 'emergency' ? staff.chutich! : staff.chutich! }, b.id);
+  return b;
+}
+
+async function fanOut(bulletinId: string, at = new Date()) {
+  const run = await startRun(prisma, { bulletinId, scheduledFor: at });
+  for (const id of run.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+  return run;
+}
+
+async function until(fn: () => Promise<boolean>, ms = 60_000) {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('fan-out', () => {
+  it('renders once and delivers once to each Telegram group and loudspeaker', async () => {
+    const b = await approvedBulletin('Trạm Y tế xã thông báo: ngày 25/11/2026 tiêm vắc xin sởi cho trẻ từ 1-5 tuổi.');
+    const run = await fanOut(b.id, new Date('2026-11-25T00:00:00Z'));
+    expect(run.deliveryIds).toHaveLength(4);
+    expect(run.skipped.map((s) => s.why)).toEqual(['chưa kích hoạt', 'chưa kích hoạt']);
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    const deliveries = await prisma.delivery.findMany({ where: { runId: run.runId } });
+    expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
+    for (const chat of ['-1001', '-1002']) {
+      expect(api.sentTo(chat).map((m) => m.method)).toEqual(['sendMessage', 'sendAudio']);
+      expect(api.sentTo(chat)[0]!.text).toContain('25/11/2026');
+    }
+    expect((await prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('done');
+    const version = await prisma.bulletinVersion.findFirstOrThrow({ where: { bulletinId: b.id } });
+    expect(version.renderedSha256).toMatch(/^[0-9a-f]{64}$/);
+    // Loudspeakers fetched the audio over the signed link, checked the hash, and played it.
+    await until(async () => sim.reports.filter((r) => r.event === 'finished').length >= 2, 20_000);
+    expect(sim.reports.filter((r) => r.event === 'failed')).toEqual([]);
+  });
+
+  it('never fires twice for the same time, and a replayed delivery job sends nothing', async () => {
+    const b = await prisma.bulletin.findFirstOrThrow({ where: { status: 'done' } });
+    const again = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date('2026-11-25T00:00:00Z') });
+    expect(again.created).toBe(false);
+    const before = api.sent.length;
+    for (const id of again.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-replay-${id}` });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(api.sent.length).toBe(before);
+  });
+
+  it('a group the bot was removed from is marked broken; the bulletin is partly failed', async () => {
+    const t = await prisma.target.findFirstOrThrow({ where: { platformChatId: '-1002' } });
+    await prisma.target.update({ where: { id: t.id }, data: { platformChatId: 'khong-ton-tai' } });
+    const b = await approvedBulletin('Lịch thu gom rác thải tháng 12 thay đổi, xin bà con chú ý.');
+    const run = await fanOut(b.id);
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    expect((await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status).toBe('partly_failed');
+    const broken = await prisma.target.findUniqueOrThrow({ where: { id: t.id } });
+    expect(broken.status).toBe('broken');
+    expect(broken.statusReason).toContain('chat not found');
+    expect((await prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('partly_failed');
+  });
+
+  it('a 429 storm delays the group but every delivery ends sent exactly once', async () => {
+    api.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, 3);
+    const b = await approvedBulletin('Khẩn: lũ quét đang về thôn 6, bà con sơ tán ngay lên nhà văn hóa.', 'emergency');
+    const before = api.sentTo('-1001').length;
+    const run = await fanOut(b.id);
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    const d = await prisma.delivery.findFirstOrThrow({ where: { runId: run.runId, target: { platformChatId: '-1001' } } });
+    expect(d.status).toBe('sent');
+    expect(api.sentTo('-1001').length - before).toBe(2);
+    expect(api.calls.filter((c) => c.method === 'sendMessage').length).toBeGreaterThan(0);
+  });
+
+  it('refuses a bulletin that is not approved', async () => {
+    const wf = createBulletinWorkflow(prisma);
+    const b = await wf.createDraft({ staffId: staff.vanhoa! }, { communeId, title: 'Nháp', text: 'Chưa duyệt' });
+    await expect(startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('signed media links', () => {
+  it('serve the audio with ranges and ETag, and refuse forged or expired links', async () => {
+    const v = await prisma.bulletinVersion.findFirstOrThrow({ where: { renderedSha256: { not: null } } });
+    const link = `${webUrl}${mediaSigner.link(v.renderedSha256!, 'mp3')}`;
+    const full = await fetch(link);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('content-type')).toBe('audio/mpeg');
+    expect(full.headers.get('etag')).toBeTruthy();
+    const body = Buffer.from(await full.arrayBuffer());
+    const part = await fetch(link, { headers: { range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(body.subarray(0, 100));
+    expect((await fetch(link.replace(/s=[^&]+/, 's=forged'))).status).toBe(403);
+    expect((await fetch(`${webUrl}${mediaSigner.link(v.renderedSha256!, 'mp3', -60)}`)).status).toBe(403);
+    expect((await fetch(`${webUrl}/media/..%2F..%2Fetc%2Fpasswd?e=1&s=x`)).status).toBe(403);
+  });
+});
