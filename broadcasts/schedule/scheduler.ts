@@ -1,0 +1,121 @@
+// When bulletins go out. Every worker runs a node-cron tick each minute (Asia/Ho_Chi_Minh) that
+// finds what is due — one-off times, recurring slots on their weekdays within their dates — and
+// queues a firing with a deterministic job id (bulletin, time): several workers ticking at once
+// queue it once, and the BroadcastRun's unique (bulletin, time) stops a second run anyway. A
+// firing missed while everything was down goes out if it is within the grace window, otherwise it
+// is recorded as missed for the staff report. One-off times are also queued as delayed jobs when
+// scheduled, for on-the-second timing; the tick is the safety net (it survives a Redis loss).
+import cron, { type ScheduledTask } from 'node-cron';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
+import type { BulletinStatus } from '../../src/db/generated/enums.ts';
+import { defineJob } from '../../src/queues/job-definition.ts';
+import type { Logger } from '../../src/logger.ts';
+import { deliverJob, startRun } from '../fanout/start-run.ts';
+import type { EnqueueOptions } from '../../src/queues/queue-kit.ts';
+import type { JobDefinition } from '../../src/queues/job-definition.ts';
+
+export const fireJob = defineJob<{ bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }>()('broadcast', 'fire', { attempts: 5 });
+
+type Enqueue = <D>(def: JobDefinition<D>, data: D, opts?: EnqueueOptions) => Promise<string>;
+
+export interface Firing {
+  bulletinId: string;
+  scheduleId: string;
+  scheduledFor: Date;
+  missed: boolean;
+}
+
+const LIVE: BulletinStatus[] = ['scheduled', 'sending', 'done', 'partly_failed'];
+
+/** The UTC instant of a local "YYYY-MM-DD" + "HH:mm" in a fixed-offset zone (Vietnam: +07:00). */
+function localInstant(date: string, time: string, tz: string): Date {
+  const guess = new Date(`${date}T${time}:00Z`);
+  const local = new Date(guess.toLocaleString('en-US', { timeZone: tz }));
+  const utc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(guess.getTime() - (local.getTime() - utc.getTime()));
+}
+
+function localDate(d: Date, tz: string): { date: string; isoWeekday: number } {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(d).map((p) => [p.type, p.value]));
+  const wd = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, isoWeekday: wd };
+}
+
+/** What should have fired by `now` and has no run yet (within `lookbackMs`), each marked missed or not. */
+export async function dueFirings(prisma: PrismaClient, now: Date, opts: { graceMs: number; lookbackMs?: number }): Promise<Firing[]> {
+  const lookback = opts.lookbackMs ?? 2 * 24 * 3600_000;
+  const schedules = await prisma.schedule.findMany({ where: { active: true, bulletin: { status: { in: LIVE } } }, include: { slot: true, bulletin: { select: { expiresAt: true } } } });
+  const out: Firing[] = [];
+  for (const s of schedules) {
+    const candidates: Date[] = [];
+    if (s.kind === 'once' && s.runAt) candidates.push(s.runAt);
+    if (s.kind === 'recurring') {
+      const time = s.timeOfDay ?? s.slot?.timeOfDay;
+      const days = s.daysOfWeek.length ? s.daysOfWeek : (s.slot?.daysOfWeek ?? []);
+      if (!time) continue;
+      for (let back = 0; back * 86_400_000 <= lookback; back++) {
+        const day = localDate(new Date(now.getTime() - back * 86_400_000), s.timezone);
+        if (!days.includes(day.isoWeekday)) continue;
+        if (s.startsOn && day.date < s.startsOn.toISOString().slice(0, 10)) continue;
+        if (s.endsOn && day.date > s.endsOn.toISOString().slice(0, 10)) continue;
+        candidates.push(localInstant(day.date, time, s.timezone));
+      }
+    }
+    for (const at of candidates) {
+      if (at > now || now.getTime() - at.getTime() > lookback) continue;
+      if (s.bulletin.expiresAt && s.bulletin.expiresAt < at) continue;
+      const run = await prisma.broadcastRun.findUnique({ where: { bulletinId_scheduledFor: { bulletinId: s.bulletinId, scheduledFor: at } }, select: { id: true } });
+      if (run) continue;
+      out.push({ bulletinId: s.bulletinId, scheduleId: s.id, scheduledFor: at, missed: now.getTime() - at.getTime() > opts.graceMs });
+    }
+  }
+  return out;
+}
+
+export function fireJobId(bulletinId: string, at: Date): string {
+  return `fire-${bulletinId}-${at.getTime()}`;
+}
+
+export async function tick(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs: number }, now = new Date()): Promise<number> {
+  const due = await dueFirings(deps.prisma, now, { graceMs: deps.graceMs });
+  for (const f of due) {
+    await deps.enqueue(fireJob, { bulletinId: f.bulletinId, scheduleId: f.scheduleId, scheduledFor: f.scheduledFor.toISOString(), ...(f.missed ? { missed: true } : {}) }, { jobId: fireJobId(f.bulletinId, f.scheduledFor) });
+  }
+  if (due.length) deps.log.info({ due: due.length, missed: due.filter((f) => f.missed).length }, 'đến giờ phát bản tin');
+  return due.length;
+}
+
+/** The fire job: start the run (its outbox of deliveries) and queue the deliveries, or record a miss. */
+export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger }, data: { bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }): Promise<{ runId: string; deliveries: number }> {
+  const at = new Date(data.scheduledFor);
+  if (data.missed) {
+    const b = await deps.prisma.bulletin.findUniqueOrThrow({ where: { id: data.bulletinId } });
+    const run = await deps.prisma.broadcastRun.upsert({
+      where: { bulletinId_scheduledFor: { bulletinId: b.id, scheduledFor: at } },
+      create: { bulletinId: b.id, revision: b.approvedRevision ?? b.revision, scheduleId: data.scheduleId, scheduledFor: at, status: 'missed', finishedAt: new Date() },
+      update: {},
+    });
+    await deps.prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.run_missed', entityType: 'Bulletin', entityId: b.id, data: { scheduledFor: data.scheduledFor } } });
+    deps.log.warn({ bulletinId: b.id, scheduledFor: data.scheduledFor }, 'lỡ giờ phát bản tin (quá thời gian chờ)');
+    return { runId: run.id, deliveries: 0 };
+  }
+  const run = await startRun(deps.prisma, { bulletinId: data.bulletinId, scheduledFor: at, scheduleId: data.scheduleId });
+  for (const id of run.deliveryIds) await deps.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+  return { runId: run.runId, deliveries: run.deliveryIds.length };
+}
+
+/** Starts the minute tick (and one at once, to catch up after a restart). */
+export function startScheduler(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs: number; timezone?: string }): { stop(): Promise<void> } {
+  const run = () =>
+    tick(deps).catch((e: Error) => {
+      deps.log.warn({ err: e.message }, 'bộ hẹn giờ phát bản tin lỗi; thử lại ở phút sau');
+      return 0;
+    });
+  void run();
+  const task: ScheduledTask = cron.schedule('* * * * *', run, { timezone: deps.timezone ?? 'Asia/Ho_Chi_Minh', noOverlap: true, name: 'loaxa-bulletin-tick' });
+  return {
+    stop: async () => {
+      await task.stop();
+    },
+  };
+}
