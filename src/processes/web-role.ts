@@ -8,6 +8,8 @@ import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath } from './channels.ts';
+import { mediaSigner } from './broadcast-runtime.ts';
+import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const { settings, log } = rt;
@@ -36,6 +38,8 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       publicBaseUrl: settings.PUBLIC_BASE_URL,
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
+    media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer: await mediaSigner(settings) },
+    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });
@@ -48,12 +52,29 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     throw e;
   }
   log.info({ url: `http://${settings.HOST}:${settings.PORT}/`, chat: `/chat` }, 'máy chủ web đã mở');
+  const simulator = await startDemoLoudspeakers(rt);
   return {
     stop: async () => {
+      await simulator?.close();
       await app.close();
       await channels.webchat.stop();
       if (telegram) await telegram.stop();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * The demo commune's loudspeakers (protocol "simulator") are played by an in-process simulator,
+ * so `npm start` shows a bulletin reaching loudspeakers without any hardware.
+ */
+async function startDemoLoudspeakers(rt: Runtime): Promise<RadioSimulator | undefined> {
+  const endpoints = await rt.db.prisma.endpoint.findMany({ where: { protocol: 'simulator' } });
+  if (endpoints.length === 0) return undefined;
+  const port = rt.settings.PORT;
+  const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `http://127.0.0.1:${port}/radio/callback/${e.id}` })));
+  await sim.start();
+  for (const e of endpoints) await rt.db.prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
+  rt.log.info({ endpoints: endpoints.length }, 'đã bật loa mô phỏng cho các cụm loa mẫu');
+  return sim;
 }

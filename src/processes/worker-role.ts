@@ -13,6 +13,13 @@ import { deadlineJob, fetchAttachmentJob, processInboundJob } from '../tickets/t
 import { fetchAttachment } from '../tickets/attachments.ts';
 import { runDeadlineCheck } from '../tickets/deadlines.ts';
 import { reconcileJob, reconcileListening } from '../tickets/reconcile.ts';
+import { deliverJob } from '../../broadcasts/fanout/start-run.ts';
+import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
+import { fire, fireJob, startScheduler } from '../../broadcasts/schedule/scheduler.ts';
+import { deliverDeps } from './broadcast-runtime.ts';
+
+// A firing later than this after its time is recorded as missed instead of going out.
+const FIRING_GRACE_MS = 30 * 60_000;
 
 const HOUR_MS = 3600_000;
 
@@ -51,12 +58,25 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
     queues.startWorker('outbound', outboundHandlers({ ...deps, channels: channels.directory, dataDir: settings.DATA_DIR }), { concurrency: settings.WORKER_CONCURRENCY }),
     queues.startWorker('reminders', { [deadlineJob.name]: async (data: Parameters<typeof runDeadlineCheck>[1]) => runDeadlineCheck(deps, data) }, { concurrency: 2 }),
   ];
+  const broadcast = await deliverDeps(rt, channels);
+  workers.push(
+    queues.startWorker(
+      'broadcast',
+      {
+        [deliverJob.name]: deliverJobHandler(broadcast) as never,
+        [fireJob.name]: async (data: Parameters<typeof fire>[1]) => fire({ prisma: db.prisma, enqueue, log }, data),
+      },
+      { concurrency: settings.WORKER_CONCURRENCY },
+    ),
+  );
+  const scheduler = startScheduler({ prisma: db.prisma, enqueue, log, graceMs: FIRING_GRACE_MS });
   await queues.upsertRepeatable(housekeepingPurgeSessions, HOUR_MS, {});
   await queues.upsertRepeatable(reconcileJob, 60_000, {});
-  log.info({ queues: ['housekeeping', 'inbound', 'outbound', 'reminders'] }, 'worker đã nhận việc');
+  log.info({ queues: ['housekeeping', 'inbound', 'outbound', 'reminders', 'broadcast'] }, 'worker đã nhận việc');
   return {
     // The queue kit drains running jobs when the runtime closes; stopping here stops taking new ones.
     stop: async () => {
+      await scheduler.stop();
       await Promise.all(workers.map((w) => w.close()));
       deps.stop();
     },

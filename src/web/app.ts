@@ -13,6 +13,8 @@ import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
 import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
+import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
+import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
 
 export type { QueueDepths };
 
@@ -26,6 +28,10 @@ export interface WebDeps {
   /** The resident web chat (/chat); absent in tests that do not need it. */
   webchat?: WebChatPluginOptions;
   telegramWebhook?: TelegramWebhookOptions;
+  /** Signed links to rendered audio (loudspeakers, Zalo voice). */
+  media?: MediaPluginOptions;
+  /** Loudspeaker reports. */
+  radio?: RadioCallbackOptions;
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
@@ -53,6 +59,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);
   if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
+  if (deps.media) await app.register(mediaPlugin, deps.media);
+  if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
 
   return app;
 }

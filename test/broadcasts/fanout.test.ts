@@ -19,6 +19,7 @@ import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
 import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
 import { mediaPlugin } from '../../src/web/plugins/media.ts';
+import { radioCallbackPlugin } from '../../src/web/plugins/radio-callback.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
 import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
@@ -60,12 +61,13 @@ beforeAll(async () => {
   const signer = mediaSigner;
   web = Fastify();
   await web.register(mediaPlugin, { dataDir, prisma, signer });
+  await web.register(radioCallbackPlugin, { prisma });
   await web.listen({ port: 0, host: '127.0.0.1' });
   const publicBaseUrl = `http://127.0.0.1:${(web.server.address() as { port: number }).port}`;
   webUrl = publicBaseUrl;
 
   const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
-  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id })), { speed: 100 });
+  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${publicBaseUrl}/radio/callback/${e.id}` })), { speed: 100 });
   await sim.start();
   for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id), status: 'online' } });
   const targets = await prisma.target.findMany({ where: { communeId, kind: 'telegram_chat' }, orderBy: { name: 'asc' } });
@@ -145,6 +147,10 @@ describe('fan-out', () => {
     // Loudspeakers fetched the audio over the signed link, checked the hash, and played it.
     await until(async () => sim.reports.filter((r) => r.event === 'finished').length >= 2, 20_000);
     expect(sim.reports.filter((r) => r.event === 'failed')).toEqual([]);
+    // Their signed reports reached the callback: playback times and endpoint status are kept.
+    await until(async () => (await prisma.delivery.count({ where: { runId: run.runId, endpointId: { not: null }, playedAt: { not: null } } })) === 2, 10_000);
+    const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
+    expect(endpoints.every((e) => e.status === 'online' && e.lastPlaybackAt !== null)).toBe(true);
   });
 
   it('never fires twice for the same time, and a replayed delivery job sends nothing', async () => {

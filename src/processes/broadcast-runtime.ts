@@ -1,0 +1,58 @@
+// What the speaking side needs in a process: the signer of media links (shared by every process
+// of an installation), the render pipeline and speech engine, and the delivery dependencies.
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../config/settings.ts';
+import { createMediaLinkSigner, type MediaLinkSigner } from '../media/signed-url.ts';
+import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
+import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
+import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
+import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
+import type { DeliverDeps } from '../../broadcasts/fanout/deliver.ts';
+import { PermanentJobError } from '../queues/job-errors.ts';
+import type { Runtime } from './runtime.ts';
+import type { ProcessChannels } from './channels.ts';
+
+/**
+ * With ENCRYPTION_KEY every process (and host) derives the same key; without it (single box) a
+ * key is kept in DATA_DIR, which every process on that box shares.
+ */
+export async function mediaSigner(settings: Settings): Promise<MediaLinkSigner> {
+  if (settings.ENCRYPTION_KEY) return createMediaLinkSigner(createHmac('sha256', settings.ENCRYPTION_KEY).update('loaxa-media-links').digest());
+  const dir = join(settings.DATA_DIR, 'secrets');
+  const file = join(dir, 'media-link.key');
+  let key = await readFile(file).catch(() => undefined);
+  if (!key || key.length !== 32) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    key = randomBytes(32);
+    await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch(async () => {
+      key = await readFile(file);
+    });
+  }
+  return createMediaLinkSigner(key);
+}
+
+export function publicBaseUrl(settings: Settings): string {
+  return settings.PUBLIC_BASE_URL ?? `http://127.0.0.1:${settings.PORT}`;
+}
+
+export async function deliverDeps(rt: Runtime, channels: ProcessChannels): Promise<DeliverDeps> {
+  const { settings, db } = rt;
+  const ffmpeg = resolveFfmpeg(settings.FFMPEG_PATH);
+  const pipeline = ffmpeg ? createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(settings.DATA_DIR, 'render-cache') }) : undefined;
+  const speech = createEspeakEngine(settings.TTS_ENGINE);
+  return {
+    prisma: db.prisma,
+    channels: channels.directory,
+    signer: await mediaSigner(settings),
+    publicBaseUrl: publicBaseUrl(settings),
+    dataDir: settings.DATA_DIR,
+    encryptionKey: settings.ENCRYPTION_KEY,
+    render: (versionId) => {
+      if (!pipeline) throw new PermanentJobError('Không tìm thấy ffmpeg: cài "apt-get install ffmpeg" hoặc đặt FFMPEG_PATH để dựng âm thanh bản tin.');
+      return renderBulletinVersion({ prisma: db.prisma, pipeline, speech, dataDir: settings.DATA_DIR }, versionId);
+    },
+    now: () => new Date(),
+  };
+}
