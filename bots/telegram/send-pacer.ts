@@ -4,6 +4,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelError } from '../channel.ts';
 
+// A slightly longer second than Telegram's: our clock starts before the request travels, theirs
+// when it arrives, so requests sent exactly a second apart can land inside one of their windows.
+const SECOND = 1040;
+
 export class SendPacer {
   private readonly global: number[] = [];
   private readonly perChat = new Map<string, number[]>();
@@ -22,8 +26,8 @@ export class SendPacer {
   async wait(chatId: string): Promise<void> {
     for (;;) {
       const now = Date.now();
-      prune(this.global, now - 1000);
-      let until = this.global.length >= this.perSecond ? this.global[0]! + 1000 : now;
+      prune(this.global, now - SECOND);
+      let until = this.global.length >= this.perSecond ? this.global[0]! + SECOND : now;
       let list: number[] | undefined;
       if (this.isGroup(chatId)) {
         list = this.perChat.get(chatId) ?? [];
