@@ -169,7 +169,8 @@ describe('fan-out', () => {
     const b = await approvedBulletin('Lịch thu gom rác thải tháng 12 thay đổi, xin bà con chú ý.');
     const run = await fanOut(b.id);
     await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
-    expect((await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status).toBe('partly_failed');
+    const finished = await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId }, include: { deliveries: true } });
+    expect(finished.status, JSON.stringify(finished.deliveries.map((d) => [d.targetId ?? d.endpointId, d.status, d.error]))).toBe('partly_failed');
     const broken = await prisma.target.findUniqueOrThrow({ where: { id: t.id } });
     expect(broken.status).toBe('broken');
     expect(broken.statusReason).toContain('chat not found');
