@@ -200,6 +200,32 @@ export function createBulletinWorkflow(prisma: PrismaClient) {
         return updated;
       }),
 
+    /**
+     * A bulletin from a higher level (district/province) through an API key: already approved at
+     * its source, so it arrives approved and frozen; the commune schedules normal ones, the caller
+     * sends emergencies at once and priority ones at the next slot.
+     */
+    receiveFromSource: (source: { apiKeyId: string; communeId: string; name: string }, input: Omit<DraftInput, 'communeId'>) =>
+      inTx(async (tx) => {
+        validateText(input.title, input.text);
+        const now = new Date();
+        const b = await tx.bulletin.create({
+          data: {
+            communeId: source.communeId,
+            title: input.title.trim(),
+            class: input.class ?? 'normal',
+            apiKeyId: source.apiKeyId,
+            status: 'approved',
+            approvedRevision: 1,
+            expiresAt: input.expiresAt ?? null,
+            versions: { create: { revision: 1, language: input.language ?? 'vi', text: input.text, frozenAt: now } },
+            approvals: { create: { revision: 1, decision: 'approved', comment: `Duyệt tại nguồn: ${source.name}` } },
+          },
+        });
+        await tx.auditLog.create({ data: { communeId: source.communeId, actorKind: 'api', action: 'bulletin.received', entityType: 'Bulletin', entityId: b.id, data: { source: source.name, class: b.class } } });
+        return b;
+      }),
+
     cancel: (actor: Actor, bulletinId: string) =>
       inTx(async (tx) => {
         const b = await load(tx, bulletinId);

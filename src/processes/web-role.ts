@@ -40,6 +40,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer: await mediaSigner(settings) },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

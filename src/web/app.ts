@@ -15,6 +15,7 @@ import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
 import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
 import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
 import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
+import { bulletinApiPlugin, type BulletinApiOptions } from './plugins/bulletin-api.ts';
 
 export type { QueueDepths };
 
@@ -32,6 +33,8 @@ export interface WebDeps {
   media?: MediaPluginOptions;
   /** Loudspeaker reports. */
   radio?: RadioCallbackOptions;
+  /** The bulletin API (/api/v1). */
+  api?: BulletinApiOptions;
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
@@ -61,6 +64,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
   if (deps.media) await app.register(mediaPlugin, deps.media);
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
+  if (deps.api) await app.register(bulletinApiPlugin, deps.api);
 
   return app;
 }

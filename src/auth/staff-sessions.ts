@@ -1,0 +1,88 @@
+// Staff sign-in for the web admin and the HTTP API: argon2 passwords, a lockout after repeated
+// failures, random session tokens of which only a hash is stored, a CSRF token per session for
+// cookie use, and API keys (hash only) for district/province systems sending bulletins.
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/client.ts';
+import { AppError } from '../errors.ts';
+import { verifyPassword } from './password.ts';
+
+const SESSION_HOURS = 12;
+const MAX_FAILURES = 5;
+const LOCK_MINUTES = 15;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface SignedIn {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+  staff: { id: string; username: string; displayName: string; roles: string[]; communeId: string | null; mustChangePassword: boolean };
+}
+
+export async function signIn(prisma: PrismaClient, p: { username: string; password: string; ip?: string; userAgent?: string }, now = new Date()): Promise<SignedIn> {
+  // One answer for unknown user and wrong password: the login form must not reveal who exists.
+  const wrong = new AppError('UNAUTHENTICATED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
+  const staff = await prisma.staff.findUnique({ where: { username: p.username.trim().toLowerCase() } });
+  if (!staff || !staff.active || !staff.passwordHash) throw wrong;
+  if (staff.lockedUntil && staff.lockedUntil > now) throw new AppError('RATE_LIMITED', 'Tài khoản tạm khóa do đăng nhập sai nhiều lần, xin thử lại sau 15 phút.');
+  if (!(await verifyPassword(staff.passwordHash, p.password))) {
+    const failures = staff.failedLogins + 1;
+    await prisma.staff.update({
+      where: { id: staff.id },
+      data: { failedLogins: failures >= MAX_FAILURES ? 0 : failures, ...(failures >= MAX_FAILURES ? { lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) } : {}) },
+    });
+    if (failures >= MAX_FAILURES) await prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'system', action: 'staff.locked', entityType: 'Staff', entityId: staff.id, ip: p.ip ?? null } });
+    throw wrong;
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  await prisma.$transaction([
+    prisma.staffSession.create({ data: { staffId: staff.id, tokenHash: sha256(token), csrfToken, expiresAt, ip: p.ip ?? null, userAgent: p.userAgent?.slice(0, 300) ?? null } }),
+    prisma.staff.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } }),
+    prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'staff.sign_in', entityType: 'Staff', entityId: staff.id, ip: p.ip ?? null } }),
+  ]);
+  return { token, csrfToken, expiresAt, staff: { id: staff.id, username: staff.username, displayName: staff.displayName, roles: staff.roles, communeId: staff.communeId, mustChangePassword: staff.mustChangePassword } };
+}
+
+export interface SessionActor {
+  kind: 'staff';
+  staffId: string;
+  csrfToken: string;
+  sessionId: string;
+}
+
+export interface ApiKeyActor {
+  kind: 'api';
+  apiKeyId: string;
+  communeId: string;
+  name: string;
+}
+
+export async function sessionFromToken(prisma: PrismaClient, token: string, now = new Date()): Promise<SessionActor | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const s = await prisma.staffSession.findUnique({ where: { tokenHash: sha256(token) }, include: { staff: true } });
+  if (!s || s.expiresAt < now || !s.staff.active) return undefined;
+  // Touch at most once a minute: a busy page must not write on every request.
+  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) await prisma.staffSession.update({ where: { id: s.id }, data: { lastSeenAt: now } });
+  return { kind: 'staff', staffId: s.staffId, csrfToken: s.csrfToken, sessionId: s.id };
+}
+
+export async function signOut(prisma: PrismaClient, sessionId: string): Promise<void> {
+  await prisma.staffSession.deleteMany({ where: { id: sessionId } });
+}
+
+/** A new key for a higher-level source; the key itself is shown once and never stored. */
+export async function createApiKey(prisma: PrismaClient, p: { communeId: string; name: string }): Promise<{ id: string; key: string }> {
+  const key = `lx_${randomBytes(24).toString('base64url')}`;
+  const row = await prisma.apiKey.create({ data: { communeId: p.communeId, name: p.name, keyHash: sha256(key), keyPrefix: key.slice(0, 8) } });
+  return { id: row.id, key };
+}
+
+export async function apiKeyActor(prisma: PrismaClient, key: string, now = new Date()): Promise<ApiKeyActor | undefined> {
+  if (!/^lx_[A-Za-z0-9_-]{20,80}$/.test(key)) return undefined;
+  const row = await prisma.apiKey.findUnique({ where: { keyHash: sha256(key) } });
+  if (!row || row.revokedAt) return undefined;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  return { kind: 'api', apiKeyId: row.id, communeId: row.communeId, name: row.name };
+}

@@ -1,0 +1,223 @@
+// The HTTP API for bulletins, used by the web admin and by higher-level systems: validated input,
+// precise errors, role checks in the domain. Staff authenticate with a session (Bearer token, or
+// the cookie plus an X-CSRF-Token header for changes); district/province systems with X-Api-Key.
+import cookie from '@fastify/cookie';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/generated/client.ts';
+import { AppError } from '../../errors.ts';
+import { apiKeyActor, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
+import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
+import { scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
+import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
+import type { Enqueue } from '../../tickets/ticket-deps.ts';
+
+export interface BulletinApiOptions {
+  prisma: PrismaClient;
+  enqueue: Enqueue;
+  secureCookies: boolean;
+}
+
+const SESSION_COOKIE = 'lx_session';
+const classSchema = z.enum(['normal', 'priority', 'emergency']);
+const createBody = z.object({
+  title: z.string().min(1).max(200),
+  text: z.string().min(1).max(20_000),
+  class: classSchema.optional(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+const editBody = createBody.partial().refine((b) => Object.keys(b).length > 0, 'cần ít nhất một trường');
+const scheduleBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('once'), runAt: z.iso.datetime({ offset: true }) }),
+  z.object({
+    kind: z.literal('recurring'),
+    slotId: z.uuid().optional(),
+    timeOfDay: z.string().optional(),
+    daysOfWeek: z.array(z.number().int()).optional(),
+    startsOn: z.string().optional(),
+    endsOn: z.string().optional(),
+  }),
+]);
+const idParams = z.object({ id: z.uuid() });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new AppError('VALIDATION', `Dữ liệu không hợp lệ: ${issue.path.join('.') || 'nội dung'} — ${issue.message}`, { field: issue.path.join('.') });
+  }
+  return r.data;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: SessionActor | ApiKeyActor;
+  }
+}
+
+export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (app, opts) => {
+  const { prisma } = opts;
+  const wf = createBulletinWorkflow(prisma);
+  await app.register(cookie);
+
+  app.post('/api/v1/auth/login', { bodyLimit: 4096 }, async (req, reply) => {
+    const body = parse(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }), req.body);
+    const s = await signIn(prisma, { username: body.username, password: body.password, ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
+    reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, expires: s.expiresAt });
+    return { token: s.token, csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString(), staff: s.staff };
+  });
+
+  async function authenticate(req: FastifyRequest): Promise<SessionActor | ApiKeyActor> {
+    const key = req.headers['x-api-key'];
+    if (typeof key === 'string') {
+      const a = await apiKeyActor(prisma, key);
+      if (!a) throw new AppError('UNAUTHENTICATED', 'Khóa API không hợp lệ hoặc đã bị thu hồi.');
+      return a;
+    }
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? req.cookies[SESSION_COOKIE];
+    const s = token ? await sessionFromToken(prisma, token) : undefined;
+    if (!s) throw new AppError('UNAUTHENTICATED');
+    // A cookie is sent by the browser on its own: changes through it need the CSRF token too.
+    if (!bearer && req.method !== 'GET' && req.headers['x-csrf-token'] !== s.csrfToken) throw new AppError('FORBIDDEN', 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).');
+    return s;
+  }
+
+  const staffOnly = (req: FastifyRequest): { staffId: string; ip: string } => {
+    if (req.actor?.kind !== 'staff') throw new AppError('FORBIDDEN', 'Thao tác này chỉ dành cho cán bộ của xã.');
+    return { staffId: req.actor.staffId, ip: req.ip };
+  };
+
+  app.register(async (api) => {
+    api.addHook('preHandler', async (req) => {
+      req.actor = await authenticate(req);
+    });
+
+    api.post('/api/v1/auth/logout', async (req, reply) => {
+      if (req.actor?.kind === 'staff') await signOut(prisma, req.actor.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.code(204);
+      return null;
+    });
+
+    api.get('/api/v1/bulletins', async (req) => {
+      const q = parse(z.object({ status: z.string().optional() }), req.query);
+      let communeIds: string[];
+      if (req.actor!.kind === 'api') communeIds = [req.actor!.communeId];
+      else {
+        const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId }, include: { oversightGrants: true } });
+        communeIds = staff.communeId ? [staff.communeId] : staff.oversightGrants.map((g) => g.communeId);
+      }
+      const rows = await prisma.bulletin.findMany({
+        where: { communeId: { in: communeIds }, ...(q.status ? { status: q.status as never } : {}) },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+        select: { id: true, title: true, class: true, status: true, revision: true, approvedRevision: true, createdAt: true, expiresAt: true },
+      });
+      return { bulletins: rows };
+    });
+
+    api.post('/api/v1/bulletins', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+      const body = parse(createBody, req.body);
+      const input = { title: body.title, text: body.text, ...(body.class ? { class: body.class } : {}), ...(body.language ? { language: body.language } : {}), ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}) };
+      reply.code(201);
+      if (req.actor!.kind === 'api') {
+        const b = await wf.receiveFromSource(req.actor!, input);
+        // Emergencies from above go out at once.
+        if (b.class === 'emergency') await sendNow(b.id);
+        return { bulletin: b };
+      }
+      const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId } });
+      if (!staff.communeId) throw new AppError('FORBIDDEN', 'Tài khoản giám sát chỉ được xem.');
+      return { bulletin: await wf.createDraft(staffOnly(req), { communeId: staff.communeId, ...input }) };
+    });
+
+    api.patch('/api/v1/bulletins/:id', { bodyLimit: 64 * 1024 }, async (req) => {
+      const { id } = parse(idParams, req.params);
+      const body = parse(editBody, req.body);
+      return {
+        bulletin: await wf.edit(staffOnly(req), id, {
+          ...(body.title !== undefined ? { title: body.title } : {}),
+          ...(body.text !== undefined ? { text: body.text } : {}),
+          ...(body.language !== undefined ? { language: body.language } : {}),
+          ...(body.class !== undefined ? { class: body.class } : {}),
+          ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
+        }),
+      };
+    });
+
+    api.post('/api/v1/bulletins/:id/submit', async (req) => ({ bulletin: await wf.submit(staffOnly(req), parse(idParams, req.params).id) }));
+    api.post('/api/v1/bulletins/:id/approve', async (req) => {
+      const body = parse(z.object({ comment: z.string().max(1000).optional() }).optional(), req.body ?? undefined);
+      return { bulletin: await wf.approve(staffOnly(req), parse(idParams, req.params).id, body?.comment) };
+    });
+    api.post('/api/v1/bulletins/:id/reject', async (req) => {
+      const body = parse(z.object({ comment: z.string().min(1).max(1000) }), req.body);
+      return { bulletin: await wf.reject(staffOnly(req), parse(idParams, req.params).id, body.comment) };
+    });
+    api.post('/api/v1/bulletins/:id/cancel', async (req) => ({ bulletin: await wf.cancel(staffOnly(req), parse(idParams, req.params).id) }));
+
+    api.post('/api/v1/bulletins/:id/schedules', async (req, reply) => {
+      const { id } = parse(idParams, req.params);
+      const body = parse(scheduleBody, req.body);
+      const schedule = await scheduleBulletin(prisma, staffOnly(req), id, body.kind === 'once' ? { kind: 'once', runAt: new Date(body.runAt) } : { ...body, kind: 'recurring' } as never);
+      reply.code(201);
+      return { schedule };
+    });
+
+    /** An approver sends an approved bulletin now (emergencies: the moment they are approved). */
+    api.post('/api/v1/bulletins/:id/send-now', async (req, reply) => {
+      const { id } = parse(idParams, req.params);
+      const actor = staffOnly(req);
+      const staff = await prisma.staff.findUniqueOrThrow({ where: { id: actor.staffId } });
+      const b = await prisma.bulletin.findUnique({ where: { id } });
+      if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+      if (staff.communeId !== b.communeId || !staff.roles.some((r) => r === 'approver' || r === 'admin')) throw new AppError('FORBIDDEN', 'Chỉ người duyệt của xã mới phát ngay được.');
+      const run = await sendNow(id);
+      await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: id, data: { runId: run.runId } } });
+      reply.code(202);
+      return run;
+    });
+
+    api.get('/api/v1/bulletins/:id/report', async (req) => {
+      const { id } = parse(idParams, req.params);
+      const b = await prisma.bulletin.findUnique({ where: { id } });
+      if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+      const actor = req.actor!;
+      const allowed =
+        actor.kind === 'api'
+          ? actor.communeId === b.communeId
+          : await prisma.staff.findFirst({ where: { id: actor.staffId, OR: [{ communeId: b.communeId }, { oversightGrants: { some: { communeId: b.communeId } } }] } });
+      if (!allowed) throw new AppError('FORBIDDEN');
+      const runs = await prisma.broadcastRun.findMany({
+        where: { bulletinId: id },
+        orderBy: { scheduledFor: 'asc' },
+        include: { deliveries: { include: { target: { select: { name: true, kind: true } }, endpoint: { select: { name: true } } } } },
+      });
+      return {
+        bulletin: { id: b.id, title: b.title, status: b.status },
+        runs: runs.map((r) => ({
+          id: r.id,
+          scheduledFor: r.scheduledFor,
+          status: r.status,
+          deliveries: r.deliveries.map((d) => ({
+            to: d.target?.name ?? d.endpoint?.name ?? '?',
+            kind: d.target?.kind ?? 'smart_radio',
+            status: d.status,
+            attempts: d.attempts,
+            sentAt: d.sentAt,
+            playedAt: d.playedAt,
+            error: d.error,
+          })),
+        })),
+      };
+    });
+  });
+
+  async function sendNow(bulletinId: string) {
+    const run = await startRun(prisma, { bulletinId, scheduledFor: new Date() });
+    for (const id of run.deliveryIds) await opts.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+    return { runId: run.runId, deliveries: run.deliveryIds.length, skipped: run.skipped };
+  }
+};
