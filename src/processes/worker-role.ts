@@ -17,6 +17,7 @@ import { deliverJob } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { fire, fireJob, startScheduler } from '../../broadcasts/schedule/scheduler.ts';
 import { deliverDeps } from './broadcast-runtime.ts';
+import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 
 // A firing later than this after its time is recorded as missed instead of going out.
 const FIRING_GRACE_MS = 30 * 60_000;
@@ -40,8 +41,9 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
         },
         [reconcileJob.name]: async (_data, { log: jobLog }) => {
           const r = await reconcileListening(deps, { olderThanMs: 60_000 });
-          if (r.inbound + r.messages + r.posts > 0) jobLog.warn(r, 'đã xếp lại việc bị sót');
-          return r;
+          const b = await reconcileDeliveries({ prisma: db.prisma, enqueue, now: () => new Date() }, { olderThanMs: 120_000 });
+          if (r.inbound + r.messages + r.posts + b.deliveries > 0) jobLog.warn({ ...r, ...b }, 'đã xếp lại việc bị sót');
+          return { ...r, ...b };
         },
       },
       { concurrency: 1 },

@@ -28,6 +28,7 @@ import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
 import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
 import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
+import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/services.ts';
@@ -187,6 +188,22 @@ describe('fan-out', () => {
     expect(d.status).toBe('sent');
     expect(api.sentTo('-1001').length - before).toBe(2);
     expect(api.calls.filter((c) => c.method === 'sendMessage').length).toBeGreaterThan(0);
+  });
+
+  it('deliveries whose jobs were lost are queued again by the reconciler and go out once', async () => {
+    const t = await prisma.target.findFirstOrThrow({ where: { statusReason: { not: null } } });
+    await prisma.target.update({ where: { id: t.id }, data: { status: 'active', statusReason: null, platformChatId: '-1002' } });
+    const b = await approvedBulletin('Thông báo họp dân thôn 1 vào tối thứ Sáu.');
+    // The run and its deliveries are committed, but Redis lost the jobs.
+    const run = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() });
+    const before = api.sentTo('-1002').length;
+    const later = () => new Date(Date.now() + 10 * 60_000);
+    const r = await reconcileDeliveries({ prisma, enqueue: queues.enqueue.bind(queues), now: later }, { olderThanMs: 60_000 });
+    expect(r.deliveries).toBe(run.deliveryIds.length);
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    expect(api.sentTo('-1002').length - before).toBe(2);
+    // Once more: nothing is pending, nothing is sent again.
+    expect((await reconcileDeliveries({ prisma, enqueue: queues.enqueue.bind(queues), now: later }, { olderThanMs: 60_000 })).deliveries).toBe(0);
   });
 
   it('refuses a bulletin that is not approved', async () => {
