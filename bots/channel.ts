@@ -23,7 +23,8 @@ export interface InboundMessage {
   userId: string;
   userName?: string;
   text?: string;
-  replyTo?: { platformMessageId: string };
+  /** The message this answers; its text when the platform includes it. */
+  replyTo?: { platformMessageId: string; text?: string };
   /** "/tracuu PA-2026-00001" → { name: 'tracuu', args: 'PA-2026-00001' }. */
   command?: { name: string; args: string };
   attachments: Attachment[];

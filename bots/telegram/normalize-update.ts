@@ -52,7 +52,7 @@ export function normalizeUpdate(u: Update, accountId: string): Normalized {
         userId: String(from?.id ?? m.chat.id),
         ...(from ? { userName: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || '' } : {}),
         ...(text !== undefined ? { text } : {}),
-        ...(reply ? { replyTo: { platformMessageId: messageKey(m.chat.id, reply.message_id) } } : {}),
+        ...(reply ? { replyTo: { platformMessageId: messageKey(m.chat.id, reply.message_id), ...('text' in reply && typeof reply.text === 'string' ? { text: reply.text } : {}) } } : {}),
         ...(command ? { command } : {}),
         attachments: attachmentsOf(m),
         receivedAt: new Date(m.date * 1000),

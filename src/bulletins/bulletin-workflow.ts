@@ -79,8 +79,12 @@ async function load(tx: Tx, bulletinId: string) {
   return b;
 }
 
-export function createBulletinWorkflow(prisma: PrismaClient) {
-  const inTx = <T>(fn: (tx: Tx) => Promise<T>) => prisma.$transaction(fn, { timeout: 15_000 });
+/**
+ * With `tx`, every step runs inside that transaction (the admin chat acts within the inbound
+ * message's transaction; PGlite has one connection, so a second transaction would wait for ever).
+ */
+export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
+  const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (tx ? fn(tx) : prisma.$transaction(fn, { timeout: 15_000 }));
 
   return {
     /** An editor writes a bulletin; it starts as a draft with one Vietnamese version. */

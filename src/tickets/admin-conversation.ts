@@ -8,6 +8,7 @@ import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effe
 import type { AccountInfo } from './channel-accounts.ts';
 import { adminButtonData, parseAdminButton } from './admin-post.ts';
 import { publishFaq } from './faq.ts';
+import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFromReply, todaysBulletins } from '../bulletins/bulletin-admin-chat.ts';
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import type { Outcome } from './resident-conversation.ts';
@@ -68,7 +69,26 @@ function refreshPosts(ticketId: string, inboundId: string): Effect {
   return effect(refreshAdminPostsJob, { ticketId, version: Date.now() }, `refresh-${ticketId}-${inboundId}`);
 }
 
+/** A linked staff member of this commune, whatever the role (the workflow checks roles). */
+async function communeStaff(tx: Tx, platform: Platform, userId: string, communeId: string): Promise<Staff | null> {
+  const identity = await tx.staffIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { staff: true } });
+  return identity?.staff.active && identity.staff.communeId === communeId ? identity.staff : null;
+}
+
 export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: string, m: InboundMessage, account: AccountInfo, communeId: string): Promise<Outcome> {
+  // Bulletins: `/bantin`, and the reason for sending one back (a reply to the bot's question).
+  const bulletinToReject = bulletinReasonReply(m.replyTo?.text);
+  if (m.command?.name === 'bantin' || bulletinToReject) {
+    const staff = await communeStaff(tx, m.platform, m.userId, communeId);
+    if (!staff) {
+      await refuse(tx, communeId, m, { verb: m.command?.name ?? 'bulletin_reject' });
+      return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refusedWithId(m.platform, m.userId), `direct-${inboundId}`, m.platformMessageId)] };
+    }
+    const text = bulletinToReject
+      ? await rejectFromReply(deps.prisma, tx, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, messageId: m.platformMessageId, staffId: staff.id }, bulletinToReject, (m.text ?? '').trim() || 'Không ghi lý do')
+      : await todaysBulletins(tx, communeId, m.receivedAt);
+    return { status: 'processed', note: bulletinToReject ? 'bulletin_reject' : 'command_bantin', effects: [groupReply(m, text, `direct-${inboundId}`, m.platformMessageId)] };
+  }
   // Group chatter that answers no ticket post is not for the bot.
   if (!m.replyTo) return { status: 'ignored', note: 'chatter', effects: [] };
   const post = await tx.ticketAdminPost.findUnique({
@@ -122,6 +142,16 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
 export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: string, a: InboundAction, account: AccountInfo, communeId: string, now: Date): Promise<Outcome> {
   const answer = (text?: string, alert = false) =>
     effect(answerActionJob, { platform: a.platform, accountId: a.accountId, actionId: a.actionId, ...(text ? { text } : {}), alert }, `ack-${inboundId}`);
+  const bulletinButton = parseBulletinButton(a.data);
+  if (bulletinButton) {
+    const staff = await communeStaff(tx, a.platform, a.userId, communeId);
+    if (!staff) {
+      await refuse(tx, communeId, a, { verb: `bulletin_${bulletinButton.verb}` });
+      return { status: 'ignored', note: 'refused', effects: [answer(adminTexts.refused, true)] };
+    }
+    const r = await pressBulletinButton(deps.prisma, tx, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId, staffId: staff.id }, bulletinButton.bulletinId, bulletinButton.verb);
+    return { status: 'processed', note: `bulletin_${bulletinButton.verb}`, effects: [answer(r.notice, r.effects.length === 0), ...r.effects] };
+  }
   const parsed = parseAdminButton(a.data);
   if (!parsed) return { status: 'ignored', note: 'unknown_action', effects: [answer()] };
   // The button must sit on this ticket's own post: a forged callback naming another ticket fails.

@@ -11,6 +11,7 @@ import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
 import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
+import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
 
 export interface BulletinApiOptions {
   prisma: PrismaClient;
@@ -147,7 +148,12 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       };
     });
 
-    api.post('/api/v1/bulletins/:id/submit', async (req) => ({ bulletin: await wf.submit(staffOnly(req), parse(idParams, req.params).id) }));
+    api.post('/api/v1/bulletins/:id/submit', async (req) => {
+      const bulletin = await wf.submit(staffOnly(req), parse(idParams, req.params).id);
+      // Approvers hear of it in the admin chat, with the Duyệt / Từ chối buttons.
+      for (const e of await announceSubmitted(prisma, bulletin.id)) await opts.enqueue(e.def, e.data as never, e.jobId ? { jobId: e.jobId } : undefined);
+      return { bulletin };
+    });
     api.post('/api/v1/bulletins/:id/approve', async (req) => {
       const body = parse(z.object({ comment: z.string().max(1000).optional() }).optional(), req.body ?? undefined);
       return { bulletin: await wf.approve(staffOnly(req), parse(idParams, req.params).id, body?.comment) };
