@@ -9,6 +9,7 @@ import { runSeedDemo } from './seed-demo-command.ts';
 import { runDoctor } from './doctor-command.ts';
 import { runClassify } from './classify-command.ts';
 import { runLinkStaff } from './link-staff-command.ts';
+import { runRadioSim } from './radio-sim-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -70,6 +71,13 @@ program
   .action((username: string, platform: string, userId: string, o: { unlink?: boolean }) =>
     guarded(() => runLinkStaff({ ...settingsAndLogger(), username, platform, userId, unlink: o.unlink ?? false })),
   );
+
+program
+  .command('radio-sim')
+  .description('chạy loa mô phỏng cho các cụm loa dùng giao thức "simulator"')
+  .option('--port <port>', 'cổng (0 = tự chọn)', '0')
+  .option('--host <host>', 'địa chỉ nghe', '127.0.0.1')
+  .action((o: { port: string; host: string }) => guarded(() => runRadioSim({ ...settingsAndLogger(), port: Number(o.port), host: o.host })));
 
 program
   .command('classify')
