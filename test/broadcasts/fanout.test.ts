@@ -6,13 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
@@ -31,10 +26,9 @@ import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/services.ts';
+import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix, type MigratedTestDatabase } from '../support/services.ts';
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let queues: QueueKit;
 let api: FakeBotApi;
@@ -43,16 +37,13 @@ let web: FastifyInstance;
 let webUrl = '';
 const mediaSigner = createMediaLinkSigner(randomBytes(32));
 const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-fanout-'));
-const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+const prefix = testRedisPrefix();
 let communeId = '';
 const staff: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase('fanout');
-  pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  db = await openMigratedTestDatabase('fanout', 8);
+  prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
   for (const s of await prisma.staff.findMany()) staff[s.username] = s.id;
 
@@ -93,16 +84,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await queues?.close(2000);
-  const r = new Redis(TEST_REDIS_URL);
-  const keys = await r.keys(`${prefix}:*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
+  await deleteTestRedisKeys(prefix);
   await sim?.close();
   await web?.close();
   await api?.close();
-  await prisma?.$disconnect();
-  await pool?.end();
-  await db?.drop();
+  await db?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

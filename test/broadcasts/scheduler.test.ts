@@ -1,51 +1,36 @@
 // Scheduling on the real PostgreSQL and Redis: one-off and recurring firings found by the tick at
 // the right local times, missed firings within grace still go out once and older ones are recorded
 // as missed, several schedulers ticking at once fire once, and bad schedules are refused.
-import { randomBytes } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
 import { scheduleBulletin } from '../../src/bulletins/bulletin-schedule.ts';
 import { dueFirings, fire, fireJob, fireJobId, tick } from '../../broadcasts/schedule/scheduler.ts';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/services.ts';
+import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix, type MigratedTestDatabase } from '../support/services.ts';
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let queues: QueueKit;
 let communeId = '';
 const staff: Record<string, string> = {};
-const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+const prefix = testRedisPrefix();
 const local = (s: string) => new Date(`${s}+07:00`);
 const GRACE = 30 * 60_000;
 
 beforeAll(async () => {
-  db = await createTestDatabase('sched');
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  db = await openMigratedTestDatabase('sched');
+  prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
   for (const s of await prisma.staff.findMany()) staff[s.username] = s.id;
   queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
 });
 afterAll(async () => {
   await queues?.close(1000);
-  const r = new Redis(TEST_REDIS_URL);
-  const keys = await r.keys(`${prefix}:*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
-  await prisma?.$disconnect();
-  await pool?.end();
-  await db?.drop();
+  await deleteTestRedisKeys(prefix);
+  await db?.close();
 });
 
 async function approved(title: string) {

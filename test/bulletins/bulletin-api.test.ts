@@ -1,38 +1,28 @@
 // The bulletin API over HTTP (Fastify inject) on the real PostgreSQL and Redis: sign-in with
 // lockout, the whole workflow, CSRF for cookie sessions, API keys of higher levels, validation
 // errors, and a report of where the bulletin went.
-import { randomBytes } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
 import { bulletinApiPlugin } from '../../src/web/plugins/bulletin-api.ts';
 import { installErrorHandler } from '../../src/web/error-handler.ts';
 import { createApiKey } from '../../src/auth/staff-sessions.ts';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../support/services.ts';
+import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix, type MigratedTestDatabase } from '../support/services.ts';
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let queues: QueueKit;
 let app: FastifyInstance;
 let communeId = '';
-const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+const prefix = testRedisPrefix();
 const PASSWORD = 'MatKhauKiemThu2026';
 
 beforeAll(async () => {
-  db = await createTestDatabase('api');
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  db = await openMigratedTestDatabase('api');
+  prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: PASSWORD })).communeId;
   const groups = await prisma.target.findMany({ where: { communeId, kind: 'telegram_chat' } });
   for (const [i, g] of groups.entries()) await prisma.target.update({ where: { id: g.id }, data: { status: 'active', platformChatId: String(-100 - i) } });
@@ -44,13 +34,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await queues?.close(1000);
-  const r = new Redis(TEST_REDIS_URL);
-  const keys = await r.keys(`${prefix}:*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
-  await prisma?.$disconnect();
-  await pool?.end();
-  await db?.drop();
+  await deleteTestRedisKeys(prefix);
+  await db?.close();
 });
 
 async function login(username: string, password = PASSWORD) {

@@ -1,28 +1,20 @@
 // The bulletin workflow on the real PostgreSQL: roles, the second-approver rule, approvers of
 // another commune, frozen revisions, cancellation, bad text, and two approvers at once.
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { createBulletinWorkflow, type BulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let wf: BulletinWorkflow;
 let communeId: string;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase('bulletin');
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  db = await openMigratedTestDatabase('bulletin');
+  prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
   for (const s of await prisma.staff.findMany()) ids[s.username] = s.id;
   // A second commune with its own approver.
@@ -31,9 +23,7 @@ beforeAll(async () => {
   wf = createBulletinWorkflow(prisma);
 });
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await pool?.end();
-  await db?.drop();
+  await db?.close();
 });
 
 const as = (username: string) => ({ staffId: ids[username]! });

@@ -5,14 +5,10 @@
 // the generated client.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
 interface SchemaField {
   name: string;
@@ -65,23 +61,17 @@ const SQL_TYPES: Record<string, string[]> = {
   Bytes: ['bytea'],
 };
 
-let db: TestDatabase;
-let pool: pg.Pool;
+let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let schema: ParsedSchema;
 
 beforeAll(async () => {
-  db = await createTestDatabase('schema');
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  db = await openMigratedTestDatabase('schema', 4);
+  prisma = db.prisma;
   schema = parseSchema(await readFile(fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url)), 'utf8'));
 });
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await pool?.end();
-  await db?.drop();
+  await db?.close();
 });
 
 describe('migrated database vs schema.prisma', () => {
@@ -97,7 +87,7 @@ describe('migrated database vs schema.prisma', () => {
   });
 
   it('every table has exactly the schema columns, with the right type, nullability and array-ness', async () => {
-    const { rows } = await pool.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string; udt_name: string }>(
+    const { rows } = await db.pool.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string; udt_name: string }>(
       `SELECT table_name, column_name, is_nullable, data_type, udt_name FROM information_schema.columns WHERE table_schema = 'public'`,
     );
     const tables = new Set(rows.map((r) => r.table_name));
@@ -127,7 +117,7 @@ describe('migrated database vs schema.prisma', () => {
   });
 
   it('every enum type has exactly the schema values, in order', async () => {
-    const { rows } = await pool.query<{ typname: string; labels: string[] }>(
+    const { rows } = await db.pool.query<{ typname: string; labels: string[] }>(
       `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)::text[] AS labels
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
     );

@@ -1,14 +1,12 @@
 // The queue kit against the real Redis: retries with backoff, no retries for unknown jobs,
 // dedupe by job id, depths for /metrics, and shutdown that finishes or hands back running jobs.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineJob, queueNames } from '../../src/queues/job-definition.ts';
 import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
-import { TEST_REDIS_URL } from '../support/services.ts';
+import { deleteTestRedisKeys, TEST_REDIS_URL, testRedisPrefix } from '../support/services.ts';
 
-const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+const prefix = testRedisPrefix();
 const kits: QueueKit[] = [];
 function kit(): QueueKit {
   const k = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix });
@@ -18,14 +16,7 @@ function kit(): QueueKit {
 
 afterAll(async () => {
   for (const k of kits) await k.close(1000);
-  const redis = new Redis(TEST_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteTestRedisKeys(prefix);
 });
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {

@@ -1,13 +1,8 @@
 // The listening flow wired as in production (real PostgreSQL, real Redis, real telegraf against
 // the local Bot API server, the same workers), inside the test process so tests can look at the
 // database and the queues directly.
-import { randomBytes } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Redis } from 'ioredis';
-import pg from 'pg';
-import { PrismaClient } from '../../src/db/generated/client.ts';
-import { migrate } from '../../src/db/migrator.ts';
-import { pgRunner } from '../../src/db/sql-runner.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { ensureCategories } from '../../src/catalog/ensure-categories.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -30,7 +25,7 @@ import { runDeadlineCheck } from '../../src/tickets/deadlines.ts';
 import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
 import type { ChannelHandlers } from '../../bots/channel.ts';
 import { FakeBotApi } from './telegram-bot-api/fake-bot-api.ts';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from './services.ts';
+import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services.ts';
 
 export const ADMIN_CHAT = -1001234567;
 
@@ -54,17 +49,14 @@ export interface ListeningHarness {
 }
 
 export async function startListeningHarness(opts: { env?: Record<string, string> } = {}): Promise<ListeningHarness> {
-  const db: TestDatabase = await createTestDatabase('listen');
-  const pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  pool.on('error', () => undefined);
-  await migrate(pgRunner(pool));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const db = await openMigratedTestDatabase('listen', 8);
+  const prisma = db.prisma;
   await ensureCategories(prisma);
   const demo = await seedDemo(prisma, { password: 'MatKhauKiemThu2026' });
 
   const api = new FakeBotApi();
   const { apiRoot } = await api.start();
-  const prefix = `loaxa_t_${randomBytes(4).toString('hex')}`;
+  const prefix = testRedisPrefix();
   const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-unused', ...opts.env });
   const queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
   const enqueue = queues.enqueue.bind(queues);
@@ -144,19 +136,10 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
       await webchat.stop();
       deps.stop();
       await queues.close(2000);
-      const cleaner = new Redis(TEST_REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        if (keys.length) await cleaner.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      cleaner.disconnect();
+      await deleteTestRedisKeys(prefix);
       redis.disconnect();
       await api.close();
-      await prisma.$disconnect();
-      await pool.end();
-      await db.drop();
+      await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

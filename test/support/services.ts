@@ -1,6 +1,11 @@
 // Where the tests find the real PostgreSQL and Redis of this machine (overridable for other hosts).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Redis } from 'ioredis';
+import { PrismaClient } from '../../src/db/generated/client.ts';
+import { migrate } from '../../src/db/migrator.ts';
+import { pgRunner } from '../../src/db/sql-runner.ts';
 
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -57,4 +62,51 @@ export async function dropStaleTestDatabases(olderThanMs = 3 * 3600_000): Promis
       await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     }
   });
+}
+
+export interface MigratedTestDatabase extends TestDatabase {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  /** Disconnects, then drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh test database migrated by the application's own migrator, with a client on it. */
+export async function openMigratedTestDatabase(label: string, poolSize = 6): Promise<MigratedTestDatabase> {
+  const db = await createTestDatabase(label);
+  const pool = new pg.Pool({ connectionString: db.url, max: poolSize });
+  // DROP DATABASE … WITH (FORCE) at the end ends idle clients; that is expected here.
+  pool.on('error', () => undefined);
+  await migrate(pgRunner(pool));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    ...db,
+    pool,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+/** A Redis key prefix of one test file; removed with deleteTestRedisKeys. */
+export function testRedisPrefix(): string {
+  return `${DB_PREFIX}${randomBytes(4).toString('hex')}`;
+}
+
+/** Removes every key under `prefix` (SCAN, not KEYS: the shared Redis may be large). */
+export async function deleteTestRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
