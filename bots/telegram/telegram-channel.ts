@@ -11,7 +11,7 @@ import { ChannelError } from '../channel.ts';
 import { mapTelegramError } from './map-error.ts';
 import { messageKey, normalizeUpdate } from './normalize-update.ts';
 import { SendPacer } from './send-pacer.ts';
-import { splitText } from './split-text.ts';
+import { splitText } from '../../src/text/split-text.ts';
 
 export const telegramLimits: ChannelLimits = {
   maxTextLength: 4096,

@@ -12,6 +12,8 @@ import { decryptSecret } from '../../src/crypto/secret-box.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { EndpointError, type Endpoint } from '../radio/endpoint.ts';
 import type { RenderedVersion } from '../render/render-bulletin.ts';
+import { SpeechEngineError } from '../render/speech-engine.ts';
+import { AudioRenderError } from '../render/audio-pipeline.ts';
 
 export interface DeliverDeps {
   prisma: PrismaClient;
@@ -126,6 +128,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
     }
     if (e instanceof EndpointError && e.permanent) {
       await fail(`${e.kind}: ${e.message}`, e.kind === 'unknown_endpoint' ? e.message : undefined);
+      throw new PermanentJobError(e.message);
+    }
+    // Audio that cannot be made (no voice, a refused key, a silent recording) fails every target alike.
+    if ((e instanceof SpeechEngineError && e.permanent) || (e instanceof AudioRenderError && e.reason !== 'ffmpeg_failed')) {
+      await fail(`không dựng được âm thanh: ${e.message}`);
       throw new PermanentJobError(e.message);
     }
     if (e instanceof PermanentJobError) {

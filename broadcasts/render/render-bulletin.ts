@@ -1,11 +1,11 @@
 // Turns an approved bulletin version into the audio that goes out: the uploaded recording, or the
 // text spoken by the speech engine after Vietnamese normalization; then the one render pipeline.
 // The result is a MediaFile (by hash) recorded on the version, so every target reuses it.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
-import { storeMedia } from '../../src/media/media-store.ts';
+import { storeMediaFile } from '../../src/media/media-store.ts';
 import type { AudioPipeline } from './audio-pipeline.ts';
 import { normalizeSpeechVi } from './normalize-speech-vi.ts';
 import type { SpeechEngine } from './speech-engine.ts';
@@ -17,6 +17,7 @@ export interface RenderDeps {
   dataDir: string;
   voice?: string;
   bitrateKbps?: number;
+  loudnessI?: number;
 }
 
 export interface RenderedVersion {
@@ -35,12 +36,11 @@ export async function renderBulletinVersion(deps: RenderDeps, versionId: string)
       input = join(deps.dataDir, file.path);
     } else {
       const wav = await deps.speech.synthesize(normalizeSpeechVi(v.text ?? ''), { ...(deps.voice ? { voice: deps.voice } : {}) });
-      input = join(work, 'speech.wav');
+      input = join(work, 'speech.audio');
       await writeFile(input, wav);
     }
-    const out = await deps.pipeline.render(input, { format: 'mp3', ...(deps.bitrateKbps ? { bitrateKbps: deps.bitrateKbps } : {}) });
-    const stored = await storeMedia(deps.prisma, deps.dataDir, await readFile(out.path), 'audio/mpeg');
-    await deps.prisma.mediaFile.update({ where: { sha256: stored.sha256 }, data: { durationMs: out.durationMs } });
+    const out = await deps.pipeline.render(input, { format: 'mp3', ...(deps.bitrateKbps ? { bitrateKbps: deps.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
+    const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, 'audio/mpeg', out.durationMs);
     await deps.prisma.bulletinVersion.update({ where: { id: versionId }, data: { renderedSha256: stored.sha256, renderedDurationMs: out.durationMs } });
     return { sha256: stored.sha256, durationMs: out.durationMs };
   } finally {

@@ -13,12 +13,19 @@ export interface SpeechOptions {
 
 export interface SpeechEngine {
   readonly name: string;
-  /** WAV audio of the text (already normalized for speech). */
+  /** Audio of the text (already normalized for speech): WAV or MP3, the pipeline probes it. */
   synthesize(text: string, opts?: SpeechOptions): Promise<Buffer>;
 }
 
 export class SpeechEngineError extends Error {
   override name = 'SpeechEngineError';
+  constructor(
+    message: string,
+    /** A refusal (bad key, text refused) will not change on retry; a timeout or 5xx may. */
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
 }
 
 export function createEspeakEngine(bin = 'espeak-ng'): SpeechEngine {
@@ -26,7 +33,7 @@ export function createEspeakEngine(bin = 'espeak-ng'): SpeechEngine {
     name: 'espeak-ng',
     synthesize(text, opts = {}) {
       const path = bin.includes('/') ? bin : findOnPath(bin);
-      if (!path) return Promise.reject(new SpeechEngineError('Không có espeak-ng: cài bằng "apt-get install espeak-ng" để đọc bản tin chỉ có chữ.'));
+      if (!path) return Promise.reject(new SpeechEngineError('Không có espeak-ng: cài bằng "apt-get install espeak-ng" để đọc bản tin chỉ có chữ.', true));
       // espeak-ng's speed is words per minute; 160 is a calm announcer.
       const wpm = Math.round(160 * (opts.speed ?? 1));
       return new Promise((resolve, reject) => {

@@ -97,13 +97,18 @@ async function checkFfmpeg(settings: Settings, lines: Line[]): Promise<void> {
 }
 
 async function checkSpeech(settings: Settings, lines: Line[]): Promise<void> {
-  const bin = findOnPath(settings.TTS_ENGINE);
+  if (settings.TTS_ENGINE !== 'espeak-ng') {
+    const ok = Boolean(settings.TTS_API_KEY);
+    lines.push({ name: 'Giọng đọc', mark: ok ? 'ok' : 'fail', text: ok ? `dịch vụ ${settings.TTS_ENGINE}${settings.TTS_VOICE ? `, giọng ${settings.TTS_VOICE}` : ''}` : `TTS_ENGINE=${settings.TTS_ENGINE} cần TTS_API_KEY` });
+    return;
+  }
+  const bin = settings.ESPEAK_PATH.includes('/') ? settings.ESPEAK_PATH : findOnPath(settings.ESPEAK_PATH);
   if (!bin) {
-    lines.push({ name: 'Giọng đọc', mark: 'warn', text: `không có ${settings.TTS_ENGINE}: cài "apt-get install espeak-ng" để đọc bản tin chỉ có chữ` });
+    lines.push({ name: 'Giọng đọc', mark: 'warn', text: `không có ${settings.ESPEAK_PATH}: cài "apt-get install espeak-ng" để đọc bản tin chỉ có chữ` });
     return;
   }
   const voices = await versionLine(bin, ['--voices=vi']).catch(() => '');
-  const version = await versionLine(bin, ['--version']).catch(() => settings.TTS_ENGINE);
+  const version = await versionLine(bin, ['--version']).catch(() => settings.ESPEAK_PATH);
   lines.push({ name: 'Giọng đọc', mark: 'ok', text: `${version.split(' ').slice(0, 3).join(' ')}${voices ? '' : ' (chưa rõ có giọng tiếng Việt)'}` });
 }
 

@@ -28,6 +28,20 @@ const int = (fallback: number, min: number, max: number) =>
       return n;
     });
 
+const decimal = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v.replace(',', '.'));
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `cần một số từ ${min} đến ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const url = (protocols: string[], hint: string) =>
   z
     .string()
@@ -87,7 +101,14 @@ export const settingsSchema = z.object({
   WORKER_CONCURRENCY: int(4, 1, 256),
   SHUTDOWN_TIMEOUT_MS: int(15000, 100, 600000),
   FFMPEG_PATH: text,
-  TTS_ENGINE: z.enum(['espeak-ng'], { error: 'cần espeak-ng' }).default('espeak-ng'),
+  TTS_ENGINE: z.enum(['espeak-ng', 'viettel', 'fpt'], { error: 'cần espeak-ng, viettel hoặc fpt' }).default('espeak-ng'),
+  TTS_VOICE: text,
+  TTS_SPEED: decimal(1, 0.5, 2),
+  TTS_API_KEY: text,
+  TTS_API_URL: url(['http:', 'https:'], 'https://viettelai.vn/tts/speech_synthesis'),
+  ESPEAK_PATH: z.string().default('espeak-ng'),
+  LOUDNESS_TARGET_LUFS: int(-16, -30, -9),
+  MAX_AUDIO_UPLOAD_MB: int(100, 1, 2000),
   TICKET_FOLLOWUP_HOURS: int(72, 1, 24 * 90),
   RESIDENT_MESSAGES_PER_MINUTE: int(10, 1, 1000),
   SLA_RECEIVE_WORKING_HOURS: int(8, 1, 240),

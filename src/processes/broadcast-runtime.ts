@@ -5,10 +5,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../config/settings.ts';
 import { createMediaLinkSigner, type MediaLinkSigner } from '../media/signed-url.ts';
-import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
+import { createAudioPipeline, type AudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
-import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
-import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
+import { createEspeakEngine, type SpeechEngine } from '../../broadcasts/render/speech-engine.ts';
+import { createFptSpeechEngine, createViettelSpeechEngine } from '../../broadcasts/render/cloud-speech-engines.ts';
+import { OperatorError } from './operator-error.ts';
+import { renderBulletinVersion, type RenderedVersion } from '../../broadcasts/render/render-bulletin.ts';
+import type { PrismaClient } from '../db/generated/client.ts';
 import type { DeliverDeps } from '../../broadcasts/fanout/deliver.ts';
 import { PermanentJobError } from '../queues/job-errors.ts';
 import type { Runtime } from './runtime.ts';
@@ -37,11 +40,29 @@ export function publicBaseUrl(settings: Settings): string {
   return settings.PUBLIC_BASE_URL ?? `http://127.0.0.1:${settings.PORT}`;
 }
 
+/** The speech engine the settings choose; a cloud one without its key stops the process. */
+export function speechEngine(settings: Settings): SpeechEngine {
+  if (settings.TTS_ENGINE === 'espeak-ng') return createEspeakEngine(settings.ESPEAK_PATH);
+  if (!settings.TTS_API_KEY) throw new OperatorError(`TTS_ENGINE=${settings.TTS_ENGINE} cần TTS_API_KEY (khóa của dịch vụ đọc văn bản)`);
+  const opts = { apiKey: settings.TTS_API_KEY, ...(settings.TTS_API_URL ? { apiUrl: settings.TTS_API_URL } : {}), ...(settings.TTS_VOICE ? { voice: settings.TTS_VOICE } : {}), speed: settings.TTS_SPEED };
+  return settings.TTS_ENGINE === 'viettel' ? createViettelSpeechEngine(opts) : createFptSpeechEngine(opts);
+}
+
+/** Renders a bulletin version with this installation's pipeline, engine and loudness target. */
+export function bulletinRenderer(settings: Settings, prisma: PrismaClient): ((versionId: string) => Promise<RenderedVersion>) & { pipeline?: AudioPipeline } {
+  const ffmpeg = resolveFfmpeg(settings.FFMPEG_PATH);
+  const pipeline = ffmpeg ? createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(settings.DATA_DIR, 'render-cache'), maxInputBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024 }) : undefined;
+  const speech = speechEngine(settings);
+  const render = (versionId: string) => {
+    if (!pipeline) throw new PermanentJobError('Không tìm thấy ffmpeg: cài "apt-get install ffmpeg" hoặc đặt FFMPEG_PATH để dựng âm thanh bản tin.');
+    const voice = settings.TTS_ENGINE === 'espeak-ng' ? settings.TTS_VOICE : undefined;
+    return renderBulletinVersion({ prisma, pipeline, speech, dataDir: settings.DATA_DIR, loudnessI: settings.LOUDNESS_TARGET_LUFS, ...(voice ? { voice } : {}) }, versionId);
+  };
+  return Object.assign(render, pipeline ? { pipeline } : {});
+}
+
 export async function deliverDeps(rt: Runtime, channels: ProcessChannels): Promise<DeliverDeps> {
   const { settings, db } = rt;
-  const ffmpeg = resolveFfmpeg(settings.FFMPEG_PATH);
-  const pipeline = ffmpeg ? createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(settings.DATA_DIR, 'render-cache') }) : undefined;
-  const speech = createEspeakEngine(settings.TTS_ENGINE);
   return {
     prisma: db.prisma,
     channels: channels.directory,
@@ -49,10 +70,7 @@ export async function deliverDeps(rt: Runtime, channels: ProcessChannels): Promi
     publicBaseUrl: publicBaseUrl(settings),
     dataDir: settings.DATA_DIR,
     encryptionKey: settings.ENCRYPTION_KEY,
-    render: (versionId) => {
-      if (!pipeline) throw new PermanentJobError('Không tìm thấy ffmpeg: cài "apt-get install ffmpeg" hoặc đặt FFMPEG_PATH để dựng âm thanh bản tin.');
-      return renderBulletinVersion({ prisma: db.prisma, pipeline, speech, dataDir: settings.DATA_DIR }, versionId);
-    },
+    render: bulletinRenderer(settings, db.prisma),
     now: () => new Date(),
   };
 }

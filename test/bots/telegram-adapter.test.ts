@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { normalizeUpdate } from '../../bots/telegram/normalize-update.ts';
-import { splitText } from '../../bots/telegram/split-text.ts';
+import { splitText } from '../../src/text/split-text.ts';
 import { ChannelError, type InboundAction, type InboundMessage } from '../../bots/channel.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
