@@ -91,14 +91,39 @@ export function createAudioPipeline(opts: AudioPipelineOptions) {
     return { inputI: Number(m.input_i), inputTp: Number(m.input_tp), inputLra: Number(m.input_lra), inputThresh: Number(m.input_thresh), offset: Number(m.target_offset) };
   }
 
-  /** Renders an audio file (a recording, or speech produced by a SpeechEngine). */
-  async function render(input: string, ro: RenderOptions): Promise<RenderedAudio> {
+  /** Size, kind and length: refuses what is not a usable recording before any real work. */
+  async function checkInput(input: string): Promise<Probe> {
     const size = (await stat(input)).size;
     if (size > maxBytes) throw new AudioRenderError('too_large', `Tệp âm thanh quá lớn (${Math.round(size / 1048576)} MB, tối đa ${Math.round(maxBytes / 1048576)} MB).`);
     const p = await probe(input);
     if (!p.hasAudio) throw new AudioRenderError('not_audio', 'Tệp tải lên không phải âm thanh (cần MP3, WAV, M4A, OGG…).');
     if (p.durationMs > maxDuration) throw new AudioRenderError('too_long', `Bản tin dài quá (${Math.round(p.durationMs / 60000)} phút, tối đa ${Math.round(maxDuration / 60000)} phút).`);
+    return p;
+  }
 
+  async function measureAudible(input: string, target: { i: number; tp: number }) {
+    const measured = await measure(input, target);
+    // A recording of silence (or a microphone left off) must not go out as a bulletin.
+    if (!Number.isFinite(measured.inputI) || measured.inputI < -60) throw new AudioRenderError('silent', 'Tệp âm thanh gần như im lặng, xin kiểm tra lại bản ghi.');
+    return measured;
+  }
+
+  /**
+   * Checks an uploaded recording the way the render will (size, audio, length, silence) and says
+   * what staff should know about it; clipping is repaired by the render, but worth re-recording.
+   */
+  async function inspect(input: string): Promise<{ durationMs: number; inputI: number; inputTp: number; warnings: string[] }> {
+    const p = await checkInput(input);
+    const m = await measureAudible(input, { i: -16, tp: -1.5 });
+    const warnings: string[] = [];
+    if (m.inputTp >= -0.1) warnings.push('Bản ghi bị méo tiếng (đỉnh chạm 0 dBFS): hệ thống đã hạ âm lượng khi dựng, nhưng nên ghi lại nếu có thể.');
+    if (m.inputI < -35) warnings.push('Bản ghi rất nhỏ tiếng: hệ thống sẽ khuếch đại, tiếng ồn nền có thể to lên.');
+    return { durationMs: p.durationMs, inputI: m.inputI, inputTp: m.inputTp, warnings };
+  }
+
+  /** Renders an audio file (a recording, or speech produced by a SpeechEngine). */
+  async function render(input: string, ro: RenderOptions): Promise<RenderedAudio> {
+    await checkInput(input);
     const target = { i: ro.loudnessI ?? -16, tp: ro.truePeak ?? -1.5 };
     const bitrate = ro.bitrateKbps ?? (ro.format === 'mp3' ? 64 : 32);
     const rate = ro.format === 'opus' ? 48_000 : (ro.sampleRate ?? 44_100);
@@ -112,10 +137,7 @@ export function createAudioPipeline(opts: AudioPipelineOptions) {
     const cached = await readFile(meta, 'utf8').then((s) => JSON.parse(s) as RenderedAudio, () => undefined);
     if (cached && (await stat(out).then(() => true, () => false))) return cached;
 
-    const measured = await measure(input, target);
-    // A recording of silence (or a microphone left off) must not go out as a bulletin.
-    if (!Number.isFinite(measured.inputI) || measured.inputI < -60) throw new AudioRenderError('silent', 'Tệp âm thanh gần như im lặng, xin kiểm tra lại bản ghi.');
-
+    const measured = await measureAudible(input, target);
     const loudnorm = `loudnorm=I=${target.i}:TP=${target.tp}:LRA=11:measured_I=${measured.inputI}:measured_TP=${measured.inputTp}:measured_LRA=${measured.inputLra}:measured_thresh=${measured.inputThresh}:offset=${measured.offset}:linear=true`;
     const inputs = ['-i', input];
     let filter = `[0:a]aformat=channel_layouts=mono,aresample=${rate},${loudnorm},aresample=${rate}[main]`;
@@ -163,7 +185,7 @@ export function createAudioPipeline(opts: AudioPipelineOptions) {
     return { i: m.inputI, tp: m.inputTp };
   }
 
-  return { probe, render, loudness };
+  return { probe, inspect, render, loudness };
 }
 
 export type AudioPipeline = ReturnType<typeof createAudioPipeline>;

@@ -8,6 +8,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { BulletinStatus } from '../../src/db/generated/enums.ts';
+import { localDate, localInstant } from '../../src/calendar/local-time.ts';
 import { defineJob } from '../../src/queues/job-definition.ts';
 import type { Logger } from '../../src/logger.ts';
 import { deliverJob, startRun } from '../fanout/start-run.ts';
@@ -26,20 +27,6 @@ export interface Firing {
 }
 
 const LIVE: BulletinStatus[] = ['scheduled', 'sending', 'done', 'partly_failed'];
-
-/** The UTC instant of a local "YYYY-MM-DD" + "HH:mm" in a fixed-offset zone (Vietnam: +07:00). */
-function localInstant(date: string, time: string, tz: string): Date {
-  const guess = new Date(`${date}T${time}:00Z`);
-  const local = new Date(guess.toLocaleString('en-US', { timeZone: tz }));
-  const utc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(guess.getTime() - (local.getTime() - utc.getTime()));
-}
-
-function localDate(d: Date, tz: string): { date: string; isoWeekday: number } {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(d).map((p) => [p.type, p.value]));
-  const wd = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, isoWeekday: wd };
-}
 
 /** What should have fired by `now` and has no run yet (within `lookbackMs`), each marked missed or not. */
 export async function dueFirings(prisma: PrismaClient, now: Date, opts: { graceMs: number; lookbackMs?: number }): Promise<Firing[]> {
@@ -76,6 +63,12 @@ export function fireJobId(bulletinId: string, at: Date): string {
   return `fire-${bulletinId}-${at.getTime()}`;
 }
 
+/** A one-off time as a delayed job, for on-the-second timing; same id as the tick would use. */
+export async function queueOneOff(enqueue: Enqueue, s: { id: string; bulletinId: string; kind: string; runAt: Date | null }, now = new Date()): Promise<void> {
+  if (s.kind !== 'once' || !s.runAt) return;
+  await enqueue(fireJob, { bulletinId: s.bulletinId, scheduleId: s.id, scheduledFor: s.runAt.toISOString() }, { jobId: fireJobId(s.bulletinId, s.runAt), delay: Math.max(0, s.runAt.getTime() - now.getTime()) });
+}
+
 export async function tick(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs: number }, now = new Date()): Promise<number> {
   const due = await dueFirings(deps.prisma, now, { graceMs: deps.graceMs });
   for (const f of due) {
@@ -86,9 +79,11 @@ export async function tick(deps: { prisma: PrismaClient; enqueue: Enqueue; log: 
 }
 
 /** The fire job: start the run (its outbox of deliveries) and queue the deliveries, or record a miss. */
-export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger }, data: { bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }): Promise<{ runId: string; deliveries: number }> {
+export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs?: number }, data: { bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }): Promise<{ runId: string; deliveries: number }> {
   const at = new Date(data.scheduledFor);
-  if (data.missed) {
+  // A delayed job run long after its time (every worker was down) is a miss, as the tick would say.
+  const late = deps.graceMs !== undefined && Date.now() - at.getTime() > deps.graceMs;
+  if (data.missed || late) {
     const b = await deps.prisma.bulletin.findUniqueOrThrow({ where: { id: data.bulletinId } });
     const run = await deps.prisma.broadcastRun.upsert({
       where: { bulletinId_scheduledFor: { bulletinId: b.id, scheduledFor: at } },

@@ -4,6 +4,7 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
+import { nextSlotTime } from '../calendar/local-time.ts';
 
 export type ScheduleInput =
   | { kind: 'once'; runAt: Date }
@@ -57,6 +58,23 @@ export async function scheduleBulletin(prisma: PrismaClient, actor: Actor, bulle
     const schedule = await tx.schedule.create({ data });
     await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
     await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: schedule.kind } } });
+    return schedule;
+  });
+}
+
+/**
+ * A priority bulletin from a higher level plays at the commune's next regular slot (ahead of the
+ * items already there). Without slots it returns undefined and the caller sends it at once.
+ */
+export async function scheduleAtNextSlot(prisma: PrismaClient, bulletinId: string, now = new Date()) {
+  return prisma.$transaction(async (tx) => {
+    const b = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId }, include: { commune: true } });
+    const slots = await tx.broadcastSlot.findMany({ where: { communeId: b.communeId, active: true } });
+    const at = nextSlotTime(slots, now, b.commune.timezone);
+    if (!at || (b.expiresAt && at > b.expiresAt)) return undefined;
+    const schedule = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: at, timezone: b.commune.timezone } });
+    await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
+    await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: 'once', nextSlot: at.toISOString() } } });
     return schedule;
   });
 }

@@ -22,6 +22,9 @@ export interface DraftInput {
   expiresAt?: Date | null;
 }
 
+/** Who hears a bulletin: everyone of the commune, or chosen villages, groups and loudspeakers. */
+export type AudienceInput = { all: true } | { all?: false; villageIds?: string[]; targetIds?: string[]; endpointIds?: string[] };
+
 export interface EditInput {
   title?: string;
   text?: string;
@@ -80,6 +83,33 @@ async function load(tx: Tx, bulletinId: string) {
 }
 
 /**
+ * The revision a change goes into. An approved revision is frozen and never changed: a new one is
+ * opened with copies of its language versions, and the bulletin needs approval again.
+ */
+async function workingRevision(tx: Tx, b: { id: string; revision: number; approvedRevision: number | null }, staffId: string): Promise<{ revision: number; opened: boolean }> {
+  if (b.approvedRevision !== b.revision) return { revision: b.revision, opened: false };
+  const revision = b.revision + 1;
+  const previous = await tx.bulletinVersion.findMany({ where: { bulletinId: b.id, revision: b.revision } });
+  for (const v of previous) {
+    await tx.bulletinVersion.create({ data: { bulletinId: b.id, revision, language: v.language, text: v.text, audioSha256: v.audioSha256, createdById: staffId } });
+  }
+  return { revision, opened: true };
+}
+
+async function loadEditable(tx: Tx, actor: Actor, bulletinId: string) {
+  const b = await load(tx, bulletinId);
+  const staff = await staffOf(tx, actor);
+  requireRole(staff, b.communeId, ['editor'], 'sửa bản tin');
+  if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không sửa được nữa.`);
+  return { b, staff };
+}
+
+/** A changed bulletin goes back to draft unless it was a draft-like state that keeps its place. */
+function statusAfterEdit(status: BulletinStatus, opened: boolean): BulletinStatus {
+  return opened || status === 'submitted' || status === 'rejected' ? 'draft' : status;
+}
+
+/**
  * With `tx`, every step runs inside that transaction (the admin chat acts within the inbound
  * message's transaction; PGlite has one connection, so a second transaction would wait for ever).
  */
@@ -122,20 +152,9 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
     edit: (actor: Actor, bulletinId: string, input: EditInput) =>
       inTx(async (tx) => {
         validateText(input.title, input.text);
-        const b = await load(tx, bulletinId);
-        const staff = await staffOf(tx, actor);
-        requireRole(staff, b.communeId, ['editor'], 'sửa bản tin');
-        if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không sửa được nữa.`);
+        const { b, staff } = await loadEditable(tx, actor, bulletinId);
         const language = input.language ?? 'vi';
-        let revision = b.revision;
-        const frozen = b.approvedRevision === b.revision;
-        if (frozen) {
-          revision = b.revision + 1;
-          const previous = await tx.bulletinVersion.findMany({ where: { bulletinId, revision: b.revision } });
-          for (const v of previous) {
-            await tx.bulletinVersion.create({ data: { bulletinId, revision, language: v.language, text: v.text, audioSha256: v.audioSha256, createdById: staff.id } });
-          }
-        }
+        const { revision, opened } = await workingRevision(tx, b, staff.id);
         if (input.text !== undefined) {
           await tx.bulletinVersion.upsert({
             where: { bulletinId_revision_language: { bulletinId, revision, language } },
@@ -143,19 +162,79 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
             update: { text: input.text, renderedSha256: null, renderedDurationMs: null },
           });
         }
-        const status: BulletinStatus = frozen || b.status === 'submitted' || b.status === 'rejected' ? 'draft' : b.status;
         const updated = await tx.bulletin.update({
           where: { id: bulletinId },
           data: {
             revision,
-            status,
+            status: statusAfterEdit(b.status, opened),
             ...(input.title !== undefined ? { title: input.title.trim() } : {}),
             ...(input.class !== undefined ? { class: input.class } : {}),
             ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
           },
         });
-        await audit(tx, actor, b.communeId, 'bulletin.edit', b.id, { revision, language, newRevision: frozen });
+        await audit(tx, actor, b.communeId, 'bulletin.edit', b.id, { revision, language, newRevision: opened });
         return updated;
+      }),
+
+    /** Refuses early (before an upload is read) when the actor may not change this bulletin. */
+    checkEditable: (actor: Actor, bulletinId: string) =>
+      inTx(async (tx) => {
+        await loadEditable(tx, actor, bulletinId);
+      }),
+
+    /**
+     * Attaches a recording (already checked and stored by hash) as a language version — how Ba Na
+     * or Xơ Đăng versions arrive, or a Vietnamese one read by a person. Same freezing rule as edit.
+     */
+    attachAudio: (actor: Actor, bulletinId: string, language: string, audioSha256: string) =>
+      inTx(async (tx) => {
+        const { b, staff } = await loadEditable(tx, actor, bulletinId);
+        const { revision, opened } = await workingRevision(tx, b, staff.id);
+        await tx.bulletinVersion.upsert({
+          where: { bulletinId_revision_language: { bulletinId, revision, language } },
+          create: { bulletinId, revision, language, audioSha256, createdById: staff.id },
+          update: { audioSha256, renderedSha256: null, renderedDurationMs: null },
+        });
+        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { revision, status: statusAfterEdit(b.status, opened) } });
+        await audit(tx, actor, b.communeId, 'bulletin.audio', b.id, { revision, language, audioSha256, newRevision: opened });
+        return updated;
+      }),
+
+    /**
+     * Chooses where a bulletin goes. Before approval the editor decides; once approved, widening
+     * or narrowing the reach is the approver's call (audited), since it is part of what was approved.
+     */
+    setAudience: (actor: Actor, bulletinId: string, input: AudienceInput) =>
+      inTx(async (tx) => {
+        const b = await load(tx, bulletinId);
+        const staff = await staffOf(tx, actor);
+        const approved = ['approved', 'scheduled'].includes(b.status);
+        requireRole(staff, b.communeId, approved ? ['approver'] : ['editor'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
+        if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không đổi nơi nhận được nữa.`);
+        const rows: Prisma.BulletinAudienceCreateManyInput[] = [];
+        if (input.all) rows.push({ bulletinId, kind: 'all' });
+        else {
+          const villageIds = [...new Set(input.villageIds ?? [])];
+          const targetIds = [...new Set(input.targetIds ?? [])];
+          const endpointIds = [...new Set(input.endpointIds ?? [])];
+          if (villageIds.length + targetIds.length + endpointIds.length === 0) throw new AppError('VALIDATION', 'Cần chọn ít nhất một thôn, nhóm hoặc cụm loa (hoặc "tất cả").', { field: 'audience' });
+          // Every id must be this commune's: an id from elsewhere is refused, not silently dropped.
+          const [v, t, e] = await Promise.all([
+            tx.village.count({ where: { id: { in: villageIds }, communeId: b.communeId } }),
+            tx.target.count({ where: { id: { in: targetIds }, communeId: b.communeId } }),
+            tx.endpoint.count({ where: { id: { in: endpointIds }, communeId: b.communeId } }),
+          ]);
+          if (v !== villageIds.length) throw new AppError('VALIDATION', 'Có thôn không thuộc xã của bản tin.', { field: 'villageIds' });
+          if (t !== targetIds.length) throw new AppError('VALIDATION', 'Có nhóm không thuộc xã của bản tin.', { field: 'targetIds' });
+          if (e !== endpointIds.length) throw new AppError('VALIDATION', 'Có cụm loa không thuộc xã của bản tin.', { field: 'endpointIds' });
+          for (const villageId of villageIds) rows.push({ bulletinId, kind: 'village', villageId });
+          for (const targetId of targetIds) rows.push({ bulletinId, kind: 'target', targetId });
+          for (const endpointId of endpointIds) rows.push({ bulletinId, kind: 'endpoint', endpointId });
+        }
+        await tx.bulletinAudience.deleteMany({ where: { bulletinId } });
+        await tx.bulletinAudience.createMany({ data: rows });
+        await audit(tx, actor, b.communeId, 'bulletin.audience', b.id, { audience: rows.map((r) => ({ kind: r.kind, id: r.villageId ?? r.targetId ?? r.endpointId ?? null })) });
+        return rows.length;
       }),
 
     submit: (actor: Actor, bulletinId: string) =>

@@ -8,7 +8,7 @@ import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath } from './channels.ts';
-import { mediaSigner } from './broadcast-runtime.ts';
+import { bulletinRenderer, mediaSigner } from './broadcast-runtime.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
@@ -26,6 +26,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const telegram = channels.telegram && settings.PUBLIC_BASE_URL && settings.TELEGRAM_BOT_TOKEN ? channels.telegram : undefined;
   if (telegram) await telegram.start(await channels.handlersFor('telegram', telegram.accountId));
 
+  const signer = await mediaSigner(settings);
+  const render = bulletinRenderer(settings, rt.db.prisma);
+  const audio = render.pipeline ? { pipeline: render.pipeline, render, signer, dataDir: settings.DATA_DIR, maxUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024 } : undefined;
   const app = await buildApp({
     log,
     db: rt.db,
@@ -38,9 +41,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       publicBaseUrl: settings.PUBLIC_BASE_URL,
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
-    media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer: await mediaSigner(settings) },
+    media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

@@ -66,7 +66,7 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
       'broadcast',
       {
         [deliverJob.name]: deliverJobHandler(broadcast) as never,
-        [fireJob.name]: async (data: Parameters<typeof fire>[1]) => fire({ prisma: db.prisma, enqueue, log }, data),
+        [fireJob.name]: async (data: Parameters<typeof fire>[1]) => fire({ prisma: db.prisma, enqueue, log, graceMs: FIRING_GRACE_MS }, data),
       },
       { concurrency: settings.WORKER_CONCURRENCY },
     ),

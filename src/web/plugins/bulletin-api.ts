@@ -8,7 +8,9 @@ import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
 import { apiKeyActor, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
 import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
-import { scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
+import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
+import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
+import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
@@ -17,6 +19,8 @@ export interface BulletinApiOptions {
   prisma: PrismaClient;
   enqueue: Enqueue;
   secureCookies: boolean;
+  /** Recording uploads and previews; absent where no ffmpeg is configured (tests of the rest). */
+  audio?: BulletinAudioOptions;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -41,6 +45,12 @@ const scheduleBody = z.discriminatedUnion('kind', [
   }),
 ]);
 const idParams = z.object({ id: z.uuid() });
+const audienceBody = z.union([
+  z.object({ all: z.literal(true) }).strict(),
+  z
+    .object({ all: z.literal(false).optional(), villageIds: z.array(z.uuid()).max(500).optional(), targetIds: z.array(z.uuid()).max(5000).optional(), endpointIds: z.array(z.uuid()).max(5000).optional() })
+    .strict(),
+]);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -90,10 +100,23 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     return { staffId: req.actor.staffId, ip: req.ip };
   };
 
+  /** Communes the caller may read: its own, or those an oversight account is granted. */
+  async function readableCommunes(req: FastifyRequest): Promise<string[]> {
+    if (req.actor!.kind === 'api') return [req.actor!.communeId];
+    const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId }, include: { oversightGrants: true } });
+    return staff.communeId ? [staff.communeId] : staff.oversightGrants.map((g) => g.communeId);
+  }
+  async function assertCanRead(req: FastifyRequest, communeId: string): Promise<void> {
+    // Another commune's id answers like a missing one: ids are not a way to probe.
+    if (!(await readableCommunes(req)).includes(communeId)) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+  }
+
   app.register(async (api) => {
     api.addHook('preHandler', async (req) => {
       req.actor = await authenticate(req);
     });
+
+    if (opts.audio) registerBulletinAudioRoutes(api, { prisma, wf, audio: opts.audio, parse, staffOnly: (r) => staffOnly(r as FastifyRequest) });
 
     api.post('/api/v1/auth/logout', async (req, reply) => {
       if (req.actor?.kind === 'staff') await signOut(prisma, req.actor.sessionId);
@@ -104,12 +127,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
 
     api.get('/api/v1/bulletins', async (req) => {
       const q = parse(z.object({ status: z.string().optional() }), req.query);
-      let communeIds: string[];
-      if (req.actor!.kind === 'api') communeIds = [req.actor!.communeId];
-      else {
-        const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId }, include: { oversightGrants: true } });
-        communeIds = staff.communeId ? [staff.communeId] : staff.oversightGrants.map((g) => g.communeId);
-      }
+      const communeIds = await readableCommunes(req);
       const rows = await prisma.bulletin.findMany({
         where: { communeId: { in: communeIds }, ...(q.status ? { status: q.status as never } : {}) },
         orderBy: { createdAt: 'desc' },
@@ -125,8 +143,15 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       reply.code(201);
       if (req.actor!.kind === 'api') {
         const b = await wf.receiveFromSource(req.actor!, input);
-        // Emergencies from above go out at once.
-        if (b.class === 'emergency') await sendNow(b.id);
+        // Emergencies from above go out at once; priority ones at the commune's next slot (at once
+        // when it has none); normal ones wait for the commune to schedule them.
+        if (b.class === 'emergency') return { bulletin: b, run: await sendNow(b.id) };
+        if (b.class === 'priority') {
+          const schedule = await scheduleAtNextSlot(prisma, b.id);
+          if (!schedule) return { bulletin: b, run: await sendNow(b.id) };
+          await queueOneOff(opts.enqueue, schedule);
+          return { bulletin: await prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } }), schedule };
+        }
         return { bulletin: b };
       }
       const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId } });
@@ -146,6 +171,46 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
           ...(body.expiresAt !== undefined ? { expiresAt: new Date(body.expiresAt) } : {}),
         }),
       };
+    });
+
+    /** One bulletin whole: its current versions, audience, schedules, approvals. */
+    api.get('/api/v1/bulletins/:id', async (req) => {
+      const { id } = parse(idParams, req.params);
+      const b = await prisma.bulletin.findUnique({
+        where: { id },
+        include: {
+          audiences: { include: { village: { select: { name: true } }, target: { select: { name: true, kind: true } }, endpoint: { select: { name: true } } } },
+          schedules: { where: { active: true }, orderBy: { createdAt: 'asc' } },
+          approvals: { orderBy: { createdAt: 'asc' }, include: { approver: { select: { displayName: true } } } },
+        },
+      });
+      if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+      await assertCanRead(req, b.communeId);
+      const versions = await prisma.bulletinVersion.findMany({ where: { bulletinId: id, revision: b.revision }, orderBy: { language: 'asc' } });
+      return {
+        bulletin: { id: b.id, communeId: b.communeId, title: b.title, class: b.class, status: b.status, revision: b.revision, approvedRevision: b.approvedRevision, expiresAt: b.expiresAt, createdAt: b.createdAt, fromApiKey: b.apiKeyId !== null },
+        versions: versions.map((v) => ({ language: v.language, text: v.text, audioSha256: v.audioSha256, renderedDurationMs: v.renderedDurationMs, frozen: v.frozenAt !== null })),
+        audience: b.audiences.map((a) => ({ kind: a.kind, id: a.villageId ?? a.targetId ?? a.endpointId, name: a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? 'Tất cả' })),
+        schedules: b.schedules,
+        approvals: b.approvals.map((a) => ({ revision: a.revision, decision: a.decision, comment: a.comment, by: a.approver?.displayName ?? null, at: a.createdAt })),
+      };
+    });
+
+    api.put('/api/v1/bulletins/:id/audience', { bodyLimit: 256 * 1024 }, async (req) => {
+      const { id } = parse(idParams, req.params);
+      const count = await wf.setAudience(staffOnly(req), id, parse(audienceBody, req.body));
+      return { audience: count };
+    });
+
+    /** Where a commune's bulletins can go: villages, Telegram/Zalo groups and loudspeakers, with health. */
+    api.get('/api/v1/targets', async (req) => {
+      const communeIds = await readableCommunes(req);
+      const [villages, targets, endpoints] = await Promise.all([
+        prisma.village.findMany({ where: { communeId: { in: communeIds } }, orderBy: { name: 'asc' }, select: { id: true, communeId: true, name: true } }),
+        prisma.target.findMany({ where: { communeId: { in: communeIds } }, orderBy: { name: 'asc' }, select: { id: true, communeId: true, villageId: true, kind: true, name: true, status: true, statusReason: true, lastDeliveryAt: true } }),
+        prisma.endpoint.findMany({ where: { communeId: { in: communeIds } }, orderBy: { name: 'asc' }, select: { id: true, communeId: true, villageId: true, name: true, protocol: true, status: true, statusReason: true, lastHeartbeatAt: true, lastPlaybackAt: true, volume: true } }),
+      ]);
+      return { villages, targets, endpoints };
     });
 
     api.post('/api/v1/bulletins/:id/submit', async (req) => {
@@ -168,6 +233,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       const { id } = parse(idParams, req.params);
       const body = parse(scheduleBody, req.body);
       const schedule = await scheduleBulletin(prisma, staffOnly(req), id, body.kind === 'once' ? { kind: 'once', runAt: new Date(body.runAt) } : { ...body, kind: 'recurring' } as never);
+      await queueOneOff(opts.enqueue, schedule);
       reply.code(201);
       return { schedule };
     });
@@ -190,12 +256,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       const { id } = parse(idParams, req.params);
       const b = await prisma.bulletin.findUnique({ where: { id } });
       if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
-      const actor = req.actor!;
-      const allowed =
-        actor.kind === 'api'
-          ? actor.communeId === b.communeId
-          : await prisma.staff.findFirst({ where: { id: actor.staffId, OR: [{ communeId: b.communeId }, { oversightGrants: { some: { communeId: b.communeId } } }] } });
-      if (!allowed) throw new AppError('FORBIDDEN');
+      await assertCanRead(req, b.communeId);
       const runs = await prisma.broadcastRun.findMany({
         where: { bulletinId: id },
         orderBy: { scheduledFor: 'asc' },
