@@ -10,6 +10,7 @@ import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { decryptSecret } from '../../src/crypto/secret-box.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
+import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
 import { EndpointError, type Endpoint } from '../radio/endpoint.ts';
 import type { RenderedVersion } from '../render/render-bulletin.ts';
 import { SpeechEngineError } from '../render/speech-engine.ts';
@@ -38,12 +39,17 @@ function progress(s: string | null): { text?: string; audio?: string } {
 
 function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
   if (!e.baseUrl) throw new PermanentJobError('cụm loa chưa có địa chỉ');
-  if (e.protocol === 'axis') throw new PermanentJobError('giao thức Axis chưa được bật ở bản này');
   // The simulator's demo endpoints sign with their id; real ones with their stored secret.
   let secret = e.id;
   if (e.secretEnc) {
     if (!deps.encryptionKey) throw new PermanentJobError('thiếu ENCRYPTION_KEY để đọc khóa của cụm loa');
     secret = decryptSecret(deps.encryptionKey, e.secretEnc);
+  }
+  if (e.protocol === 'axis') {
+    // Axis credentials are stored as "user:password".
+    const colon = secret.indexOf(':');
+    if (!e.secretEnc || colon < 1) throw new PermanentJobError('cụm loa Axis chưa có tài khoản (tên:mật khẩu)');
+    return createAxisEndpoint({ baseUrl: e.baseUrl, username: secret.slice(0, colon), password: secret.slice(colon + 1) });
   }
   return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });
 }
