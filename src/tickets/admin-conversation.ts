@@ -54,7 +54,7 @@ async function refuse(tx: Tx, communeId: string, who: { platform: Platform; user
   await tx.auditLog.create({ data: { communeId, actorKind: 'system', action: 'admin_chat.refused', entityType: 'Ticket', entityId: what.ticketId ?? null, data: { platform: who.platform, userId: who.userId, ...what } } });
 }
 
-function groupReply(
+export function groupReply(
   m: { platform: Platform; accountId: string; chatId: string },
   text: string,
   key: string,
@@ -70,7 +70,7 @@ function refreshPosts(ticketId: string, inboundId: string): Effect {
 }
 
 /** A linked staff member of this commune, whatever the role (the workflow checks roles). */
-async function communeStaff(tx: Tx, platform: Platform, userId: string, communeId: string): Promise<Staff | null> {
+export async function communeStaff(tx: Tx, platform: Platform, userId: string, communeId: string): Promise<Staff | null> {
   const identity = await tx.staffIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { staff: true } });
   return identity?.staff.active && identity.staff.communeId === communeId ? identity.staff : null;
 }

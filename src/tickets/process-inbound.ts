@@ -5,6 +5,7 @@ import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { StoredInbound } from './inbox.ts';
 import { findAccount, isAdminChat } from './channel-accounts.ts';
+import { handleGroupRegistration, isGroupRegistrationCommand } from '../bulletins/group-registration.ts';
 import { handleResidentAction, handleResidentMessage, type Outcome } from './resident-conversation.ts';
 import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
 import type { Effect } from './ticket-jobs.ts';
@@ -63,7 +64,8 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
         outcome = { status: 'ignored', note: 'account_without_commune', effects: [] };
       } else if (chatKind === 'group') {
         const admin = await isAdminChat(tx, platform, chatId);
-        if (!admin || (admin.communeId && admin.communeId !== communeId)) outcome = { status: 'ignored', note: 'not_admin_chat', effects: [] };
+        if (!admin && stored.kind === 'message' && isGroupRegistrationCommand(stored.message as InboundMessage)) outcome = await handleGroupRegistration(tx, stored.message as InboundMessage, account, communeId, inboundId);
+        else if (!admin || (admin.communeId && admin.communeId !== communeId)) outcome = { status: 'ignored', note: 'not_admin_chat', effects: [] };
         else if (stored.kind === 'message') outcome = await handleAdminMessage(tx, deps, inboundId, stored.message as InboundMessage, account, communeId);
         else outcome = await handleAdminAction(tx, deps, inboundId, stored.action as InboundAction, account, communeId, receivedAt);
       } else if (stored.kind === 'message') {
