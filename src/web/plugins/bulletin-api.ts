@@ -11,6 +11,7 @@ import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
+import { registerTargetAdminRoutes } from './target-admin-routes.ts';
 import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
@@ -21,6 +22,8 @@ export interface BulletinApiOptions {
   secureCookies: boolean;
   /** Recording uploads and previews; absent where no ffmpeg is configured (tests of the rest). */
   audio?: BulletinAudioOptions;
+  /** Seals loudspeaker secrets; without it, clusters cannot be given one. */
+  encryptionKey?: Buffer | undefined;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -116,6 +119,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       req.actor = await authenticate(req);
     });
 
+    registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
     if (opts.audio) registerBulletinAudioRoutes(api, { prisma, wf, audio: opts.audio, parse, staffOnly: (r) => staffOnly(r as FastifyRequest) });
 
     api.post('/api/v1/auth/logout', async (req, reply) => {

@@ -1,0 +1,88 @@
+// Commune admins manage loudspeaker clusters and bulletin groups over the API: secrets sealed and
+// never returned, Axis accounts in their form, villages of the commune only, broken clusters
+// repaired, and nobody else (editors, other communes, oversight) may touch them.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { bulletinApiPlugin } from '../../src/web/plugins/bulletin-api.ts';
+import { installErrorHandler } from '../../src/web/error-handler.ts';
+import { decryptSecret } from '../../src/crypto/secret-box.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
+
+let db: MigratedTestDatabase;
+let prisma: PrismaClient;
+let app: FastifyInstance;
+let communeId = '';
+const key = randomBytes(32);
+const PASSWORD = 'MatKhauKiemThu2026';
+
+beforeAll(async () => {
+  db = await openMigratedTestDatabase('target_admin');
+  prisma = db.prisma;
+  communeId = (await seedDemo(prisma, { password: PASSWORD })).communeId;
+  app = Fastify({ loggerInstance: silentLogger as unknown as FastifyBaseLogger });
+  installErrorHandler(app);
+  await app.register(bulletinApiPlugin, { prisma, enqueue: async () => 'x', secureCookies: false, encryptionKey: key });
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+async function as(username: string) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } });
+  return { authorization: `Bearer ${(res.json() as { token: string }).token}` };
+}
+const messageOf = (res: { json(): unknown }) => (res.json() as { error: { message: string } }).error.message;
+
+describe('loudspeaker clusters', () => {
+  it('adds an Axis speaker with its account sealed, never shown back', async () => {
+    const village = await prisma.village.findFirstOrThrow({ where: { communeId } });
+    const res = await app.inject({ method: 'POST', url: '/api/v1/endpoints', headers: await as('quantri'), payload: { name: 'Loa Axis chợ', protocol: 'axis', baseUrl: 'http://10.0.0.21', secret: 'root:MatKhauLoa', villageId: village.id, volume: 70 } });
+    expect(res.statusCode).toBe(201);
+    expect(JSON.stringify(res.json())).not.toContain('MatKhauLoa');
+    expect(res.json()).not.toHaveProperty('endpoint.secretEnc');
+    const row = await prisma.endpoint.findFirstOrThrow({ where: { name: 'Loa Axis chợ' } });
+    expect(decryptSecret(key, row.secretEnc!)).toBe('root:MatKhauLoa');
+    const list = (await app.inject({ method: 'GET', url: '/api/v1/targets', headers: await as('vanhoa') })).json() as { endpoints: Array<Record<string, unknown>> };
+    expect(list.endpoints.every((e) => !('secretEnc' in e))).toBe(true);
+    expect(await prisma.auditLog.count({ where: { action: 'endpoint.create', entityId: row.id } })).toBe(1);
+  });
+
+  it('answers bad input precisely: Axis without user:password, no secret, a duplicate name, a foreign village, a file URL', async () => {
+    const h = await as('quantri');
+    const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/v1/endpoints', headers: h, payload });
+    expect(messageOf(await post({ name: 'A', protocol: 'axis', baseUrl: 'http://10.0.0.22', secret: 'chi-mat-khau' }))).toContain('tên:mật khẩu');
+    expect(messageOf(await post({ name: 'B', protocol: 'loaxa_http', baseUrl: 'http://10.0.0.23' }))).toContain('khóa bí mật');
+    expect((await post({ name: 'Loa Axis chợ', protocol: 'axis', baseUrl: 'http://10.0.0.24', secret: 'root:12345678' })).statusCode).toBe(409);
+    const other = await prisma.commune.create({ data: { name: 'Xã khác', code: '99911', villages: { create: { name: 'Thôn ngoài' } } }, include: { villages: true } });
+    expect(messageOf(await post({ name: 'C', protocol: 'loaxa_http', baseUrl: 'http://10.0.0.25', secret: '12345678', villageId: other.villages[0]!.id }))).toContain('Thôn không thuộc xã');
+    expect((await post({ name: 'D', protocol: 'loaxa_http', baseUrl: 'file:///etc/passwd', secret: '12345678' })).statusCode).toBe(400);
+    expect((await post({ name: 'E', protocol: 'loaxa_http', baseUrl: 'http://x', secret: '12345678', secretEnc: 'x' })).statusCode).toBe(400);
+  });
+
+  it('a broken cluster given a new address is tried again; only the commune\u2019s admin may change it', async () => {
+    const e = await prisma.endpoint.findFirstOrThrow({ where: { name: 'Loa Axis chợ' } });
+    await prisma.endpoint.update({ where: { id: e.id }, data: { status: 'broken', statusReason: 'không nhận ra mã (404)' } });
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/endpoints/${e.id}`, headers: await as('vanhoa'), payload: { baseUrl: 'http://10.0.0.30' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/endpoints/${e.id}`, headers: await as('giamsat'), payload: { baseUrl: 'http://10.0.0.30' } })).statusCode).toBe(403);
+    const res = await app.inject({ method: 'PATCH', url: `/api/v1/endpoints/${e.id}`, headers: await as('quantri'), payload: { baseUrl: 'http://10.0.0.30' } });
+    expect((res.json() as { endpoint: { status: string; baseUrl: string } }).endpoint).toMatchObject({ status: 'unknown', baseUrl: 'http://10.0.0.30' });
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/endpoints/${e.id}`, headers: await as('quantri'), payload: { protocol: 'loaxa_http' } })).statusCode).toBe(400);
+  });
+});
+
+describe('bulletin groups', () => {
+  it('renames, moves to a village and switches off a group; one without a chat id cannot be switched on', async () => {
+    const h = await as('quantri');
+    const t = await prisma.target.findFirstOrThrow({ where: { communeId, platformChatId: null } });
+    expect(messageOf(await app.inject({ method: 'PATCH', url: `/api/v1/targets/${t.id}`, headers: h, payload: { active: true } }))).toContain('/dangkynhom');
+    await prisma.target.update({ where: { id: t.id }, data: { platformChatId: '-100999', status: 'broken', statusReason: 'bot bị xóa khỏi nhóm' } });
+    const res = await app.inject({ method: 'PATCH', url: `/api/v1/targets/${t.id}`, headers: h, payload: { name: 'Nhóm Thôn 2', active: true } });
+    expect((res.json() as { target: { status: string; name: string } }).target).toMatchObject({ status: 'active', name: 'Nhóm Thôn 2' });
+    expect((await app.inject({ method: 'PATCH', url: `/api/v1/targets/${t.id}`, headers: h, payload: { platformChatId: '-1' } })).statusCode).toBe(400);
+  });
+});
