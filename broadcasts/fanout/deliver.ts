@@ -9,6 +9,8 @@ import { ChannelError } from '../../bots/channel.ts';
 import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { decryptSecret } from '../../src/crypto/secret-box.ts';
+import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
+import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
 import { EndpointError, type Endpoint } from '../radio/endpoint.ts';
@@ -26,6 +28,8 @@ export interface DeliverDeps {
   encryptionKey?: Buffer | undefined;
   render(versionId: string): Promise<RenderedVersion>;
   now(): Date;
+  /** To tell staff in the admin chat when a target breaks; without it, only the audit log knows. */
+  enqueue?: Enqueue;
 }
 
 const FINAL = ['sent', 'failed', 'cancelled'];
@@ -80,8 +84,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
 
   const fail = async (why: string, brokenReason?: string) => {
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', error: why.slice(0, 500) } });
-    if (brokenReason && d.targetId) await prisma.target.update({ where: { id: d.targetId }, data: { status: 'broken', statusReason: brokenReason.slice(0, 300) } });
-    if (brokenReason && d.endpointId) await prisma.endpoint.update({ where: { id: d.endpointId }, data: { status: 'broken', statusReason: brokenReason.slice(0, 300) } });
+    if (brokenReason) await markBroken(prisma, deps.enqueue, d.targetId ? { kind: 'target', id: d.targetId, reason: brokenReason } : { kind: 'endpoint', id: d.endpointId!, reason: brokenReason });
     await finishRunIfDone(prisma, d.runId, deps.now());
   };
 

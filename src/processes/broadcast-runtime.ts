@@ -72,5 +72,6 @@ export async function deliverDeps(rt: Runtime, channels: ProcessChannels): Promi
     encryptionKey: settings.ENCRYPTION_KEY,
     render: bulletinRenderer(settings, db.prisma),
     now: () => new Date(),
+    enqueue: rt.queues.enqueue.bind(rt.queues),
   };
 }

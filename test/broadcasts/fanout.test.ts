@@ -40,6 +40,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-fanout-'));
 const prefix = testRedisPrefix();
 let communeId = '';
 const staff: Record<string, string> = {};
+const staffNotices: Array<{ job: string; chatId: string; text: string }> = [];
 
 beforeAll(async () => {
   db = await openMigratedTestDatabase('fanout', 8);
@@ -78,6 +79,11 @@ beforeAll(async () => {
     dataDir,
     render: (versionId: string) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, versionId),
     now: () => new Date(),
+    // Staff notices go to the outbound queue, which this test does not run: they are kept here.
+    enqueue: async <D>(def: { name: string }, data: D) => {
+      staffNotices.push({ job: def.name, ...(data as object) } as never);
+      return 'notice';
+    },
   };
   queues.startWorker('broadcast', { [deliverJob.name]: deliverJobHandler(deps) as never }, { concurrency: 4 });
 });
@@ -150,7 +156,8 @@ describe('fan-out', () => {
     expect(api.sent.length).toBe(before);
   });
 
-  it('a group the bot was removed from is marked broken; the bulletin is partly failed', async () => {
+  it('a group the bot was removed from is marked broken, staff are told once; the bulletin is partly failed', async () => {
+    await prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name: 'bot-thu', settings: { adminChatId: '-100500' } } });
     const t = await prisma.target.findFirstOrThrow({ where: { platformChatId: '-1002' } });
     await prisma.target.update({ where: { id: t.id }, data: { platformChatId: 'khong-ton-tai' } });
     const b = await approvedBulletin('Lịch thu gom rác thải tháng 12 thay đổi, xin bà con chú ý.');
@@ -162,6 +169,14 @@ describe('fan-out', () => {
     expect(broken.status).toBe('broken');
     expect(broken.statusReason).toContain('chat not found');
     expect((await prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('partly_failed');
+    // Staff hear of it once, in the admin chat, and the audit log keeps it.
+    expect(staffNotices).toEqual([{ job: 'direct', platform: 'telegram', accountId: 'bot-thu', chatId: '-100500', text: expect.stringContaining(`nhóm "${t.name}"`) }]);
+    expect(await prisma.auditLog.count({ where: { action: 'target.broken', entityId: t.id } })).toBe(1);
+    // A later bulletin skips the broken group rather than failing on it again.
+    const later = await fanOut((await approvedBulletin('Thông báo họp dân thôn.')).id);
+    expect(later.skipped.map((x) => x.name)).toContain(t.name);
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: later.runId } })).status !== 'sending');
+    expect(staffNotices).toHaveLength(1);
   });
 
   it('a 429 storm delays the group but every delivery ends sent exactly once', async () => {
