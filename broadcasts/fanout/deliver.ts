@@ -13,7 +13,7 @@ import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
-import { EndpointError, type Endpoint } from '../radio/endpoint.ts';
+import { EndpointError, PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
 import type { RenderedVersion } from '../render/render-bulletin.ts';
 import { SpeechEngineError } from '../render/speech-engine.ts';
 import { AudioRenderError } from '../render/audio-pipeline.ts';
@@ -33,6 +33,7 @@ export interface DeliverDeps {
 }
 
 const FINAL = ['sent', 'failed', 'cancelled'];
+
 
 /** Telegram progress inside platformMessageId: "t:<text id>" then "t:<text id> a:<audio id>". */
 function progress(s: string | null): { text?: string; audio?: string } {
@@ -109,6 +110,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       }
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: null } });
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
+    } else if (d.endpoint?.pullMode) {
+      // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
+      // (GET /radio/queue/<id>) until the cluster pulls it; the pull marks it sent.
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', platformMessageId: PULL_MARK, error: null } });
+      return { status: 'awaiting_pull' };
     } else if (d.endpoint) {
       const endpoint = endpointFor(deps, d.endpoint);
       await endpoint.play({

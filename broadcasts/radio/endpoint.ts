@@ -2,6 +2,9 @@
 // checksum, duration, class) to play now or at a time; endpoints report back (heartbeat, playback
 // started / finished / failed) through the callback the web server exposes.
 
+/** Delivery.platformMessageId of an item waiting for a pull-mode cluster to fetch it. */
+export const PULL_MARK = 'pull';
+
 export type AudioClass = 'normal' | 'priority' | 'emergency';
 
 export interface AudioItem {

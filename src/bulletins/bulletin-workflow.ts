@@ -5,6 +5,7 @@
 import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
 import type { BulletinClass, BulletinStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
+import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -209,7 +210,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
         const approved = ['approved', 'scheduled'].includes(b.status);
-        requireRole(staff, b.communeId, approved ? ['approver'] : ['editor'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
+        requireRole(staff, b.communeId, approved ? ['approver'] : ['editor', 'approver'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
         if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không đổi nơi nhận được nữa.`);
         const rows: Prisma.BulletinAudienceCreateManyInput[] = [];
         if (input.all) rows.push({ bulletinId, kind: 'all' });
@@ -317,7 +318,8 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         if (FINAL.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
         const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'cancelled' } });
         // Nothing not yet sent goes out: pending deliveries of its runs are cancelled too.
-        await tx.delivery.updateMany({ where: { run: { bulletinId }, status: 'pending' }, data: { status: 'cancelled' } });
+        // (A pull-mode loudspeaker's item not yet pulled is not sent either.)
+        await tx.delivery.updateMany({ where: { run: { bulletinId }, OR: [{ status: 'pending' }, { status: 'sending', platformMessageId: PULL_MARK }] }, data: { status: 'cancelled' } });
         await tx.broadcastRun.updateMany({ where: { bulletinId, status: { in: ['due', 'sending'] } }, data: { status: 'cancelled' } });
         await audit(tx, actor, b.communeId, 'bulletin.cancel', b.id, { from: b.status });
         return updated;

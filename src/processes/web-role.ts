@@ -8,7 +8,7 @@ import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath } from './channels.ts';
-import { bulletinRenderer, mediaSigner } from './broadcast-runtime.ts';
+import { bulletinRenderer, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
@@ -42,7 +42,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
-    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY },
+    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
     api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, ...(audio ? { audio } : {}) },
   });
   try {
