@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoaxaHttpEndpoint } from '../../broadcasts/radio/loaxa-http-endpoint.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
@@ -103,6 +104,16 @@ describe('loudspeaker protocol with the simulator', () => {
     sim.setOnline('loa-3', false);
     await expect(createLoaxaHttpEndpoint({ baseUrl: sim.urlOf('loa-3'), secret: 'secret-loa-3', timeoutMs: 1000 }).play(item('x'))).rejects.toMatchObject({ kind: 'unreachable', permanent: false });
     sim.setOnline('loa-3', true);
+  });
+
+  it('an endpoint that accepts the connection but never answers is unreachable after the timeout (retried later)', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    await expect(createLoaxaHttpEndpoint({ baseUrl: `http://127.0.0.1:${port}`, secret: 's', timeoutMs: 500 }).play(item('x'))).rejects.toMatchObject({ kind: 'unreachable', permanent: false });
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
   });
 
   it('sends heartbeats with the volume, and obeys volume and stop', async () => {
