@@ -25,7 +25,7 @@ import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
-import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
+import { renderBulletinVersion, type AudioVariant } from '../../broadcasts/render/render-bulletin.ts';
 import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
@@ -80,7 +80,7 @@ const scenario: Scenario = {
           signer,
           publicBaseUrl: base,
           dataDir,
-          render: (id: string) => renderBulletinVersion({ prisma, pipeline, speech: createEspeakEngine(), dataDir }, id),
+          render: (id: string, variant?: AudioVariant) => renderBulletinVersion({ prisma, pipeline, speech: createEspeakEngine(), dataDir }, id, variant),
           now: () => new Date(),
         };
         try {

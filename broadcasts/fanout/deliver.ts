@@ -14,7 +14,7 @@ import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
 import { EndpointError, PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
-import type { RenderedVersion } from '../render/render-bulletin.ts';
+import type { AudioVariant, RenderedVersion } from '../render/render-bulletin.ts';
 import { SpeechEngineError } from '../render/speech-engine.ts';
 import { AudioRenderError } from '../render/audio-pipeline.ts';
 
@@ -26,7 +26,8 @@ export interface DeliverDeps {
   publicBaseUrl: string;
   dataDir: string;
   encryptionKey?: Buffer | undefined;
-  render(versionId: string): Promise<RenderedVersion>;
+  /** The version's audio; with a variant, that encoding of it (voice notes, a loudspeaker's bitrate). */
+  render(versionId: string, variant?: AudioVariant): Promise<RenderedVersion>;
   now(): Date;
   /** To tell staff in the admin chat when a target breaks; without it, only the audit log knows. */
   enqueue?: Enqueue;
@@ -90,8 +91,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
   };
 
   try {
-    const audio = await deps.render(d.bulletinVersionId);
-    const file = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: audio.sha256 } });
+    // Rendered once per version whatever the target, so a failure to make audio shows on the first try.
+    await deps.render(d.bulletinVersionId);
     if (d.target) {
       const account = d.target.channelAccount?.name ?? (d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo');
       const ch = deps.channels.get(d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo', account);
@@ -105,7 +106,10 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
         await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker } });
       }
       if (!done.audio) {
-        const sent = await ch.send(chatId, { audio: { path: join(deps.dataDir, file.path) }, text: bulletin.title });
+        // A voice note plays in one tap, in the chat, on every phone.
+        const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
+        const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
+        const sent = await ch.send(chatId, { voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title });
         marker = `${marker} a:${sent.platformMessageId}`;
       }
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: null } });
@@ -117,11 +121,13 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       return { status: 'awaiting_pull' };
     } else if (d.endpoint) {
       const endpoint = endpointFor(deps, d.endpoint);
+      // The cluster's own bitrate (weak links, small memories), made from the same render.
+      const clip = await deps.render(d.bulletinVersionId, { format: 'mp3', bitrateKbps: d.endpoint.bitrateKbps });
       await endpoint.play({
         itemId: d.id,
-        url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(audio.sha256, 'mp3')}`,
-        sha256: audio.sha256,
-        durationMs: audio.durationMs,
+        url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(clip.sha256, 'mp3')}`,
+        sha256: clip.sha256,
+        durationMs: clip.durationMs,
         class: bulletin.class,
         title: bulletin.title,
         ...(d.endpoint.volume != null ? { volume: d.endpoint.volume } : {}),

@@ -18,6 +18,8 @@ export interface RenderDeps {
   voice?: string;
   bitrateKbps?: number;
   loudnessI?: number;
+  /** The commune's chime, played before and after every bulletin. */
+  chimePath?: string;
 }
 
 export interface RenderedVersion {
@@ -25,7 +27,29 @@ export interface RenderedVersion {
   durationMs: number;
 }
 
-export async function renderBulletinVersion(deps: RenderDeps, versionId: string): Promise<RenderedVersion> {
+/** Another encoding of a version's audio: OGG/Opus for Telegram voice notes, or a loudspeaker's own bitrate. */
+export interface AudioVariant {
+  format: 'mp3' | 'opus';
+  bitrateKbps?: number;
+}
+
+const DEFAULT_MP3_KBPS = 64;
+
+/**
+ * The version's audio, rendered once and recorded on the version; a variant is made from that
+ * render (already normalized, so re-encoding keeps its loudness) and cached by the pipeline.
+ */
+export async function renderBulletinVersion(deps: RenderDeps, versionId: string, variant?: AudioVariant): Promise<RenderedVersion> {
+  const base = await renderBase(deps, versionId);
+  const defaultMp3 = !variant || (variant.format === 'mp3' && (variant.bitrateKbps ?? DEFAULT_MP3_KBPS) === (deps.bitrateKbps ?? DEFAULT_MP3_KBPS));
+  if (defaultMp3) return base;
+  const file = await deps.prisma.mediaFile.findUniqueOrThrow({ where: { sha256: base.sha256 } });
+  const out = await deps.pipeline.render(join(deps.dataDir, file.path), { format: variant.format, ...(variant.bitrateKbps ? { bitrateKbps: variant.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
+  const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, variant.format === 'opus' ? 'audio/ogg' : 'audio/mpeg', out.durationMs);
+  return { sha256: stored.sha256, durationMs: out.durationMs };
+}
+
+async function renderBase(deps: RenderDeps, versionId: string): Promise<RenderedVersion> {
   const v = await deps.prisma.bulletinVersion.findUniqueOrThrow({ where: { id: versionId } });
   if (v.renderedSha256 && v.renderedDurationMs) return { sha256: v.renderedSha256, durationMs: v.renderedDurationMs };
   const work = await mkdtemp(join(tmpdir(), 'loaxa-render-'));
@@ -39,7 +63,12 @@ export async function renderBulletinVersion(deps: RenderDeps, versionId: string)
       input = join(work, 'speech.audio');
       await writeFile(input, wav);
     }
-    const out = await deps.pipeline.render(input, { format: 'mp3', ...(deps.bitrateKbps ? { bitrateKbps: deps.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
+    const out = await deps.pipeline.render(input, {
+      format: 'mp3',
+      ...(deps.bitrateKbps ? { bitrateKbps: deps.bitrateKbps } : {}),
+      ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}),
+      ...(deps.chimePath ? { introPath: deps.chimePath, outroPath: deps.chimePath } : {}),
+    });
     const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, 'audio/mpeg', out.durationMs);
     await deps.prisma.bulletinVersion.update({ where: { id: versionId }, data: { renderedSha256: stored.sha256, renderedDurationMs: out.durationMs } });
     return { sha256: stored.sha256, durationMs: out.durationMs };

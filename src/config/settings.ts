@@ -108,6 +108,7 @@ export const settingsSchema = z.object({
   TTS_API_URL: url(['http:', 'https:'], 'https://viettelai.vn/tts/speech_synthesis'),
   ESPEAK_PATH: z.string().default('espeak-ng'),
   LOUDNESS_TARGET_LUFS: int(-16, -30, -9),
+  CHIME_PATH: text,
   MAX_AUDIO_UPLOAD_MB: int(100, 1, 2000),
   TICKET_FOLLOWUP_HOURS: int(72, 1, 24 * 90),
   RESIDENT_MESSAGES_PER_MINUTE: int(10, 1, 1000),

@@ -1,6 +1,7 @@
 // What the speaking side needs in a process: the signer of media links (shared by every process
 // of an installation), the render pipeline and speech engine, and the delivery dependencies.
 import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../config/settings.ts';
@@ -10,7 +11,7 @@ import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { createEspeakEngine, type SpeechEngine } from '../../broadcasts/render/speech-engine.ts';
 import { createFptSpeechEngine, createViettelSpeechEngine } from '../../broadcasts/render/cloud-speech-engines.ts';
 import { OperatorError } from './operator-error.ts';
-import { renderBulletinVersion, type RenderedVersion } from '../../broadcasts/render/render-bulletin.ts';
+import { renderBulletinVersion, type AudioVariant, type RenderedVersion } from '../../broadcasts/render/render-bulletin.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { DeliverDeps } from '../../broadcasts/fanout/deliver.ts';
 import { PermanentJobError } from '../queues/job-errors.ts';
@@ -49,14 +50,16 @@ export function speechEngine(settings: Settings): SpeechEngine {
 }
 
 /** Renders a bulletin version with this installation's pipeline, engine and loudness target. */
-export function bulletinRenderer(settings: Settings, prisma: PrismaClient): ((versionId: string) => Promise<RenderedVersion>) & { pipeline?: AudioPipeline } {
+export function bulletinRenderer(settings: Settings, prisma: PrismaClient): ((versionId: string, variant?: AudioVariant) => Promise<RenderedVersion>) & { pipeline?: AudioPipeline } {
   const ffmpeg = resolveFfmpeg(settings.FFMPEG_PATH);
   const pipeline = ffmpeg ? createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(settings.DATA_DIR, 'render-cache'), maxInputBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024 }) : undefined;
   const speech = speechEngine(settings);
-  const render = (versionId: string) => {
+  if (settings.CHIME_PATH && !existsSync(settings.CHIME_PATH)) throw new OperatorError(`CHIME_PATH: không có tệp ${settings.CHIME_PATH}`);
+  const render = (versionId: string, variant?: AudioVariant) => {
     if (!pipeline) throw new PermanentJobError('Không tìm thấy ffmpeg: cài "apt-get install ffmpeg" hoặc đặt FFMPEG_PATH để dựng âm thanh bản tin.');
     const voice = settings.TTS_ENGINE === 'espeak-ng' ? settings.TTS_VOICE : undefined;
-    return renderBulletinVersion({ prisma, pipeline, speech, dataDir: settings.DATA_DIR, loudnessI: settings.LOUDNESS_TARGET_LUFS, ...(voice ? { voice } : {}) }, versionId);
+    const deps = { prisma, pipeline, speech, dataDir: settings.DATA_DIR, loudnessI: settings.LOUDNESS_TARGET_LUFS, ...(voice ? { voice } : {}), ...(settings.CHIME_PATH ? { chimePath: settings.CHIME_PATH } : {}) };
+    return renderBulletinVersion(deps, versionId, variant);
   };
   return Object.assign(render, pipeline ? { pipeline } : {});
 }

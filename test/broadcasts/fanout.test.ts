@@ -20,7 +20,7 @@ import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
-import { renderBulletinVersion } from '../../broadcasts/render/render-bulletin.ts';
+import { renderBulletinVersion, type AudioVariant } from '../../broadcasts/render/render-bulletin.ts';
 import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
@@ -63,6 +63,8 @@ beforeAll(async () => {
   sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${publicBaseUrl}/radio/callback/${e.id}` })), { speed: 100 });
   await sim.start();
   for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id), status: 'online' } });
+  // One cluster on a weak link takes 32 kbps: its own encoding, checked by the simulator like the other.
+  await prisma.endpoint.update({ where: { id: endpoints[0]!.id }, data: { bitrateKbps: 32 } });
   const targets = await prisma.target.findMany({ where: { communeId, kind: 'telegram_chat' }, orderBy: { name: 'asc' } });
   await prisma.target.update({ where: { id: targets[0]!.id }, data: { status: 'active', platformChatId: '-1001' } });
   await prisma.target.update({ where: { id: targets[1]!.id }, data: { status: 'active', platformChatId: '-1002' } });
@@ -77,7 +79,7 @@ beforeAll(async () => {
     signer,
     publicBaseUrl,
     dataDir,
-    render: (versionId: string) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, versionId),
+    render: (versionId: string, variant?: AudioVariant) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, versionId, variant),
     now: () => new Date(),
     // Staff notices go to the outbound queue, which this test does not run: they are kept here.
     enqueue: async <D>(def: { name: string }, data: D) => {
@@ -131,15 +133,19 @@ describe('fan-out', () => {
     const deliveries = await prisma.delivery.findMany({ where: { runId: run.runId } });
     expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
     for (const chat of ['-1001', '-1002']) {
-      expect(api.sentTo(chat).map((m) => m.method)).toEqual(['sendMessage', 'sendAudio']);
+      expect(api.sentTo(chat).map((m) => m.method)).toEqual(['sendMessage', 'sendVoice']);
       expect(api.sentTo(chat)[0]!.text).toContain('25/11/2026');
     }
+    // The voice note is OGG/Opus, as Telegram plays voice notes.
+    const voices = api.calls.filter((c) => c.method === 'sendVoice').map((c) => (c.body.voice as { magic: string }).magic);
+    expect(voices).toEqual(['OggS', 'OggS']);
     expect((await prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('done');
     const version = await prisma.bulletinVersion.findFirstOrThrow({ where: { bulletinId: b.id } });
     expect(version.renderedSha256).toMatch(/^[0-9a-f]{64}$/);
     // Loudspeakers fetched the audio over the signed link, checked the hash, and played it.
     await until(async () => sim.reports.filter((r) => r.event === 'finished').length >= 2, 20_000);
     expect(sim.reports.filter((r) => r.event === 'failed')).toEqual([]);
+    expect(await prisma.mediaFile.count({ where: { mime: 'audio/mpeg' } })).toBe(2);
     // Their signed reports reached the callback: playback times and endpoint status are kept.
     await until(async () => (await prisma.delivery.count({ where: { runId: run.runId, endpointId: { not: null }, playedAt: { not: null } } })) === 2, 10_000);
     const endpoints = await prisma.endpoint.findMany({ where: { communeId } });

@@ -405,7 +405,8 @@ function parseMultipart(raw: Buffer, boundary: string): Json {
     const body = raw.subarray(headerEnd + 4, next === -1 ? raw.length : next - 2);
     const name = /name="([^"]+)"/.exec(headers)?.[1];
     const filename = /filename="([^"]*)"/.exec(headers)?.[1];
-    if (name) out[name] = filename !== undefined ? { bytes: body.length, filename } : body.toString('utf8');
+    // Files keep their size, name and first bytes (the container: OggS, ID3, a JPEG's FF D8…).
+    if (name) out[name] = filename !== undefined ? { bytes: body.length, filename, magic: body.subarray(0, 4).toString('latin1') } : body.toString('utf8');
     pos = next;
   }
   return out;
