@@ -40,13 +40,38 @@ const DEFAULT_MP3_KBPS = 64;
  * render (already normalized, so re-encoding keeps its loudness) and cached by the pipeline.
  */
 export async function renderBulletinVersion(deps: RenderDeps, versionId: string, variant?: AudioVariant): Promise<RenderedVersion> {
-  const base = await renderBase(deps, versionId);
+  // A fan-out starts many deliveries of one version at once: they share one render, not race.
+  const base = await once(`base:${versionId}`, () => renderBase(deps, versionId), false);
   const defaultMp3 = !variant || (variant.format === 'mp3' && (variant.bitrateKbps ?? DEFAULT_MP3_KBPS) === (deps.bitrateKbps ?? DEFAULT_MP3_KBPS));
   if (defaultMp3) return base;
-  const file = await deps.prisma.mediaFile.findUniqueOrThrow({ where: { sha256: base.sha256 } });
-  const out = await deps.pipeline.render(join(deps.dataDir, file.path), { format: variant.format, ...(variant.bitrateKbps ? { bitrateKbps: variant.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
-  const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, variant.format === 'opus' ? 'audio/ogg' : 'audio/mpeg', out.durationMs);
-  return { sha256: stored.sha256, durationMs: out.durationMs };
+  // Keyed by the base audio's hash, so an edited draft never gets a stale variant.
+  return once(`${base.sha256}:${variant.format}:${variant.bitrateKbps ?? ''}:${deps.loudnessI ?? ''}`, async () => {
+    const file = await deps.prisma.mediaFile.findUniqueOrThrow({ where: { sha256: base.sha256 } });
+    const out = await deps.pipeline.render(join(deps.dataDir, file.path), { format: variant.format, ...(variant.bitrateKbps ? { bitrateKbps: variant.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
+    const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, variant.format === 'opus' ? 'audio/ogg' : 'audio/mpeg', out.durationMs);
+    return { sha256: stored.sha256, durationMs: out.durationMs };
+  });
+}
+
+const inFlight = new Map<string, Promise<RenderedVersion>>();
+const variants = new Map<string, RenderedVersion>();
+const MAX_REMEMBERED = 500;
+
+/** Runs `make` once for concurrent callers of `key`; with `remember`, keeps the result too. */
+async function once(key: string, make: () => Promise<RenderedVersion>, remember = true): Promise<RenderedVersion> {
+  const known = variants.get(key);
+  if (known) return known;
+  let p = inFlight.get(key);
+  if (!p) {
+    p = make().finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  const r = await p;
+  if (remember) {
+    if (variants.size >= MAX_REMEMBERED) variants.delete(variants.keys().next().value!);
+    variants.set(key, r);
+  }
+  return r;
 }
 
 async function renderBase(deps: RenderDeps, versionId: string): Promise<RenderedVersion> {
