@@ -1,6 +1,7 @@
 // Telegram updates → the platform-neutral InboundMessage / InboundAction.
 import type { Update, Message } from 'telegraf/types';
 import type { Attachment, InboundAction, InboundMessage } from '../channel.ts';
+import { parseCommand } from '../command-text.ts';
 
 export type Normalized = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction } | { kind: 'none' };
 
@@ -28,17 +29,11 @@ function attachmentsOf(m: Message): Attachment[] {
   return out;
 }
 
-function commandOf(text: string | undefined): InboundMessage['command'] {
-  if (!text?.startsWith('/')) return undefined;
-  const m = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
-  return m ? { name: m[1]!.toLowerCase(), args: (m[2] ?? '').trim() } : undefined;
-}
-
 export function normalizeUpdate(u: Update, accountId: string): Normalized {
   if ('message' in u && u.message) {
     const m = u.message;
     const text = 'text' in m ? m.text : 'caption' in m ? m.caption : undefined;
-    const command = 'text' in m ? commandOf(m.text) : undefined;
+    const command = 'text' in m ? parseCommand(m.text) : undefined;
     const reply = 'reply_to_message' in m && m.reply_to_message ? m.reply_to_message : undefined;
     const from = m.from;
     return {

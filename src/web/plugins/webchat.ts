@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WebChatChannel, WebChatEvent } from '../../../bots/webchat/webchat-channel.ts';
+import { parseCommand } from '../../../bots/command-text.ts';
 import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
 import { AppError } from '../../errors.ts';
 
@@ -97,7 +98,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
       chatKind: 'private',
       userId: sid,
       ...(text.trim() ? { text } : {}),
-      ...(text.trim().startsWith('/') ? { command: parseCommand(text) } : {}),
+      ...(text.trim().startsWith('/') ? { command: parseCommand(text) ?? { name: '', args: '' } } : {}),
       attachments: [],
       receivedAt: new Date(),
     });
@@ -164,7 +165,3 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
   });
 };
 
-function parseCommand(text: string): { name: string; args: string } {
-  const m = /^\/([A-Za-z_]+)(?:@\S+)?\s*([\s\S]*)$/.exec(text.trim());
-  return m ? { name: m[1]!.toLowerCase(), args: m[2]!.trim() } : { name: '', args: '' };
-}
