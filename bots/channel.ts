@@ -88,7 +88,8 @@ export class ChannelError extends Error {
   constructor(
     readonly kind: ChannelErrorKind,
     message: string,
-    readonly opts: { retryAfterMs?: number; platformCode?: number } = {},
+    /** quota: the account reached its own sending cap (another account may send instead). */
+    readonly opts: { retryAfterMs?: number; platformCode?: number; quota?: boolean } = {},
   ) {
     super(message);
   }

@@ -1,0 +1,67 @@
+// Zalo has no buttons under a message. Choices are written out as a numbered list ("Trả lời bằng
+// số: 1. Tôi đồng ý  2. …") and a reply with the number becomes the same InboundAction a button
+// press gives on Telegram, so the domain does not know the difference. In a private chat the
+// latest list counts; in a group the list of the message being quoted.
+import type { Button, InboundAction, InboundMessage } from '../channel.ts';
+
+/** Where lists are remembered (Redis in production, so a restart keeps them). */
+export interface ChoiceMemory {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export function inMemoryChoices(): ChoiceMemory {
+  const m = new Map<string, { value: string; until: number }>();
+  return {
+    get: async (k) => {
+      const e = m.get(k);
+      return e && e.until > Date.now() ? e.value : undefined;
+    },
+    set: async (k, value, ttl) => void m.set(k, { value, until: Date.now() + ttl * 1000 }),
+    delete: async (k) => void m.delete(k),
+  };
+}
+
+const TTL_S = 3 * 24 * 3600;
+const NUMBER_RE = /^\s*(?:số\s*)?(\d{1,2})\s*[.)]?\s*$/i;
+
+export function numberedText(text: string, buttons: Button[][]): string {
+  const flat = buttons.flat();
+  if (flat.length === 0) return text;
+  const list = flat.map((b, i) => `${i + 1}. ${b.label}`).join('\n');
+  return `${text}\n\n👉 Trả lời bằng số:\n${list}`;
+}
+
+export async function rememberChoices(memory: ChoiceMemory, accountId: string, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+  const flat = buttons.flat();
+  if (flat.length === 0) return;
+  await memory.set(`${accountId}:${chatId}:${messageId}`, JSON.stringify(flat.map((b) => b.data)), TTL_S);
+  if (!chatId.startsWith('g:')) await memory.set(`${accountId}:${chatId}:latest`, messageId, TTL_S);
+}
+
+export async function forgetChoices(memory: ChoiceMemory, accountId: string, chatId: string, messageId: string): Promise<void> {
+  await memory.delete(`${accountId}:${chatId}:${messageId}`);
+}
+
+/** The action a numbered reply stands for, or undefined when it is an ordinary message. */
+export async function choiceAction(memory: ChoiceMemory, m: InboundMessage): Promise<InboundAction | undefined> {
+  const n = NUMBER_RE.exec(m.text ?? '')?.[1];
+  if (!n || m.attachments.length) return undefined;
+  const messageId = m.replyTo?.platformMessageId ?? (m.chatKind === 'private' ? await memory.get(`${m.accountId}:${m.chatId}:latest`) : undefined);
+  if (!messageId) return undefined;
+  const stored = await memory.get(`${m.accountId}:${m.chatId}:${messageId}`);
+  const data = stored ? (JSON.parse(stored) as string[])[Number(n) - 1] : undefined;
+  if (!data) return undefined;
+  return {
+    platform: 'zalo',
+    accountId: m.accountId,
+    actionId: `${m.chatId}|${m.platformMessageId}`,
+    chatId: m.chatId,
+    chatKind: m.chatKind,
+    userId: m.userId,
+    ...(m.userName ? { userName: m.userName } : {}),
+    messageId,
+    data,
+  };
+}
