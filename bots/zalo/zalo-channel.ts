@@ -148,9 +148,10 @@ export function createZaloChannel(opts: ZaloChannelOptions): ZaloChannel {
       return { platformMessageId: last };
     },
 
-    async answerAction(actionId, text) {
-      // No toast under a message on Zalo: the notice comes as a short message in the chat.
-      if (!text) return;
+    async answerAction(actionId, text, alert) {
+      // No toast under a message on Zalo. A warning (no right, no longer possible) comes as a
+      // short message; a plain "done" notice is dropped, since the domain also says it in the chat.
+      if (!text || !alert) return;
       const chatId = actionId.split('|')[0]!;
       await channel.send(chatId, { text });
     },

@@ -25,9 +25,15 @@ import { runDeadlineCheck } from '../../src/tickets/deadlines.ts';
 import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
 import type { ChannelHandlers } from '../../bots/channel.ts';
 import { FakeBotApi } from './telegram-bot-api/fake-bot-api.ts';
+import { FakeZaloApi } from './zalo/fake-zalo-api.ts';
+import { createZaloChannel, type ZaloChannel } from '../../bots/zalo/zalo-channel.ts';
+import { createZaloPacer } from '../../bots/zalo/zalo-pacer.ts';
+import { inMemoryChoices } from '../../bots/zalo/numbered-choices.ts';
 import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services.ts';
 
 export const ADMIN_CHAT = -1001234567;
+/** The Zalo admin group (with `zalo: true`), as the adapter names group chats. */
+export const ZALO_ADMIN_GROUP = 'g:5500000000000000099';
 
 export interface ListeningHarness {
   prisma: PrismaClient;
@@ -38,17 +44,19 @@ export interface ListeningHarness {
   telegram: TelegramChannel;
   webchat: WebChatChannel;
   webchatHandlers: ChannelHandlers;
+  /** With `zalo: true`: the Zalo channel over the fake zca-js API, with its admin group. */
+  zalo?: { channel: ZaloChannel; api(): FakeZaloApi };
   communeId: string;
   /** Waits until every queue is empty (nothing waiting, active or delayed). */
   settle(timeoutMs?: number): Promise<void>;
-  /** Links a Telegram user to a demo staff account (as the web admin will). */
-  linkStaff(username: string, telegramUserId: number): Promise<string>;
+  /** Links a Telegram (or Zalo) user to a demo staff account (as the web admin will). */
+  linkStaff(username: string, userId: number | string, platform?: 'telegram' | 'zalo'): Promise<string>;
   stopWorkers(): Promise<void>;
   startWorkers(): void;
   close(): Promise<void>;
 }
 
-export async function startListeningHarness(opts: { env?: Record<string, string> } = {}): Promise<ListeningHarness> {
+export async function startListeningHarness(opts: { env?: Record<string, string>; zalo?: boolean } = {}): Promise<ListeningHarness> {
   const db = await openMigratedTestDatabase('listen', 8);
   const prisma = db.prisma;
   await ensureCategories(prisma);
@@ -75,6 +83,22 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   await telegram.start(handlers(tgAccount.id));
   const webchatHandlers = handlers(wcAccount.id);
   await webchat.start(webchatHandlers);
+
+  let zalo: ListeningHarness['zalo'];
+  if (opts.zalo) {
+    let current: FakeZaloApi | undefined;
+    const channel = createZaloChannel({
+      accountId: 'zalo-xa',
+      login: async () => (current = new FakeZaloApi()),
+      choices: inMemoryChoices(),
+      pacer: createZaloPacer(redis, `${prefix}:zalo-pace`, { minSpacingMs: 0, jitterMs: 0, perHour: 10_000, perDay: 10_000 }),
+      log: silentLogger,
+    });
+    directory.register(channel);
+    const account = await ensureChannelAccount(prisma, { platform: 'zalo', name: channel.accountId, adminChatId: ZALO_ADMIN_GROUP });
+    await channel.start(handlers(account.id));
+    zalo = { channel, api: () => current! };
+  }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-listen-'));
   let workers: WorkerHandle[] = [];
@@ -119,11 +143,12 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     telegram,
     webchat,
     webchatHandlers,
+    ...(zalo ? { zalo } : {}),
     communeId: demo.communeId,
     settle,
-    async linkStaff(username, telegramUserId) {
+    async linkStaff(username, userId, platform = 'telegram') {
       const staff = await prisma.staff.findUniqueOrThrow({ where: { username } });
-      await prisma.staffIdentity.create({ data: { staffId: staff.id, platform: 'telegram', platformUserId: String(telegramUserId) } });
+      await prisma.staffIdentity.create({ data: { staffId: staff.id, platform, platformUserId: String(userId) } });
       return staff.id;
     },
     async stopWorkers() {
@@ -133,6 +158,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     startWorkers,
     async close() {
       await telegram.stop();
+      await zalo?.channel.stop();
       await webchat.stop();
       deps.stop();
       await queues.close(2000);
