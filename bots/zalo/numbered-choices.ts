@@ -2,6 +2,7 @@
 // số: 1. Tôi đồng ý  2. …") and a reply with the number becomes the same InboundAction a button
 // press gives on Telegram, so the domain does not know the difference. In a private chat the
 // latest list counts; in a group the list of the message being quoted.
+import type { Redis } from 'ioredis';
 import type { Button, InboundAction, InboundMessage } from '../channel.ts';
 
 /** Where lists are remembered (Redis in production, so a restart keeps them). */
@@ -20,6 +21,15 @@ export function inMemoryChoices(): ChoiceMemory {
     },
     set: async (k, value, ttl) => void m.set(k, { value, until: Date.now() + ttl * 1000 }),
     delete: async (k) => void m.delete(k),
+  };
+}
+
+/** Lists kept in Redis: every process of the account sees them, and a restart keeps them. */
+export function redisChoices(redis: Redis, prefix: string): ChoiceMemory {
+  return {
+    get: async (k) => (await redis.get(`${prefix}:${k}`)) ?? undefined,
+    set: async (k, value, ttl) => void (await redis.set(`${prefix}:${k}`, value, 'EX', ttl)),
+    delete: async (k) => void (await redis.del(`${prefix}:${k}`)),
   };
 }
 

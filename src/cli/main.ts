@@ -10,6 +10,7 @@ import { runDoctor } from './doctor-command.ts';
 import { runClassify } from './classify-command.ts';
 import { runLinkStaff } from './link-staff-command.ts';
 import { runRadioSim } from './radio-sim-command.ts';
+import { runZaloAdminGroup, runZaloGroups, runZaloLogin } from './zalo-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -71,6 +72,24 @@ program
   .action((username: string, platform: string, userId: string, o: { unlink?: boolean }) =>
     guarded(() => runLinkStaff({ ...settingsAndLogger(), username, platform, userId, unlink: o.unlink ?? false })),
   );
+
+const zalo = program.command('zalo').description('kết nối tài khoản Zalo (đăng nhập bằng mã QR, nhóm, nhóm quản trị)');
+zalo
+  .command('login')
+  .description('đăng nhập một tài khoản Zalo bằng mã QR và lưu (mã hóa) thông tin đăng nhập')
+  .option('--account <name>', 'tên tài khoản trong Loa Xã', 'zalo-xa')
+  .action((o: { account: string }) => guarded(() => runZaloLogin({ ...settingsAndLogger(), account: o.account })));
+zalo
+  .command('groups')
+  .description('liệt kê các nhóm của tài khoản (mã g:… để chọn nhóm quản trị và nhóm nhận bản tin)')
+  .option('--account <name>', 'tên tài khoản trong Loa Xã', 'zalo-xa')
+  .action((o: { account: string }) => guarded(() => runZaloGroups({ ...settingsAndLogger(), account: o.account })));
+zalo
+  .command('admin-group')
+  .description('chọn nhóm Zalo làm nhóm quản trị, nơi cán bộ trả lời phiếu')
+  .argument('<chat-id>', 'mã nhóm dạng g:123… (xem "loaxa zalo groups")')
+  .option('--account <name>', 'tên tài khoản trong Loa Xã', 'zalo-xa')
+  .action((chatId: string, o: { account: string }) => guarded(() => runZaloAdminGroup({ ...settingsAndLogger(), account: o.account, chatId })));
 
 program
   .command('radio-sim')

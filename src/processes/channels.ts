@@ -1,6 +1,7 @@
 // The channels of this process, built once from the settings: the web chat always, Telegram when
-// a token is set. Every role can send through them; the bots role also receives (Telegram), the
-// web role receives the web chat.
+// a token is set, Zalo for each account logged in with `loaxa zalo login`. Every role can send
+// through them; the bots role also receives (Telegram polling, Zalo listeners), the web role
+// receives the web chat (and Telegram's webhook).
 import { createHmac } from 'node:crypto';
 import { ChannelDirectory } from '../channels/channel-directory.ts';
 import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
@@ -10,11 +11,20 @@ import { ensureChannelAccount } from '../tickets/channel-accounts.ts';
 import { storeInbound } from '../tickets/inbox.ts';
 import type { ChannelHandlers, Platform } from '../../bots/channel.ts';
 import type { Runtime } from './runtime.ts';
+import type { ChannelAccountStatus } from '../db/generated/enums.ts';
+import { createZaloChannel, type ZaloChannel } from '../../bots/zalo/zalo-channel.ts';
+import { createZaloPacer, DEFAULT_ZALO_PACING } from '../../bots/zalo/zalo-pacer.ts';
+import { redisChoices } from '../../bots/zalo/numbered-choices.ts';
+import { loginWithCredentials } from '../../bots/zalo/zca-login.ts';
+import type { ZaloCredentials } from '../../bots/zalo/zalo-api.ts';
+import { openZaloCredentials, recordZaloHealth, type ZaloPacingSettings } from '../channels/zalo-accounts.ts';
 
 export interface ProcessChannels {
   directory: ChannelDirectory;
   webchat: WebChatChannel;
   telegram?: TelegramChannel;
+  /** One per Zalo account with saved credentials (`loaxa zalo login`). */
+  zalo: Array<{ channel: ZaloChannel; status: ChannelAccountStatus }>;
   /** Handlers that store what arrives and queue it (the adapter acknowledges after they resolve). */
   handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers>;
   /** Idempotent; the runtime calls it after every role stopped. */
@@ -60,6 +70,25 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID });
   }
 
+  // Zalo: every account that has logged in once; its pace and numbered choices live in Redis so
+  // all processes of the installation share them.
+  const zalo: ProcessChannels['zalo'] = [];
+  const zaloRows = await db.prisma.channelAccount.findMany({ where: { platform: 'zalo', credentialsEnc: { not: null } }, orderBy: { createdAt: 'asc' } });
+  for (const row of zaloRows) {
+    const credentials = openZaloCredentials<ZaloCredentials>(settings.ENCRYPTION_KEY, row);
+    const pacing = { ...DEFAULT_ZALO_PACING, ...((row.settings as { pacing?: ZaloPacingSettings } | null)?.pacing ?? {}) };
+    const channel = createZaloChannel({
+      accountId: row.name,
+      login: () => loginWithCredentials(credentials),
+      choices: redisChoices(redis, `${settings.REDIS_PREFIX}:zalo-choices`),
+      pacer: createZaloPacer(redis, `${settings.REDIS_PREFIX}:zalo-pace:${row.name}`, pacing),
+      log: log.child({ channel: 'zalo', account: row.name }),
+      onHealth: (status, detail) => void recordZaloHealth(db.prisma, rt.queues.enqueue.bind(rt.queues), row.name, status, detail).catch(() => undefined),
+    });
+    directory.register(channel);
+    zalo.push({ channel, status: row.status });
+  }
+
   const accountIds = new Map<string, string>();
   async function handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers> {
     const key = `${platform}:${accountName}`;
@@ -83,5 +112,5 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   const close = () => (closed ??= redis.quit().then(() => undefined, () => redis.disconnect()));
   // Every role of the process shares these channels: they close with the runtime, after the roles.
   rt.onClose('channels', close);
-  return { directory, webchat, ...(telegram ? { telegram } : {}), handlersFor, close };
+  return { directory, webchat, ...(telegram ? { telegram } : {}), zalo, handlersFor, close };
 }

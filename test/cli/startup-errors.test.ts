@@ -1,10 +1,14 @@
-// What the operator sees when the process cannot start: one line, non-zero exit, no stack.
+// What the operator sees when the process cannot start: one line, non-zero exit, no stack —
+// including Zalo credentials saved under one ENCRYPTION_KEY and opened without it or with another.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 import { runLoaxa } from '../support/spawn-loaxa.ts';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../src/db/generated/client.ts';
+import { saveZaloCredentials } from '../../src/channels/zalo-accounts.ts';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'loaxa-err-'));
 let pg: TestDatabase;
@@ -63,5 +67,37 @@ describe('start-up errors', () => {
     expect(doctor.stdout).toMatch(/✔ Cơ sở dữ liệu/);
     expect(doctor.stdout).toMatch(/✔ Redis/);
     expect(doctor.stdout).toMatch(/– Telegram/);
+  });
+});
+
+describe('Zalo accounts and the encryption key', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const OTHER = Buffer.alloc(32, 9).toString('base64');
+
+  it('`zalo login` refuses to start without ENCRYPTION_KEY; bad names and group ids are refused', async () => {
+    const r = await runLoaxa(['zalo', 'login'], { DATABASE_URL: pg.url, DATA_DIR: dataDir() });
+    expect(r.code).toBe(1);
+    expect(expectOneLine(r.stderr)).toContain('ENCRYPTION_KEY');
+    const bad = await runLoaxa(['zalo', 'login', '--account', 'Tài khoản'], { DATABASE_URL: pg.url, DATA_DIR: dataDir(), ENCRYPTION_KEY: KEY });
+    expect(expectOneLine(bad.stderr)).toContain('không hợp lệ');
+    const group = await runLoaxa(['zalo', 'admin-group', '123'], { DATABASE_URL: pg.url, DATA_DIR: dataDir() });
+    expect(expectOneLine(group.stderr)).toContain('g:123');
+  });
+
+  it('a saved Zalo account stops the processes without the key, or with a different one', async () => {
+    const migrated = await runLoaxa(['migrate'], { DATABASE_URL: pg.url, DATA_DIR: dataDir() });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: pg.url }) });
+    await saveZaloCredentials(prisma, Buffer.from(KEY, 'base64'), 'zalo-xa', { imei: 'i', userAgent: 'ua', cookie: [] });
+    const row = await prisma.channelAccount.findFirstOrThrow({ where: { platform: 'zalo' } });
+    expect(row.credentialsEnc).not.toContain('ua');
+    await prisma.$disconnect();
+    const env = { DATABASE_URL: pg.url, REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: dataDir(), SEED_DEMO: 'false', PORT: '0' };
+    const without = await runLoaxa(['worker'], env);
+    expect(without.code).toBe(1);
+    expect(expectOneLine(without.stderr)).toContain('ENCRYPTION_KEY');
+    const wrong = await runLoaxa(['worker'], { ...env, ENCRYPTION_KEY: OTHER });
+    expect(wrong.code).toBe(1);
+    expect(expectOneLine(wrong.stderr)).toContain('Không giải mã được');
   });
 });
