@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
-import { ChannelError } from '../../bots/channel.ts';
+import { ChannelError, type Channel, type OutboundContent, type SendResult } from '../../bots/channel.ts';
 import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { decryptSecret } from '../../src/crypto/secret-box.ts';
@@ -60,6 +60,31 @@ function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseU
   return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });
 }
 
+/**
+ * Sends through the target's account; when that account reached its own cap (Zalo), another
+ * connected account of the commune that is in the same group sends instead.
+ */
+async function sendWithFallback(deps: DeliverDeps, primary: Channel, communeId: string, chatId: string, content: OutboundContent): Promise<SendResult> {
+  try {
+    return await primary.send(chatId, content);
+  } catch (e) {
+    if (!(e instanceof ChannelError && e.kind === 'rate_limited' && e.opts.quota)) throw e;
+    const others = await deps.prisma.channelAccount.findMany({ where: { communeId, platform: primary.platform, status: 'connected', name: { not: primary.accountId } }, orderBy: { createdAt: 'asc' } });
+    for (const o of others) {
+      const ch = deps.channels.get(primary.platform, o.name);
+      if (!ch) continue;
+      try {
+        return await ch.send(chatId, content);
+      } catch (e2) {
+        // Not in that group, or at its cap too: try the next one.
+        if (e2 instanceof ChannelError && (e2.permanent || e2.opts.quota)) continue;
+        throw e2;
+      }
+    }
+    throw e;
+  }
+}
+
 export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: Date): Promise<void> {
   const open = await prisma.delivery.count({ where: { runId, status: { in: ['pending', 'sending'] } } });
   if (open > 0) return;
@@ -94,22 +119,31 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
     // Rendered once per version whatever the target, so a failure to make audio shows on the first try.
     await deps.render(d.bulletinVersionId);
     if (d.target) {
-      const account = d.target.channelAccount?.name ?? (d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo');
-      const ch = deps.channels.get(d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo', account);
-      if (!ch) throw new PermanentJobError(`kênh ${d.target.kind} chưa được cấu hình`);
+      const platform = d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo';
+      const account = d.target.channelAccount?.name ?? platform;
+      const ch = deps.channels.get(platform, account);
+      if (!ch) throw new PermanentJobError(`kênh ${platform} (${account}) chưa được cấu hình`);
       const chatId = d.target.platformChatId!;
+      const send = (content: OutboundContent) => sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
       const done = progress(d.platformMessageId);
       let marker = d.platformMessageId ?? '';
       if (!done.text) {
-        const sent = await ch.send(chatId, { text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() });
+        const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() });
         marker = `t:${sent.platformMessageId}`;
         await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker } });
       }
       if (!done.audio) {
-        // A voice note plays in one tap, in the chat, on every phone.
-        const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
-        const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
-        const sent = await ch.send(chatId, { voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title });
+        // A voice message plays in one tap, in the chat, on every phone: OGG/Opus uploaded to
+        // Telegram; M4A fetched by Zalo from a signed link.
+        let sent: SendResult;
+        if (platform === 'telegram') {
+          const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
+          const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
+          sent = await send({ voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title });
+        } else {
+          const voice = await deps.render(d.bulletinVersionId, { format: 'm4a' });
+          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a')}` } });
+        }
         marker = `${marker} a:${sent.platformMessageId}`;
       }
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: null } });
@@ -143,7 +177,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
         throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
       }
       if (e.permanent) {
-        await fail(`${e.kind}: ${e.message}`, e.kind === 'not_found' || e.kind === 'blocked' ? `Telegram: ${e.message}` : undefined);
+        // Zalo's messages already name it; Telegram's are the Bot API's own words.
+        const reason = /^Zalo\b/.test(e.message) ? e.message : `Telegram: ${e.message}`;
+        await fail(`${e.kind}: ${e.message}`, e.kind === 'not_found' || e.kind === 'blocked' ? reason : undefined);
         throw new PermanentJobError(e.message);
       }
     }

@@ -18,8 +18,18 @@ export class AudioRenderError extends Error {
   }
 }
 
+/** MP3 for loudspeakers, OGG/Opus for Telegram voice notes, M4A (AAC) for Zalo voice messages. */
+export type AudioFormat = 'mp3' | 'opus' | 'm4a';
+
+const CODEC: Record<AudioFormat, (kbps: number) => string[]> = {
+  mp3: (k) => ['-c:a', 'libmp3lame', '-b:a', `${k}k`, '-f', 'mp3'],
+  opus: (k) => ['-c:a', 'libopus', '-b:a', `${k}k`, '-application', 'voip', '-f', 'ogg'],
+  m4a: (k) => ['-c:a', 'aac', '-b:a', `${k}k`, '-movflags', '+faststart', '-f', 'ipod'],
+};
+const EXT: Record<AudioFormat, string> = { mp3: 'mp3', opus: 'ogg', m4a: 'm4a' };
+
 export interface RenderOptions {
-  format: 'mp3' | 'opus';
+  format: AudioFormat;
   /** Integrated loudness target (LUFS) and true-peak ceiling (dBTP). */
   loudnessI?: number;
   truePeak?: number;
@@ -35,7 +45,7 @@ export interface RenderedAudio {
   sha256: string;
   durationMs: number;
   bytes: number;
-  format: 'mp3' | 'opus';
+  format: AudioFormat;
   /** Loudness of the input as measured by the first pass. */
   measured: { inputI: number; inputTp: number };
 }
@@ -125,13 +135,13 @@ export function createAudioPipeline(opts: AudioPipelineOptions) {
   async function render(input: string, ro: RenderOptions): Promise<RenderedAudio> {
     await checkInput(input);
     const target = { i: ro.loudnessI ?? -16, tp: ro.truePeak ?? -1.5 };
-    const bitrate = ro.bitrateKbps ?? (ro.format === 'mp3' ? 64 : 32);
+    const bitrate = ro.bitrateKbps ?? (ro.format === 'opus' ? 32 : 64);
     const rate = ro.format === 'opus' ? 48_000 : (ro.sampleRate ?? 44_100);
     const inputHash = createHash('sha256').update(await readFile(input)).digest('hex');
     const introHash = ro.introPath ? createHash('sha256').update(await readFile(ro.introPath)).digest('hex') : '';
     const outroHash = ro.outroPath ? createHash('sha256').update(await readFile(ro.outroPath)).digest('hex') : '';
     const key = createHash('sha256').update(JSON.stringify([inputHash, introHash, outroHash, ro.format, target, bitrate, rate])).digest('hex');
-    const ext = ro.format === 'mp3' ? 'mp3' : 'ogg';
+    const ext = EXT[ro.format];
     const out = join(opts.cacheDir, key.slice(0, 2), `${key}.${ext}`);
     const meta = `${out}.json`;
     const cached = await readFile(meta, 'utf8').then((s) => JSON.parse(s) as RenderedAudio, () => undefined);
@@ -156,7 +166,7 @@ export function createAudioPipeline(opts: AudioPipelineOptions) {
       filter += `;${chain.join('')}concat=n=${chain.length}:v=0:a=1[out]`;
       last = '[out]';
     }
-    const codec = ro.format === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', `${bitrate}k`, '-f', 'mp3'] : ['-c:a', 'libopus', '-b:a', `${bitrate}k`, '-application', 'voip', '-f', 'ogg'];
+    const codec = CODEC[ro.format](bitrate);
     await mkdir(join(opts.cacheDir, key.slice(0, 2)), { recursive: true });
     const tmp = `${out}.${process.pid}.tmp`;
     const r = await run(opts.ffmpegPath, ['-hide_banner', '-nostdin', '-y', ...inputs, '-filter_complex', filter, '-map', last, '-ac', '1', '-ar', String(rate), ...codec, tmp]);

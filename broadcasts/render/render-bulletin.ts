@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { storeMediaFile } from '../../src/media/media-store.ts';
-import type { AudioPipeline } from './audio-pipeline.ts';
+import type { AudioFormat, AudioPipeline } from './audio-pipeline.ts';
 import { normalizeSpeechVi } from './normalize-speech-vi.ts';
 import type { SpeechEngine } from './speech-engine.ts';
 
@@ -27,13 +27,14 @@ export interface RenderedVersion {
   durationMs: number;
 }
 
-/** Another encoding of a version's audio: OGG/Opus for Telegram voice notes, or a loudspeaker's own bitrate. */
+/** Another encoding of a version's audio: Telegram and Zalo voice messages, or a loudspeaker's own bitrate. */
 export interface AudioVariant {
-  format: 'mp3' | 'opus';
+  format: AudioFormat;
   bitrateKbps?: number;
 }
 
 const DEFAULT_MP3_KBPS = 64;
+const MIME: Record<AudioFormat, string> = { mp3: 'audio/mpeg', opus: 'audio/ogg', m4a: 'audio/mp4' };
 
 /**
  * The version's audio, rendered once and recorded on the version; a variant is made from that
@@ -48,7 +49,7 @@ export async function renderBulletinVersion(deps: RenderDeps, versionId: string,
   return once(`${base.sha256}:${variant.format}:${variant.bitrateKbps ?? ''}:${deps.loudnessI ?? ''}`, async () => {
     const file = await deps.prisma.mediaFile.findUniqueOrThrow({ where: { sha256: base.sha256 } });
     const out = await deps.pipeline.render(join(deps.dataDir, file.path), { format: variant.format, ...(variant.bitrateKbps ? { bitrateKbps: variant.bitrateKbps } : {}), ...(deps.loudnessI != null ? { loudnessI: deps.loudnessI } : {}) });
-    const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, variant.format === 'opus' ? 'audio/ogg' : 'audio/mpeg', out.durationMs);
+    const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, MIME[variant.format], out.durationMs);
     return { sha256: stored.sha256, durationMs: out.durationMs };
   });
 }

@@ -8,7 +8,7 @@ export interface MediaLinkSigner {
   check(file: string, expires: string | undefined, signature: string | undefined, now?: Date): 'ok' | 'expired' | 'bad';
 }
 
-const FILE_RE = /^([0-9a-f]{64})\.(mp3|ogg|jpg|png)$/;
+const FILE_RE = /^([0-9a-f]{64})\.(mp3|ogg|m4a|jpg|png)$/;
 
 export function createMediaLinkSigner(key: Buffer | string): MediaLinkSigner {
   const mac = (file: string, e: number) => createHmac('sha256', key).update(`${file}:${e}`).digest('base64url');
