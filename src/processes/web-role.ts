@@ -43,7 +43,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, ...(audio ? { audio } : {}) },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

@@ -10,6 +10,10 @@ import { silentLogger } from '../../src/logger.ts';
 import { bulletinApiPlugin } from '../../src/web/plugins/bulletin-api.ts';
 import { installErrorHandler } from '../../src/web/error-handler.ts';
 import { decryptSecret } from '../../src/crypto/secret-box.ts';
+import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
+import { createZaloChannel } from '../../bots/zalo/zalo-channel.ts';
+import { inMemoryChoices } from '../../bots/zalo/numbered-choices.ts';
+import { FakeZaloApi } from '../support/zalo/fake-zalo-api.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
 let db: MigratedTestDatabase;
@@ -18,6 +22,8 @@ let app: FastifyInstance;
 let communeId = '';
 const key = randomBytes(32);
 const PASSWORD = 'MatKhauKiemThu2026';
+const zaloApi = new FakeZaloApi();
+let zaloAccountId = '';
 
 beforeAll(async () => {
   db = await openMigratedTestDatabase('target_admin');
@@ -25,7 +31,12 @@ beforeAll(async () => {
   communeId = (await seedDemo(prisma, { password: PASSWORD })).communeId;
   app = Fastify({ loggerInstance: silentLogger as unknown as FastifyBaseLogger });
   installErrorHandler(app);
-  await app.register(bulletinApiPlugin, { prisma, enqueue: async () => 'x', secureCookies: false, encryptionKey: key });
+  zaloAccountId = (await prisma.channelAccount.create({ data: { communeId, platform: 'zalo', name: 'zalo-xa', status: 'connected', credentialsEnc: 'v1:sealed' } })).id;
+  const directory = new ChannelDirectory().register(
+    createZaloChannel({ accountId: 'zalo-xa', login: async () => zaloApi, choices: inMemoryChoices(), pacer: { acquire: async () => undefined, pause: async () => undefined, usage: async () => ({ lastHour: 0, lastDay: 0 }) }, log: silentLogger }),
+  );
+  zaloApi.groups = { '901': 'Thôn 1 – loa xã', '902': 'Hội phụ nữ xã' };
+  await app.register(bulletinApiPlugin, { prisma, enqueue: async () => 'x', secureCookies: false, encryptionKey: key, channels: directory });
 });
 afterAll(async () => {
   await app?.close();
@@ -84,5 +95,38 @@ describe('bulletin groups', () => {
     const res = await app.inject({ method: 'PATCH', url: `/api/v1/targets/${t.id}`, headers: h, payload: { name: 'Nhóm Thôn 2', active: true } });
     expect((res.json() as { target: { status: string; name: string } }).target).toMatchObject({ status: 'active', name: 'Nhóm Thôn 2' });
     expect((await app.inject({ method: 'PATCH', url: `/api/v1/targets/${t.id}`, headers: h, payload: { platformChatId: '-1' } })).statusCode).toBe(400);
+  });
+});
+
+describe('messaging accounts', () => {
+  it('lists the commune\u2019s accounts with their health, never their credentials', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/channel-accounts', headers: await as('quantri') });
+    const accounts = (res.json() as { accounts: Array<Record<string, unknown>> }).accounts;
+    expect(accounts).toEqual([expect.objectContaining({ name: 'zalo-xa', platform: 'zalo', status: 'connected', hasCredentials: true })]);
+    expect(JSON.stringify(accounts)).not.toContain('sealed');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/channel-accounts', headers: await as('vanhoa') })).statusCode).toBe(403);
+  });
+
+  it('sets Zalo pacing and the admin group, refusing what makes no sense', async () => {
+    const h = await as('quantri');
+    const patch = (payload: Record<string, unknown>) => app.inject({ method: 'PATCH', url: `/api/v1/channel-accounts/${zaloAccountId}`, headers: h, payload });
+    const ok = await patch({ pacing: { perHour: 60, perDay: 300 }, adminChatId: 'g:902' });
+    expect((ok.json() as { account: { settings: unknown } }).account.settings).toEqual({ pacing: { perHour: 60, perDay: 300 }, adminChatId: 'g:902' });
+    expect(messageOf(await patch({ pacing: { perHour: 500 } }))).toContain('mỗi giờ');
+    expect((await patch({ pacing: { minSpacingMs: 10 } })).statusCode).toBe(400);
+    expect(messageOf(await patch({ adminChatId: '-100123' }))).toContain('g:123');
+    expect((await patch({ credentialsEnc: 'x' })).statusCode).toBe(400);
+  });
+
+  it('discovers the Zalo account\u2019s groups and adds one as a bulletin target', async () => {
+    const h = await as('quantri');
+    const groups = (await app.inject({ method: 'GET', url: `/api/v1/channel-accounts/${zaloAccountId}/groups`, headers: h })).json() as { groups: Array<{ chatId: string; name: string; target: string | null }> };
+    expect(groups.groups.map((g) => [g.chatId, g.target])).toEqual([['g:902', null], ['g:901', null]]);
+    const village = await prisma.village.findFirstOrThrow({ where: { communeId } });
+    const added = await app.inject({ method: 'POST', url: '/api/v1/targets', headers: h, payload: { channelAccountId: zaloAccountId, chatId: 'g:901', name: 'Thôn 1 – loa xã', villageId: village.id } });
+    expect(added.statusCode).toBe(201);
+    const again = (await app.inject({ method: 'GET', url: `/api/v1/channel-accounts/${zaloAccountId}/groups`, headers: h })).json() as { groups: Array<{ chatId: string; target: string | null }> };
+    expect(again.groups.find((g) => g.chatId === 'g:901')!.target).toBe('active');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/targets', headers: h, payload: { channelAccountId: zaloAccountId, chatId: '901', name: 'x' } })).statusCode).toBe(400);
   });
 });

@@ -12,6 +12,8 @@ import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-s
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { registerTargetAdminRoutes } from './target-admin-routes.ts';
+import { registerChannelAccountRoutes } from './channel-account-routes.ts';
+import type { ChannelDirectory } from '../../channels/channel-directory.ts';
 import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
@@ -24,6 +26,8 @@ export interface BulletinApiOptions {
   audio?: BulletinAudioOptions;
   /** Seals loudspeaker secrets; without it, clusters cannot be given one. */
   encryptionKey?: Buffer | undefined;
+  /** This process's channels, for group discovery of Zalo accounts. */
+  channels?: ChannelDirectory;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -120,6 +124,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     });
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
+    registerChannelAccountRoutes(api, { prisma, channels: opts.channels, parse, staffOnly });
     if (opts.audio) registerBulletinAudioRoutes(api, { prisma, wf, audio: opts.audio, parse, staffOnly: (r) => staffOnly(r as FastifyRequest) });
 
     api.post('/api/v1/auth/logout', async (req, reply) => {
