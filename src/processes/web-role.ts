@@ -10,6 +10,7 @@ import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath } from './channels.ts';
 import { bulletinRenderer, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
+import { loginWithQr } from '../../bots/zalo/zca-login.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const { settings, log } = rt;
@@ -43,7 +44,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, ...(audio ? { audio } : {}) },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

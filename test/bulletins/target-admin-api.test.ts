@@ -24,6 +24,7 @@ const key = randomBytes(32);
 const PASSWORD = 'MatKhauKiemThu2026';
 const zaloApi = new FakeZaloApi();
 let zaloAccountId = '';
+let qrScript: { scan(): void; finish(): void; fail(): void } | undefined;
 
 beforeAll(async () => {
   db = await openMigratedTestDatabase('target_admin');
@@ -36,7 +37,24 @@ beforeAll(async () => {
     createZaloChannel({ accountId: 'zalo-xa', login: async () => zaloApi, choices: inMemoryChoices(), pacer: { acquire: async () => undefined, pause: async () => undefined, usage: async () => ({ lastHour: 0, lastDay: 0 }) }, log: silentLogger }),
   );
   zaloApi.groups = { '901': 'Thôn 1 – loa xã', '902': 'Hội phụ nữ xã' };
-  await app.register(bulletinApiPlugin, { prisma, enqueue: async () => 'x', secureCookies: false, encryptionKey: key, channels: directory });
+  await app.register(bulletinApiPlugin, {
+    prisma,
+    enqueue: async () => 'x',
+    secureCookies: false,
+    encryptionKey: key,
+    channels: directory,
+    // The QR login as zca-js drives it: a QR image, renewed, then scanned, then the credentials.
+    zaloQrLogin: (events) =>
+      new Promise((resolve, reject) => {
+        events.qr('UVItMQ==');
+        events.qr('UVItMg==');
+        qrScript = {
+          scan: () => events.scanned?.('Nguyễn Văn Quản'),
+          finish: () => resolve({ api: { getOwnId: () => '8800000000000000001' }, credentials: { imei: 'imei-qr', userAgent: 'UA', cookie: [{ key: 'zpw_sek', value: 'moi' }] } }),
+          fail: () => reject(new Error('Người dùng từ chối đăng nhập')),
+        };
+      }),
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -128,5 +146,39 @@ describe('messaging accounts', () => {
     const again = (await app.inject({ method: 'GET', url: `/api/v1/channel-accounts/${zaloAccountId}/groups`, headers: h })).json() as { groups: Array<{ chatId: string; target: string | null }> };
     expect(again.groups.find((g) => g.chatId === 'g:901')!.target).toBe('active');
     expect((await app.inject({ method: 'POST', url: '/api/v1/targets', headers: h, payload: { channelAccountId: zaloAccountId, chatId: '901', name: 'x' } })).statusCode).toBe(400);
+  });
+});
+
+describe('Zalo QR login from the web admin', () => {
+  it('shows the current QR, then who scanned it, then saves the credentials sealed; one at a time', async () => {
+    const h = await as('quantri');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: await as('vanhoa'), payload: { account: 'zalo-moi' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: h, payload: { account: 'Zalo Mới' } })).statusCode).toBe(400);
+    const started = await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: h, payload: { account: 'zalo-moi' } });
+    expect(started.statusCode).toBe(202);
+    const { id } = started.json() as { id: string };
+    const poll = async () => (await app.inject({ method: 'GET', url: `/api/v1/channel-accounts/zalo-login/${id}`, headers: h })).json() as { state: string; qrPng?: string; scannedBy?: string; error?: string };
+    expect(await poll()).toMatchObject({ state: 'waiting', qrPng: 'UVItMg==' });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: h, payload: { account: 'zalo-khac' } })).statusCode).toBe(409);
+    qrScript!.scan();
+    expect(await poll()).toMatchObject({ state: 'scanned', scannedBy: 'Nguyễn Văn Quản' });
+    qrScript!.finish();
+    await new Promise((r) => setTimeout(r, 50));
+    const done = await poll();
+    expect(done.state).toBe('done');
+    expect(done.qrPng).toBeUndefined();
+    const row = await prisma.channelAccount.findFirstOrThrow({ where: { platform: 'zalo', name: 'zalo-moi' } });
+    expect(row).toMatchObject({ communeId, status: 'connected' });
+    expect(decryptSecret(key, row.credentialsEnc!)).toContain('imei-qr');
+  });
+
+  it('reports a declined login', async () => {
+    const h = await as('quantri');
+    const { id } = (await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: h, payload: { account: 'zalo-bi-tu-choi' } })).json() as { id: string };
+    qrScript!.fail();
+    await new Promise((r) => setTimeout(r, 50));
+    const r = (await app.inject({ method: 'GET', url: `/api/v1/channel-accounts/zalo-login/${id}`, headers: h })).json() as { state: string; error: string };
+    expect(r).toMatchObject({ state: 'failed', error: 'Người dùng từ chối đăng nhập' });
+    expect(await prisma.channelAccount.count({ where: { name: 'zalo-bi-tu-choi' } })).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { registerTargetAdminRoutes } from './target-admin-routes.ts';
 import { registerChannelAccountRoutes } from './channel-account-routes.ts';
+import { registerZaloQrLoginRoutes, type ZaloQrLogin } from './zalo-qr-login-routes.ts';
 import type { ChannelDirectory } from '../../channels/channel-directory.ts';
 import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
@@ -28,6 +29,8 @@ export interface BulletinApiOptions {
   encryptionKey?: Buffer | undefined;
   /** This process's channels, for group discovery of Zalo accounts. */
   channels?: ChannelDirectory;
+  /** QR login of Zalo accounts from the web admin (zca-js in production, a fake in tests). */
+  zaloQrLogin?: ZaloQrLogin;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -125,6 +128,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
     registerChannelAccountRoutes(api, { prisma, channels: opts.channels, parse, staffOnly });
+    if (opts.zaloQrLogin) registerZaloQrLoginRoutes(api, { prisma, encryptionKey: opts.encryptionKey, qrLogin: opts.zaloQrLogin, parse, staffOnly });
     if (opts.audio) registerBulletinAudioRoutes(api, { prisma, wf, audio: opts.audio, parse, staffOnly: (r) => staffOnly(r as FastifyRequest) });
 
     api.post('/api/v1/auth/logout', async (req, reply) => {
