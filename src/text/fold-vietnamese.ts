@@ -1,10 +1,14 @@
-// Residents write with or without diacritics; matching is done on the folded form:
-// lower case, no tone or vowel marks, đ → d, punctuation → spaces, single spaces.
+// Residents write with or without diacritics; matching is done on the folded form.
+
+/** Folds a string to ASCII letters: marks removed, đ → d (case and punctuation kept). */
+export function foldDiacritics(s: string): string {
+  // NFD splits every Vietnamese letter into base + combining marks; đ has no decomposition.
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+}
+
+/** The matching form: folded, lower case, punctuation → spaces, single spaces. */
 export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
+  return foldDiacritics(text)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -9,7 +9,8 @@
 // more than none. Complaints about officials win when clear: they are handled confidentially.
 // Regexes come from trusted staff; the 4,000-character input cap bounds what a slow one can cost.
 import { FOLDED_COLLISIONS, FOLDED_HOMOGRAPHS, OFFICIAL_WORDS } from './lexicon.ts';
-import { foldDiacritics, normalizeForClassification, type NormalizedText } from './normalize-text.ts';
+import { normalizeForClassification, type NormalizedText } from './normalize-text.ts';
+import { foldDiacritics } from '../../text/fold-vietnamese.ts';
 
 export interface ClassifierRule {
   categoryCode: string;

@@ -3,11 +3,7 @@
 // "Đường hỏng" and "duong hong" meet) and as written (lower case, NFC), because with marks a
 // single syllable is precise where its folded form is not (thuốc/thuộc, lúa/lừa, đèn/đến).
 
-/** Folds a string to ASCII letters: marks removed, đ → d (case is kept). */
-export function foldDiacritics(s: string): string {
-  // NFD splits every Vietnamese letter into base + combining marks; đ has no decomposition.
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
-}
+import { foldDiacritics } from '../../text/fold-vietnamese.ts';
 
 // Chat spellings and common abbreviations → what they stand for, written with marks so they
 // match like a carefully typed word. Keys are lower-case NFC; a key with marks ("hông", "đc")

@@ -1,7 +1,8 @@
 // Normalization: the same question typed with or without marks, in chat spelling or with
 // stretched letters, must come out as the same folded words.
 import { describe, expect, it } from 'vitest';
-import { foldDiacritics, normalizeForClassification } from '../../../src/tickets/classification/normalize-text.ts';
+import { normalizeForClassification } from '../../../src/tickets/classification/normalize-text.ts';
+import { foldDiacritics } from '../../../src/text/fold-vietnamese.ts';
 
 const folded = (text: string) => normalizeForClassification(text).tokens.join(' ');
 
