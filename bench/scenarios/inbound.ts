@@ -22,7 +22,7 @@ import { createQueueKit } from '../../src/queues/queue-kit.ts';
 import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { ensureChannelAccount } from '../../src/tickets/channel-accounts.ts';
-import { storeInbound } from '../../src/tickets/inbox.ts';
+import { inboxHandlers } from '../../src/tickets/inbox.ts';
 import { createTicketDeps } from '../../src/tickets/ticket-runtime.ts';
 import { processInbound } from '../../src/tickets/process-inbound.ts';
 import { outboundHandlers } from '../../src/tickets/outbound-delivery.ts';
@@ -78,10 +78,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
         ),
       );
     }
-    await telegram.start({
-      onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, account.id)),
-      onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, account.id)),
-    });
+    await telegram.start(inboxHandlers(prisma, enqueue, account.id));
     const workers = [
       queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: CONCURRENCY }),
       queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory, dataDir: '/tmp/loaxa-bench-unused' }), { concurrency: CONCURRENCY }),

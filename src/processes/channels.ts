@@ -8,7 +8,7 @@ import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/we
 import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { ensureChannelAccount } from '../tickets/channel-accounts.ts';
-import { storeInbound } from '../tickets/inbox.ts';
+import { inboxHandlers } from '../tickets/inbox.ts';
 import type { ChannelHandlers, Platform } from '../../bots/channel.ts';
 import type { Runtime } from './runtime.ts';
 import type { ChannelAccountStatus } from '../db/generated/enums.ts';
@@ -97,15 +97,7 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
       accountIds.set(key, row.id);
     }
     const accountId = accountIds.get(key)!;
-    const enqueue = rt.queues.enqueue.bind(rt.queues);
-    return {
-      onMessage: async (message) => {
-        await storeInbound(db.prisma, enqueue, { kind: 'message', message }, accountId);
-      },
-      onAction: async (action) => {
-        await storeInbound(db.prisma, enqueue, { kind: 'action', action }, accountId);
-      },
-    };
+    return inboxHandlers(db.prisma, rt.queues.enqueue.bind(rt.queues), accountId);
   }
 
   let closed: Promise<void> | undefined;

@@ -2,7 +2,7 @@
 // ids, then queue it. Only after this resolves does the adapter acknowledge the update to the
 // platform, so a crash at any point loses nothing and a redelivered update changes nothing.
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
+import type { ChannelHandlers, InboundAction, InboundMessage } from '../../bots/channel.ts';
 import type { Enqueue } from './ticket-deps.ts';
 import { processInboundJob } from './ticket-jobs.ts';
 
@@ -30,4 +30,12 @@ export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, item:
   // the job id makes that a no-op when the job exists.
   if (created.count === 1 || row.status === 'pending') await enqueue(processInboundJob, { inboundId: row.id }, { jobId: `in-${row.id}` });
   return { inboundId: row.id, duplicate: created.count === 0 };
+}
+
+/** What a channel calls with what arrives for one account: store it, then acknowledge. */
+export function inboxHandlers(prisma: PrismaClient, enqueue: Enqueue, channelAccountId: string | null): ChannelHandlers {
+  return {
+    onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, channelAccountId)),
+    onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, channelAccountId)),
+  };
 }

@@ -12,7 +12,7 @@ import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
 import { ensureChannelAccount } from '../../src/tickets/channel-accounts.ts';
-import { storeInbound } from '../../src/tickets/inbox.ts';
+import { inboxHandlers } from '../../src/tickets/inbox.ts';
 import { createTicketDeps } from '../../src/tickets/ticket-runtime.ts';
 import { processInbound } from '../../src/tickets/process-inbound.ts';
 import { outboundHandlers } from '../../src/tickets/outbound-delivery.ts';
@@ -76,10 +76,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const directory = new ChannelDirectory().register(webchat).register(telegram);
   const tgAccount = await ensureChannelAccount(prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: String(ADMIN_CHAT) });
   const wcAccount = await ensureChannelAccount(prisma, { platform: 'webchat', name: webchat.accountId });
-  const handlers = (accountId: string): ChannelHandlers => ({
-    onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, accountId)),
-    onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, accountId)),
-  });
+  const handlers = (accountId: string): ChannelHandlers => inboxHandlers(prisma, enqueue, accountId);
   await telegram.start(handlers(tgAccount.id));
   const webchatHandlers = handlers(wcAccount.id);
   await webchat.start(webchatHandlers);
