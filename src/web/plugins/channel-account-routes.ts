@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
+import { requireCommuneAdmin } from '../../auth/commune-admin.ts';
 import type { ChannelDirectory } from '../../channels/channel-directory.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -30,11 +31,7 @@ export function registerChannelAccountRoutes(
 ): void {
   const { prisma, parse } = deps;
 
-  async function adminOf(req: FastifyRequest) {
-    const staff = await prisma.staff.findUniqueOrThrow({ where: { id: deps.staffOnly(req).staffId } });
-    if (!staff.communeId || !staff.roles.includes('admin')) throw new AppError('FORBIDDEN', 'Chỉ quản trị của xã mới quản lý được tài khoản nhắn tin.');
-    return staff as typeof staff & { communeId: string };
-  }
+  const adminOf = (req: FastifyRequest) => requireCommuneAdmin(prisma, deps.staffOnly(req).staffId, 'Chỉ quản trị của xã mới quản lý được tài khoản nhắn tin.');
   async function accountOf(req: FastifyRequest, id: string) {
     const staff = await adminOf(req);
     const a = await prisma.channelAccount.findFirst({ where: { id, communeId: staff.communeId } });

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
+import { requireCommuneAdmin } from '../../auth/commune-admin.ts';
 import { encryptSecret } from '../../crypto/secret-box.ts';
 
 const endpointBody = z
@@ -29,11 +30,7 @@ export function registerTargetAdminRoutes(
 ): void {
   const { prisma, parse } = deps;
 
-  async function adminOf(req: FastifyRequest) {
-    const staff = await prisma.staff.findUniqueOrThrow({ where: { id: deps.staffOnly(req).staffId } });
-    if (!staff.communeId || !staff.roles.includes('admin')) throw new AppError('FORBIDDEN', 'Chỉ quản trị của xã mới sửa được cụm loa và nhóm nhận bản tin.');
-    return staff as typeof staff & { communeId: string };
-  }
+  const adminOf = (req: FastifyRequest) => requireCommuneAdmin(prisma, deps.staffOnly(req).staffId, 'Chỉ quản trị của xã mới sửa được cụm loa và nhóm nhận bản tin.');
   async function checkVillage(communeId: string, villageId: string | null | undefined) {
     if (villageId && !(await prisma.village.count({ where: { id: villageId, communeId } }))) throw new AppError('VALIDATION', 'Thôn không thuộc xã.', { field: 'villageId' });
   }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
+import { requireCommuneAdmin } from '../../auth/commune-admin.ts';
 import { saveZaloCredentials } from '../../channels/zalo-accounts.ts';
 import type { QrLoginEvents } from '../../../bots/zalo/zca-login.ts';
 
@@ -33,11 +34,7 @@ export function registerZaloQrLoginRoutes(
   const attempts = new Map<string, Attempt>();
   const live = (a: Attempt) => (a.state === 'waiting' || a.state === 'scanned') && Date.now() - a.startedAt < TIMEOUT_MS;
 
-  async function adminOf(req: FastifyRequest) {
-    const staff = await deps.prisma.staff.findUniqueOrThrow({ where: { id: deps.staffOnly(req).staffId } });
-    if (!staff.communeId || !staff.roles.includes('admin')) throw new AppError('FORBIDDEN', 'Chỉ quản trị của xã mới đăng nhập tài khoản Zalo.');
-    return staff as typeof staff & { communeId: string };
-  }
+  const adminOf = (req: FastifyRequest) => requireCommuneAdmin(deps.prisma, deps.staffOnly(req).staffId, 'Chỉ quản trị của xã mới đăng nhập tài khoản Zalo.');
 
   api.post('/api/v1/channel-accounts/zalo-login', async (req, reply) => {
     const staff = await adminOf(req);
