@@ -2,10 +2,10 @@
 // post (not received yet; half time; one working day left), and when the answer is overdue, an
 // escalation to the commune leader. Each check looks at the ticket first: answered, closed or
 // re-planned tickets get nothing.
+import { noticesUnderPosts } from './admin-notices.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { adminChatsOf } from './channel-accounts.ts';
 import { formatDue } from './resident-texts.ts';
-import { effect, sendDirectJob, type Effect } from './ticket-jobs.ts';
+import { effect, sendDirectJob } from './ticket-jobs.ts';
 import { dispatchEffects } from './process-inbound.ts';
 
 const STILL_OPEN = ['new', 'received', 'in_progress'];
@@ -38,14 +38,7 @@ export async function runDeadlineCheck(
         ? deadlineTexts.remind(ticket.code, who, formatDue(ticket.dueAt))
         : deadlineTexts.escalate(ticket.code, who, leader?.displayName ?? 'chưa có lãnh đạo trong hệ thống');
 
-  const effects: Effect[] = [];
-  const chats = await adminChatsOf(prisma, ticket.communeId);
-  for (const chat of chats) {
-    const post = ticket.adminPosts.find((p) => p.platform === chat.platform && p.platformChatId === chat.chatId);
-    effects.push(
-      effect(sendDirectJob, { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text, ...(post ? { replyTo: post.platformMessageId } : {}) }, `dl-msg-${ticket.id}-${data.kind}-${data.dueAt}-${chat.chatId}`.replace(/:/g, '_')),
-    );
-  }
+  const { chats, effects } = await noticesUnderPosts(prisma, ticket.communeId, ticket.adminPosts, text, (chatId) => `dl-msg-${ticket.id}-${data.kind}-${data.dueAt}-${chatId}`.replace(/:/g, '_'));
   if (data.kind !== 'escalate' && ticket.assignee) {
     // The assignee also gets the reminder in private, where it is not lost in group chatter.
     for (const id of ticket.assignee.identities) {

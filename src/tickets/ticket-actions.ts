@@ -1,14 +1,14 @@
 // What staff and residents do to a ticket: take, answer, close, reject, transfer, rate. Each is
 // one status change checked against the allowed transitions, recorded as a TicketEvent, and the
 // resident is told on the channel they used.
+import { noticesUnderPosts } from './admin-notices.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { TicketStatus } from '../db/generated/enums.ts';
 import { canChange, statusLabel } from './ticket-status.ts';
 import { queueResidentMessage } from './ticket-intake.ts';
 import { residentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { cancelDeadlines, effect, sendDirectJob, type Effect } from './ticket-jobs.ts';
-import { adminChatsOf } from './channel-accounts.ts';
+import { cancelDeadlines, type Effect } from './ticket-jobs.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 
@@ -197,16 +197,8 @@ export async function rateTicket(tx: Tx, deps: TicketDeps, p: { ticketId: string
   }
   // The cadres hear it where they work, under the ticket's post.
   const posts = await tx.ticketAdminPost.findMany({ where: { ticketId: t.id, purpose: 'ticket' } });
-  for (const chat of await adminChatsOf(tx, t.communeId)) {
-    const post = posts.find((x) => x.platform === chat.platform && x.platformChatId === chat.chatId);
-    effects.push(
-      effect(
-        sendDirectJob,
-        { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text: `↩️ Người dân chưa hài lòng với trả lời phiếu ${t.code}; phiếu được mở lại và giao lãnh đạo${leader ? ` (${leader.displayName})` : ''}.`, ...(post ? { replyTo: post.platformMessageId } : {}) },
-        `reopen-${t.id}-${p.at.getTime()}-${chat.chatId}`,
-      ),
-    );
-  }
+  const text = `↩️ Người dân chưa hài lòng với trả lời phiếu ${t.code}; phiếu được mở lại và giao lãnh đạo${leader ? ` (${leader.displayName})` : ''}.`;
+  effects.push(...(await noticesUnderPosts(tx, t.communeId, posts, text, (chatId) => `reopen-${t.id}-${p.at.getTime()}-${chatId}`)).effects);
   deps.log.info({ ticketId: t.id }, 'người dân chưa hài lòng; chuyển lại lãnh đạo');
   return { ok: true, effects, reply: residentTexts.reopened(t.code) };
 }
