@@ -60,6 +60,12 @@ function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseU
   return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });
 }
 
+/** Whether people's phones can reach this address (not loopback or a private network). */
+export function reachableFromInternet(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  return !/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|fc|fd|0\.0\.0\.0)/i.test(host) && !host.endsWith('.local');
+}
+
 /**
  * Sends through the target's account; when that account reached its own cap (Zalo), another
  * connected account of the commune that is in the same group sends instead.
@@ -127,6 +133,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       const send = (content: OutboundContent) => sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
       const done = progress(d.platformMessageId);
       let marker = d.platformMessageId ?? '';
+      let noAudio: string | undefined;
       if (!done.text) {
         const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() });
         marker = `t:${sent.platformMessageId}`;
@@ -140,13 +147,18 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
           const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
           const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
           sent = await send({ voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title });
-        } else {
+        } else if (reachableFromInternet(deps.publicBaseUrl)) {
+          // Residents' phones fetch it whenever they tap play, days later too: a long-lived link.
           const voice = await deps.render(d.bulletinVersionId, { format: 'm4a' });
-          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a')}` } });
+          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a', 90 * 86_400)}` } });
+        } else {
+          // A link to this machine's private address would play on nobody's phone.
+          sent = { platformMessageId: 'none' };
+          noAudio = 'chưa đặt PUBLIC_BASE_URL nên nhóm Zalo chỉ nhận chữ, không nhận tin nhắn thoại';
         }
         marker = `${marker} a:${sent.platformMessageId}`;
       }
-      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: null } });
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: noAudio ?? null } });
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue

@@ -14,7 +14,7 @@ import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
 import { storeMedia } from '../../src/media/media-store.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
-import { deliver } from '../../broadcasts/fanout/deliver.ts';
+import { deliver, reachableFromInternet } from '../../broadcasts/fanout/deliver.ts';
 import { startRun } from '../../broadcasts/fanout/start-run.ts';
 import type { AudioVariant } from '../../broadcasts/render/render-bulletin.ts';
 import { createZaloChannel } from '../../bots/zalo/zalo-channel.ts';
@@ -108,5 +108,15 @@ describe('bulletins to Zalo groups', () => {
     await expect(deliver(deps(), second!)).rejects.toThrow(/thành viên/);
     const t = await prisma.target.findFirstOrThrow({ where: { platformChatId: 'g:104' } });
     expect(t.status).toBe('broken');
+  });
+
+  it('without a public address the group gets the text only, and the report says why', async () => {
+    await redis.del(`${prefix}:zalo-a:sends`, `${prefix}:zalo-b:pause`);
+    const run = await bulletinTo(['g:105']);
+    const before = fakes['zalo-a']!.sent.length;
+    expect((await deliver({ ...deps(), publicBaseUrl: 'http://127.0.0.1:3000' }, run.deliveryIds[0]!)).status).toBe('sent');
+    expect(fakes['zalo-a']!.sent.slice(before).map((m) => m.kind)).toEqual(['message']);
+    expect((await prisma.delivery.findUniqueOrThrow({ where: { id: run.deliveryIds[0]! } })).error).toContain('PUBLIC_BASE_URL');
+    expect([reachableFromInternet('https://loa.xa-abc.gov.vn'), reachableFromInternet('http://192.168.1.10:3000'), reachableFromInternet('http://localhost:3000'), reachableFromInternet('http://[::1]:3000')]).toEqual([true, false, false, false]);
   });
 });
