@@ -16,6 +16,7 @@ import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/te
 import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
 import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
 import { bulletinApiPlugin, type BulletinApiOptions } from './plugins/bulletin-api.ts';
+import { adminPlugin, type AdminPluginOptions } from './admin/admin-plugin.ts';
 
 export type { QueueDepths };
 
@@ -35,6 +36,8 @@ export interface WebDeps {
   radio?: RadioCallbackOptions;
   /** The bulletin API (/api/v1). */
   api?: BulletinApiOptions;
+  /** The web admin (/admin). */
+  admin?: AdminPluginOptions;
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
@@ -65,6 +68,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.media) await app.register(mediaPlugin, deps.media);
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
   if (deps.api) await app.register(bulletinApiPlugin, deps.api);
+  if (deps.admin) await app.register(adminPlugin, deps.admin);
 
   return app;
 }

@@ -1,0 +1,186 @@
+// The web admin (/admin), server-rendered in Vietnamese: pages work on a 360-px phone without
+// scripts, every value is escaped by the template engine (Eta, autoEscape), forms carry a CSRF
+// token, and the session is the same httpOnly cookie as the API's. First login forces a new
+// password. Pages are added here one by one as the admin grows; each checks role and commune.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import { Eta } from 'eta';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { PrismaClient } from '../../db/generated/client.ts';
+import { isAppError } from '../../errors.ts';
+import { sessionFromToken, signIn, signOut } from '../../auth/staff-sessions.ts';
+import { changePassword, MIN_PASSWORD_LENGTH } from '../../auth/change-password.ts';
+import { todayOverview } from '../../dashboard/today.ts';
+
+export interface AdminPluginOptions {
+  prisma: PrismaClient;
+  secureCookies: boolean;
+}
+
+const SESSION_COOKIE = 'lx_session';
+const LOGIN_CSRF_COOKIE = 'lx_login_csrf';
+const TZ = 'Asia/Ho_Chi_Minh';
+
+// Pages appear here as they are built (inbox, bulletins, calendar, loudspeakers, staff, reports,
+// audit log follow); a link never leads to a page that does not exist.
+const MENU = [{ href: '/admin/tong-quan', label: 'Tổng quan' }];
+
+const fmt = {
+  num: (n: number) => new Intl.NumberFormat('vi-VN').format(n),
+  time: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
+  dateTime: (d: Date | null) => (d ? new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : '—'),
+  day: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
+};
+const classLabel: Record<string, string> = { normal: 'Thường', priority: 'Ưu tiên', emergency: 'Khẩn cấp' };
+const accountLabel: Record<string, string> = { logged_out: 'đã đăng xuất, cần đăng nhập lại bằng mã QR', kicked: 'bị đăng nhập ở nơi khác, cần đăng nhập lại', suspected_ban: 'có thể bị Zalo khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };
+
+function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, opts) => {
+  const { prisma } = opts;
+  const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: true });
+  const require = createRequire(import.meta.url);
+  const assets: Record<string, string> = {
+    'pico.min.css': readFileSync(require.resolve('@picocss/pico/css/pico.min.css'), 'utf8'),
+    'admin.css': readFileSync(fileURLToPath(new URL('./admin.css', import.meta.url)), 'utf8'),
+  };
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    // Nothing but our own styles may load, and no script may run on these pages.
+    reply.header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
+
+  app.get<{ Params: { file: string } }>('/admin/static/:file', async (req, reply) => {
+    const css = assets[req.params.file];
+    if (!css) return reply.code(404).type('text/plain; charset=utf-8').send('Không có tệp này.');
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css);
+  });
+
+  const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: opts.secureCookies };
+
+  async function current(req: FastifyRequest) {
+    const token = req.cookies[SESSION_COOKIE];
+    const session = token ? await sessionFromToken(prisma, token) : undefined;
+    if (!session) return undefined;
+    const staff = await prisma.staff.findUniqueOrThrow({ where: { id: session.staffId }, include: { commune: true, oversightGrants: { include: { commune: true } } } });
+    return { session, staff };
+  }
+  type Current = NonNullable<Awaited<ReturnType<typeof current>>>;
+
+  function page(reply: FastifyReply, view: string, data: Record<string, unknown>, who?: Current, path?: string) {
+    const menu = MENU.map((m) => ({ ...m, current: m.href === path }));
+    const html = eta.render(`./${view}`, { ...data, staff: who?.staff, csrf: who?.session.csrfToken, communeName: who?.staff.commune?.name, menu });
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  }
+
+  /** The signed-in staff member, or a redirect to the login (or to the forced password change). */
+  async function guard(req: FastifyRequest, reply: FastifyReply, allowMustChange = false): Promise<Current | undefined> {
+    const who = await current(req);
+    if (!who) {
+      await reply.redirect('/admin/dang-nhap');
+      return undefined;
+    }
+    if (who.staff.mustChangePassword && !allowMustChange) {
+      await reply.redirect('/admin/doi-mat-khau');
+      return undefined;
+    }
+    return who;
+  }
+
+  function checkCsrf(req: FastifyRequest, who: Current): boolean {
+    return sameToken((req.body as Record<string, string> | undefined)?.csrf, who.session.csrfToken);
+  }
+
+  app.get('/admin', async (_req, reply) => reply.redirect('/admin/tong-quan'));
+
+  app.get('/admin/dang-nhap', async (req, reply) => {
+    if (await current(req)) return reply.redirect('/admin/tong-quan');
+    // Login CSRF: the form's token must match a cookie only this browser has.
+    const loginCsrf = randomBytes(18).toString('base64url');
+    reply.setCookie(LOGIN_CSRF_COOKIE, loginCsrf, { ...cookieOpts, sameSite: 'strict', path: '/admin/dang-nhap' });
+    return page(reply, 'login', { title: 'Đăng nhập', loginCsrf });
+  });
+
+  app.post('/admin/dang-nhap', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    const retry = (status: number, error: string) => {
+      const loginCsrf = randomBytes(18).toString('base64url');
+      reply.setCookie(LOGIN_CSRF_COOKIE, loginCsrf, { ...cookieOpts, sameSite: 'strict', path: '/admin/dang-nhap' });
+      reply.code(status);
+      return page(reply, 'login', { title: 'Đăng nhập', loginCsrf, error, username: typeof body.username === 'string' ? body.username.slice(0, 64) : '' });
+    };
+    if (!sameToken(body.csrf, req.cookies[LOGIN_CSRF_COOKIE])) return retry(403, 'Phiên đăng nhập đã hết hạn, xin nhập lại.');
+    if (typeof body.username !== 'string' || typeof body.password !== 'string' || !body.username.trim() || !body.password) return retry(400, 'Xin nhập tên đăng nhập và mật khẩu.');
+    try {
+      const s = await signIn(prisma, { username: body.username.slice(0, 64), password: body.password.slice(0, 200), ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
+      reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin/dang-nhap' });
+      reply.setCookie(SESSION_COOKIE, s.token, { ...cookieOpts, expires: s.expiresAt });
+      return reply.redirect(s.staff.mustChangePassword ? '/admin/doi-mat-khau' : '/admin/tong-quan', 303);
+    } catch (e) {
+      if (isAppError(e)) return retry(e.status, e.userMessage);
+      throw e;
+    }
+  });
+
+  app.post('/admin/dang-xuat', async (req, reply) => {
+    const who = await current(req);
+    if (who && checkCsrf(req, who)) await signOut(prisma, who.session.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/admin/dang-nhap', 303);
+  });
+
+  app.get('/admin/doi-mat-khau', async (req, reply) => {
+    const who = await guard(req, reply, true);
+    if (!who) return reply;
+    return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH }, who);
+  });
+
+  app.post('/admin/doi-mat-khau', async (req, reply) => {
+    const who = await guard(req, reply, true);
+    if (!who) return reply;
+    const body = (req.body ?? {}) as Record<string, string>;
+    const again = (status: number, error: string) => {
+      reply.code(status);
+      return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH, error }, who);
+    };
+    if (!checkCsrf(req, who)) return again(403, 'Biểu mẫu đã hết hạn, xin nhập lại.');
+    if (typeof body.next !== 'string' || body.next !== body.confirm) return again(400, 'Hai lần nhập mật khẩu mới không khớp.');
+    try {
+      await changePassword(prisma, { staffId: who.staff.id, sessionId: who.session.sessionId, current: String(body.current ?? ''), next: body.next, ip: req.ip });
+    } catch (e) {
+      if (isAppError(e)) return again(e.status, e.userMessage);
+      throw e;
+    }
+    return reply.redirect('/admin/tong-quan', 303);
+  });
+
+  app.get<{ Querystring: { xa?: string } }>('/admin/tong-quan', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    // Staff see their commune; oversight accounts choose among the communes granted to them.
+    const communes = who.staff.commune ? [who.staff.commune] : who.staff.oversightGrants.map((g) => g.commune);
+    const chosen = communes.find((c) => c.id === req.query.xa) ?? communes[0];
+    if (!chosen) return page(reply, 'dashboard-empty', { title: 'Tổng quan' }, who, '/admin/tong-quan');
+    const now = new Date();
+    const o = await todayOverview(prisma, chosen.id, now);
+    return page(
+      reply,
+      'dashboard',
+      { title: 'Tổng quan', o, today: fmt.day(now), communes: communes.map((c) => ({ id: c.id, name: c.name, current: c.id === chosen.id })), classLabel, accountLabel, ...fmt },
+      who,
+      '/admin/tong-quan',
+    );
+  });
+};
