@@ -11,10 +11,10 @@ import { publishFaq } from './faq.ts';
 import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFromReply, todaysBulletins } from '../bulletins/bulletin-admin-chat.ts';
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import { parseTicketCode } from './ticket-code.ts';
+import { mayActOnTicket } from './ticket-permissions.ts';
 import type { Outcome } from './resident-conversation.ts';
 
 type Tx = Prisma.TransactionClient;
-const ACTING_ROLES = ['responder', 'admin'] as const;
 const DUPLICATE_RE = /^\s*(\/trung\b|trùng\b|trung\b)/i;
 
 export const adminTexts = {
@@ -35,19 +35,10 @@ export const adminTexts = {
   tooLong: (max: number) => `Câu trả lời dài quá (tối đa ${max} ký tự).`,
 };
 
-async function actingStaff(tx: Tx, platform: Platform, userId: string, communeId: string, ticketId: string): Promise<Staff | null> {
+async function actingStaff(tx: Tx, platform: Platform, userId: string, _communeId: string, ticketId: string): Promise<Staff | null> {
   const identity = await tx.staffIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { staff: true } });
   const staff = identity?.staff;
-  if (!staff || !staff.active || staff.communeId !== communeId) return null;
-  const ticket = await tx.ticket.findUnique({ where: { id: ticketId }, include: { category: true } });
-  if (!ticket || ticket.communeId !== communeId) return null;
-  if (ticket.confidential) {
-    // Complaints and denunciations: the leader, the assignee, or staff designated for that field.
-    if (staff.isLeader || ticket.assigneeId === staff.id) return staff;
-    const designated = await tx.assignment.findFirst({ where: { staffId: staff.id, categoryId: ticket.categoryId ?? undefined } });
-    return designated ? staff : null;
-  }
-  return staff.isLeader || staff.roles.some((r) => (ACTING_ROLES as readonly string[]).includes(r)) ? staff : null;
+  return staff && (await mayActOnTicket(tx, staff, ticketId)) ? staff : null;
 }
 
 async function refuse(tx: Tx, communeId: string, who: { platform: Platform; userId: string }, what: Record<string, string>): Promise<void> {

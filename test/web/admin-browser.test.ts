@@ -1,23 +1,28 @@
 // The web admin in headless Chromium: first login forces a new password, the dashboard shows the
 // day's broadcasts, tickets, loudspeakers and accounts at 360 px and on a desktop, hostile text in
-// a title stays text, and logging out ends the session. Screenshots go to test-output/screenshots.
+// a title stays text, logging out ends the session; a resident asks in the web chat, a cadre finds
+// the ticket in the inbox by typing without diacritics, answers it, and the answer appears in the
+// resident's chat. Screenshots go to test-output/screenshots.
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { hashPassword } from '../../src/auth/password.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { HealthRegistry } from '../../src/health/health-registry.ts';
+import type { Database } from '../../src/db/database.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { installErrorHandler } from '../../src/web/error-handler.ts';
-import { adminPlugin } from '../../src/web/admin/admin-plugin.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
 import { startRun } from '../../broadcasts/fanout/start-run.ts';
 import { launchBrowser, SCREENSHOTS } from '../support/browser.ts';
-import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
+import { TEST_REDIS_URL } from '../support/services.ts';
+import { startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
 
 const FIRST_PASSWORD = 'MatKhauMau2026';
 const NEW_PASSWORD = 'Loa-xa-Thon-5-an-toan';
-let db: MigratedTestDatabase;
+let h: ListeningHarness;
 let prisma: PrismaClient;
 let app: FastifyInstance;
 let browser: Browser;
@@ -25,9 +30,11 @@ let base = '';
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Họp dân thôn 3';
 
 beforeAll(async () => {
-  db = await openMigratedTestDatabase('admin_browser');
-  prisma = db.prisma;
-  const { communeId } = await seedDemo(prisma, { password: FIRST_PASSWORD });
+  h = await startListeningHarness();
+  prisma = h.prisma;
+  const communeId = h.communeId;
+  // The harness seeds the demo with its own password; the browser signs in with a known one.
+  await prisma.staff.updateMany({ data: { passwordHash: await hashPassword(FIRST_PASSWORD), mustChangePassword: true } });
   const staff = Object.fromEntries((await prisma.staff.findMany()).map((s) => [s.username, s.id]));
   // The day as staff will find it: a bulletin with a hostile title gone out, a loudspeaker silent,
   // a Zalo account logged in elsewhere.
@@ -39,9 +46,14 @@ beforeAll(async () => {
   await prisma.endpoint.updateMany({ where: { communeId, name: { contains: 'Thôn 4' } }, data: { status: 'offline', lastHeartbeatAt: new Date(Date.now() - 3600_000) } });
   await prisma.channelAccount.create({ data: { communeId, platform: 'zalo', name: 'zalo-xa', status: 'kicked', statusReason: 'đăng nhập ở nơi khác' } });
 
-  app = Fastify({ loggerInstance: silentLogger as unknown as FastifyBaseLogger });
-  installErrorHandler(app);
-  await app.register(adminPlugin, { prisma, secureCookies: false });
+  app = await buildApp({
+    log: silentLogger,
+    db: { kind: 'postgres', label: 'test', prisma, sql: undefined as never, ping: async () => undefined, close: async () => undefined } as Database,
+    health: new HealthRegistry(),
+    queueDepths: () => h.queues.depths(),
+    webchat: { channel: h.webchat, subscriber: new Redis(TEST_REDIS_URL), communeName: async () => 'Xã Hòa Bình' },
+    admin: { prisma, secureCookies: false, enqueue: h.queues.enqueue.bind(h.queues), cancelJob: h.queues.cancel.bind(h.queues) },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   browser = await launchBrowser();
@@ -49,8 +61,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await db?.close();
+  await h?.close();
 });
+
+async function signInFirstTime(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/admin`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(FIRST_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL('**/admin/doi-mat-khau');
+  await page.getByLabel('Mật khẩu hiện tại').fill(FIRST_PASSWORD);
+  await page.getByLabel(/^Mật khẩu mới/).fill(NEW_PASSWORD);
+  await page.getByLabel('Nhập lại mật khẩu mới').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
+  await page.waitForURL('**/admin/tong-quan');
+}
 
 describe('web admin', () => {
   it('first login forces a new password, then shows the day, safely, on a 360-px phone', async () => {
@@ -113,5 +138,69 @@ describe('web admin', () => {
     expect(forged.status).toBe(403);
     expect(forged.headers.get('set-cookie') ?? '').not.toContain('lx_session=');
     expect(forged.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('a cadre finds the resident\u2019s question without typing diacritics, answers it, and the answer reaches the web chat', async () => {
+    const resident = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'vi-VN' });
+    const chat = await resident.newPage();
+    await chat.goto(`${base}/chat`);
+    await chat.getByLabel('Nội dung').fill('Cho hỏi lịch tiêm chủng sởi cho trẻ ở trạm y tế xã tháng này?');
+    await chat.getByRole('button', { name: 'Gửi', exact: true }).click();
+    await chat.getByRole('button', { name: 'Tôi đồng ý' }).click({ timeout: 15_000 });
+    await chat.getByText(/PA-20\d\d-\d{5}/).first().waitFor({ timeout: 15_000 });
+    await h.settle();
+    const ticket = await prisma.ticket.findFirstOrThrow({ where: { channel: 'webchat' }, orderBy: { createdAt: 'desc' } });
+
+    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await admin.newPage();
+    await signInFirstTime(page, 'yte');
+    await page.getByRole('link', { name: 'Phản ánh, kiến nghị' }).click();
+    await page.getByLabel(/^Tìm/).fill('tiem chung');
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    await page.getByRole('link', { name: ticket.code }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, 'phieu-1280.png'), fullPage: true });
+    await page.getByLabel(/^Nội dung trả lời/).fill('Trạm Y tế xã tiêm sởi vào sáng thứ Năm, 10/12/2026, mang theo sổ tiêm chủng.');
+    await page.getByRole('button', { name: 'Gửi trả lời' }).click();
+    await page.getByRole('status').waitFor();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Đã gửi trả lời');
+
+    // The resident sees it in the chat, pushed live.
+    await chat.getByText('mang theo sổ tiêm chủng').waitFor({ timeout: 15_000 });
+    await chat.screenshot({ path: join(SCREENSHOTS, 'web-chat-tra-loi-360.png'), fullPage: true });
+    expect((await prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('answered');
+    expect(await prisma.auditLog.count({ where: { action: 'ticket.answer', entityId: ticket.id } })).toBe(1);
+
+    // A search that matches nothing lists nothing; the list screenshot for the record.
+    await page.goto(`${base}/admin/phan-anh?q=${encodeURIComponent('khong co gi nhu vay')}`);
+    await expect(page.getByText('0 phiếu').isVisible()).resolves.toBe(true);
+    await page.goto(`${base}/admin/phan-anh`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phan-anh-1280.png'), fullPage: true });
+    await resident.close();
+    await admin.close();
+  });
+
+  it('a staff member without the right cannot answer, and another commune\u2019s ticket is not found', async () => {
+    const ticket = await prisma.ticket.findFirstOrThrow({ where: { channel: 'webchat' } });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    // vanhoa (culture officer) changed the first password in the first test.
+    await page.goto(`${base}/admin/dang-nhap`);
+    await page.getByLabel('Tên đăng nhập').fill('vanhoa');
+    await page.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL('**/admin/tong-quan');
+    await page.goto(`${base}/admin/phan-anh/${ticket.code}`);
+    expect(await page.getByRole('button', { name: 'Gửi trả lời' }).count()).toBe(0);
+    // Posting anyway (with the form's token) is refused and audited.
+    const csrf = await page.locator('input[name=csrf]').first().inputValue();
+    const res = await page.request.post(`${base}/admin/phan-anh/${ticket.code}/tra-loi`, { form: { csrf, answer: 'Tôi trả lời thay' } });
+    expect(res.status()).toBe(403);
+    expect(await prisma.auditLog.count({ where: { action: 'admin_web.refused' } })).toBe(1);
+    const other = await prisma.commune.create({ data: { name: 'Xã khác', code: '99931' } });
+    const resident = await prisma.resident.findFirstOrThrow();
+    await prisma.ticket.create({ data: { code: 'PA-2026-99999', communeId: other.id, year: 2026, seq: 99999, residentId: resident.id, channel: 'webchat', subject: 'Của xã khác' } });
+    const foreign = await page.goto(`${base}/admin/phan-anh/PA-2026-99999`);
+    expect(foreign?.status()).toBe(404);
+    await ctx.close();
   });
 });

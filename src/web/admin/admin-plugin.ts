@@ -15,10 +15,23 @@ import { isAppError } from '../../errors.ts';
 import { sessionFromToken, signIn, signOut } from '../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../auth/change-password.ts';
 import { todayOverview } from '../../dashboard/today.ts';
+import { searchTickets } from '../../tickets/ticket-search.ts';
+import { statusLabel } from '../../tickets/ticket-status.ts';
+import { mayActOnTicket, mayReadTicket } from '../../tickets/ticket-permissions.ts';
+import { answerTicket } from '../../tickets/ticket-actions.ts';
+import { dispatchEffects } from '../../tickets/process-inbound.ts';
+import { effect, refreshAdminPostsJob } from '../../tickets/ticket-jobs.ts';
+import type { Enqueue, TicketDeps } from '../../tickets/ticket-deps.ts';
+import type { TicketStatus } from '../../db/generated/enums.ts';
 
 export interface AdminPluginOptions {
   prisma: PrismaClient;
   secureCookies: boolean;
+  /** Queues what an action sets off (the answer to the resident, the admin-chat post refresh). */
+  enqueue: Enqueue;
+  cancelJob: TicketDeps['cancelJob'];
+  /** Longest answer a cadre may send (the admin chat's limit too). */
+  maxAnswerLength?: number;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -27,13 +40,30 @@ const TZ = 'Asia/Ho_Chi_Minh';
 
 // Pages appear here as they are built (inbox, bulletins, calendar, loudspeakers, staff, reports,
 // audit log follow); a link never leads to a page that does not exist.
-const MENU = [{ href: '/admin/tong-quan', label: 'Tổng quan' }];
+const MENU = [
+  { href: '/admin/tong-quan', label: 'Tổng quan' },
+  { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
+];
 
 const fmt = {
   num: (n: number) => new Intl.NumberFormat('vi-VN').format(n),
   time: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
   dateTime: (d: Date | null) => (d ? new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : '—'),
   day: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
+};
+const eventLabel: Record<string, string> = {
+  created: 'Tiếp nhận tin nhắn, tạo phiếu',
+  status_changed: 'Đổi trạng thái',
+  classified: 'Phân loại lĩnh vực',
+  assigned: 'Giao cán bộ',
+  transferred: 'Chuyển xử lý',
+  merged: 'Gộp phiếu trùng',
+  message_in: 'Người dân nhắn thêm',
+  message_out: 'Cán bộ trả lời',
+  reminder_sent: 'Nhắc hạn',
+  escalated: 'Chuyển lãnh đạo',
+  rated: 'Người dân đánh giá',
+  note: 'Ghi chú',
 };
 const classLabel: Record<string, string> = { normal: 'Thường', priority: 'Ưu tiên', emergency: 'Khẩn cấp' };
 const accountLabel: Record<string, string> = { logged_out: 'đã đăng xuất, cần đăng nhập lại bằng mã QR', kicked: 'bị đăng nhập ở nơi khác, cần đăng nhập lại', suspected_ban: 'có thể bị Zalo khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };
@@ -182,5 +212,80 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
       who,
       '/admin/tong-quan',
     );
+  });
+
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const pick = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v : undefined);
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/phan-anh', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const communeId = who.staff.communeId;
+    if (!communeId) return page(reply, 'dashboard-empty', { title: 'Phản ánh, kiến nghị' }, who, '/admin/phan-anh');
+    const q = req.query;
+    const status = q['trang-thai'] && q['trang-thai'] in statusLabel ? (q['trang-thai'] as TicketStatus) : undefined;
+    const f = { status, categoryId: pick(q['linh-vuc']), villageId: pick(q.thon), assigneeId: pick(q['can-bo']), overdue: q['qua-han'] === '1', q: typeof q.q === 'string' ? q.q.slice(0, 100) : undefined };
+    const now = new Date();
+    const [rows, categories, villages, staffList] = await Promise.all([
+      searchTickets(prisma, communeId, { ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== false)), includeConfidentialFor: who.staff.id }, now),
+      prisma.category.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+      prisma.village.findMany({ where: { communeId }, orderBy: { sortOrder: 'asc' }, select: { id: true, name: true } }),
+      prisma.staff.findMany({ where: { communeId, active: true }, orderBy: { displayName: 'asc' }, select: { id: true, displayName: true } }),
+    ]);
+    const open = ['new', 'received', 'in_progress'];
+    return page(
+      reply,
+      'inbox',
+      { title: 'Phản ánh, kiến nghị', f, rows: rows.map((r) => ({ ...r, overdue: open.includes(r.status) && r.dueAt !== null && r.dueAt < now })), categories, villages, staffList, statusLabel, ...fmt },
+      who,
+      '/admin/phan-anh',
+    );
+  });
+
+  async function ticketPage(req: FastifyRequest, reply: FastifyReply, who: Current, code: string, extra: { notice?: string; error?: string; status?: number } = {}) {
+    const t = await prisma.ticket.findFirst({
+      where: { code, communeId: who.staff.communeId ?? '00000000-0000-0000-0000-000000000000' },
+      include: { category: true, village: true, assignee: true, messages: { orderBy: { createdAt: 'asc' }, include: { author: { select: { displayName: true } } } }, events: { orderBy: { createdAt: 'asc' } } },
+    });
+    // Another commune's ticket, or a confidential one this person may not read, answers as missing.
+    if (!t || !(await mayReadTicket(prisma, who.staff, t))) {
+      reply.code(404);
+      return page(reply, 'not-found', { title: 'Không tìm thấy' }, who);
+    }
+    if (extra.status) reply.code(extra.status);
+    const canAct = await mayActOnTicket(prisma, who.staff, t.id);
+    return page(reply, 'ticket', { title: t.code, t, canAct, notice: extra.notice, error: extra.error, statusLabel, eventLabel, maxLength: opts.maxAnswerLength ?? 3500, ...fmt }, who, '/admin/phan-anh');
+  }
+
+  app.get<{ Params: { code: string } }>('/admin/phan-anh/:code', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    return ticketPage(req, reply, who, req.params.code.slice(0, 40), { ...(req.query && (req.query as Record<string, string>).da === 'tra-loi' ? { notice: 'Đã gửi trả lời tới người dân.' } : {}) });
+  });
+
+  app.post<{ Params: { code: string } }>('/admin/phan-anh/:code/tra-loi', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const code = req.params.code.slice(0, 40);
+    if (!checkCsrf(req, who)) return ticketPage(req, reply, who, code, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    const answer = String((req.body as Record<string, unknown> | undefined)?.answer ?? '').trim();
+    const max = opts.maxAnswerLength ?? 3500;
+    if (!answer) return ticketPage(req, reply, who, code, { error: 'Câu trả lời chưa có nội dung.', status: 400 });
+    if (answer.length > max) return ticketPage(req, reply, who, code, { error: `Câu trả lời dài quá (tối đa ${max} ký tự).`, status: 400 });
+    const t = await prisma.ticket.findFirst({ where: { code, communeId: who.staff.communeId ?? '00000000-0000-0000-0000-000000000000' } });
+    if (!t || !(await mayActOnTicket(prisma, who.staff, t.id))) {
+      await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'admin_web.refused', entityType: 'Ticket', entityId: t?.id ?? null, data: { verb: 'answer', code }, ip: req.ip } });
+      return ticketPage(req, reply, who, code, { error: 'Bạn không có quyền trả lời phiếu này.', status: 403 });
+    }
+    const now = new Date();
+    const result = await prisma.$transaction(async (tx) => {
+      const r = await answerTicket(tx, t.id, who.staff.id, answer, now);
+      if (r.ok) await tx.auditLog.create({ data: { communeId: t.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'ticket.answer', entityType: 'Ticket', entityId: t.id, data: { via: 'web' }, ip: req.ip } });
+      return r;
+    });
+    if (!result.ok) return ticketPage(req, reply, who, code, { error: result.message, status: 409 });
+    // The answer goes out through the queue; the admin chat's post of the ticket is brought up to date.
+    await dispatchEffects({ enqueue: opts.enqueue, cancelJob: opts.cancelJob, now: () => new Date() }, [...result.effects, effect(refreshAdminPostsJob, { ticketId: t.id, version: now.getTime() }, `refresh-${t.id}-web-${now.getTime()}`)]);
+    return reply.redirect(`/admin/phan-anh/${encodeURIComponent(code)}?da=tra-loi`, 303);
   });
 };
