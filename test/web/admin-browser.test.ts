@@ -203,4 +203,39 @@ describe('web admin', () => {
     expect(foreign?.status()).toBe(404);
     await ctx.close();
   });
+
+  it('shows loudspeakers, groups and accounts with their health, and the audit log to admins only', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await ctx.newPage();
+    await signInFirstTime(page, 'quantri');
+    await page.getByRole('link', { name: 'Cụm loa & nhóm' }).click();
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).toContain('Cụm loa Thôn 4');
+    expect(body).toContain('mất kết nối');
+    expect(body).toContain('đăng nhập ở nơi khác');
+    await page.screenshot({ path: join(SCREENSHOTS, 'cum-loa-1280.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Nhật ký' }).click();
+    const log = (await page.locator('main').textContent()) ?? '';
+    expect(log).toContain('Đăng nhập');
+    expect(log).toContain('Trả lời phản ánh');
+    await page.getByLabel('Việc').selectOption({ label: 'Phản ánh' });
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    const rows = await page.locator('main tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.includes('phản ánh'))).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'nhat-ky-1280.png'), fullPage: true });
+    await ctx.close();
+
+    // An editor is not shown the log.
+    const editor = await browser.newContext();
+    const p2 = await editor.newPage();
+    await p2.goto(`${base}/admin/dang-nhap`);
+    await p2.getByLabel('Tên đăng nhập').fill('vanhoa');
+    await p2.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
+    await p2.getByRole('button', { name: 'Đăng nhập' }).click();
+    await p2.waitForURL('**/admin/tong-quan');
+    expect((await p2.goto(`${base}/admin/nhat-ky`))?.status()).toBe(403);
+    await editor.close();
+  });
 });

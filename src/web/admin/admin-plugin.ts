@@ -43,6 +43,8 @@ const TZ = 'Asia/Ho_Chi_Minh';
 const MENU = [
   { href: '/admin/tong-quan', label: 'Tổng quan' },
   { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
+  { href: '/admin/cum-loa', label: 'Cụm loa & nhóm' },
+  { href: '/admin/nhat-ky', label: 'Nhật ký' },
 ];
 
 const fmt = {
@@ -65,6 +67,40 @@ const eventLabel: Record<string, string> = {
   rated: 'Người dân đánh giá',
   note: 'Ghi chú',
 };
+// Nhật ký: actions grouped as staff think of them; the raw action is shown when no label fits.
+const AUDIT_GROUPS: Record<string, string> = { 'bulletin.': 'Bản tin', 'ticket.': 'Phản ánh', 'staff.': 'Đăng nhập, tài khoản', 'target.': 'Nhóm nhận bản tin', 'endpoint.': 'Cụm loa', 'channel_account.': 'Tài khoản nhắn tin', 'admin_chat.': 'Nhóm quản trị', 'admin_web.': 'Trang quản trị' };
+const AUDIT_LABELS: Record<string, string> = {
+  'staff.sign_in': 'Đăng nhập',
+  'staff.locked': 'Khóa tạm tài khoản (sai mật khẩu nhiều lần)',
+  'staff.password_changed': 'Đổi mật khẩu',
+  'bulletin.create': 'Soạn bản tin',
+  'bulletin.edit': 'Sửa bản tin',
+  'bulletin.audio': 'Tải bản ghi âm',
+  'bulletin.audience': 'Chọn nơi nhận',
+  'bulletin.submit': 'Gửi duyệt',
+  'bulletin.approve': 'Duyệt bản tin',
+  'bulletin.reject': 'Trả lại bản tin',
+  'bulletin.cancel': 'Hủy bản tin',
+  'bulletin.schedule': 'Lên lịch phát',
+  'bulletin.send_now': 'Phát ngay',
+  'bulletin.received': 'Nhận bản tin từ cấp trên',
+  'bulletin.run_started': 'Bắt đầu phát',
+  'bulletin.run_missed': 'Lỡ giờ phát',
+  'ticket.answer': 'Trả lời phản ánh',
+  'admin_chat.refused': 'Từ chối thao tác trong nhóm quản trị',
+  'admin_web.refused': 'Từ chối thao tác trên trang quản trị',
+  'target.register': 'Đăng ký nhóm nhận bản tin',
+  'target.unregister': 'Hủy đăng ký nhóm',
+  'target.broken': 'Nhóm hỏng',
+  'endpoint.broken': 'Cụm loa hỏng',
+  'endpoint.create': 'Thêm cụm loa',
+  'endpoint.update': 'Sửa cụm loa',
+};
+const ENTITY_LABELS: Record<string, string> = { Ticket: 'Phiếu', Bulletin: 'Bản tin', Staff: 'Cán bộ', Target: 'Nhóm', Endpoint: 'Cụm loa', ChannelAccount: 'Tài khoản nhắn tin' };
+const protocolLabel: Record<string, string> = { loaxa_http: 'Giao thức Loa Xã', axis: 'Loa Axis', simulator: 'Loa mô phỏng' };
+const endpointLabel: Record<string, string> = { online: 'đang hoạt động', offline: 'mất kết nối', broken: 'hỏng', unknown: 'chưa có tín hiệu' };
+const targetLabel: Record<string, string> = { active: 'đang nhận', inactive: 'chưa kích hoạt', broken: 'hỏng' };
+const accountStatus: Record<string, string> = { connected: 'đang kết nối', inactive: 'chưa dùng', logged_out: 'đã đăng xuất', kicked: 'đăng nhập ở nơi khác', suspected_ban: 'có thể bị khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };
 const classLabel: Record<string, string> = { normal: 'Thường', priority: 'Ưu tiên', emergency: 'Khẩn cấp' };
 const accountLabel: Record<string, string> = { logged_out: 'đã đăng xuất, cần đăng nhập lại bằng mã QR', kicked: 'bị đăng nhập ở nơi khác, cần đăng nhập lại', suspected_ban: 'có thể bị Zalo khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };
 
@@ -287,5 +323,71 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
     // The answer goes out through the queue; the admin chat's post of the ticket is brought up to date.
     await dispatchEffects({ enqueue: opts.enqueue, cancelJob: opts.cancelJob, now: () => new Date() }, [...result.effects, effect(refreshAdminPostsJob, { ticketId: t.id, version: now.getTime() }, `refresh-${t.id}-web-${now.getTime()}`)]);
     return reply.redirect(`/admin/phan-anh/${encodeURIComponent(code)}?da=tra-loi`, 303);
+  });
+
+  app.get('/admin/cum-loa', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const communeId = who.staff.communeId;
+    if (!communeId) return page(reply, 'dashboard-empty', { title: 'Cụm loa & nhóm' }, who, '/admin/cum-loa');
+    const [endpoints, targets, accounts] = await Promise.all([
+      prisma.endpoint.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true }, omit: { secretEnc: true } }),
+      prisma.target.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true } }),
+      prisma.channelAccount.findMany({ where: { communeId }, orderBy: [{ platform: 'asc' }, { name: 'asc' }], omit: { credentialsEnc: true } }),
+    ]);
+    return page(reply, 'targets', { title: 'Cụm loa & nhóm', endpoints, targets, accounts, protocolLabel, endpointLabel, targetLabel, accountStatus, ...fmt }, who, '/admin/cum-loa');
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/nhat-ky', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    // The log holds addresses and who did what: admins and the leader of the commune read it.
+    const communeId = who.staff.communeId;
+    if (!communeId || !(who.staff.isLeader || who.staff.roles.includes('admin'))) {
+      reply.code(403);
+      return page(reply, 'forbidden', { title: 'Không có quyền' }, who, '/admin/nhat-ky');
+    }
+    const q = req.query;
+    const DATE = /^\d{4}-\d{2}-\d{2}$/;
+    const f = {
+      group: q.viec && q.viec in AUDIT_GROUPS ? q.viec : undefined,
+      staffId: pick(q['can-bo']),
+      from: q.tu && DATE.test(q.tu) ? q.tu : undefined,
+      to: q.den && DATE.test(q.den) ? q.den : undefined,
+    };
+    const before = q.truoc && /^\d{1,18}$/.test(q.truoc) ? BigInt(q.truoc) : undefined;
+    const dayStart = (d: string) => new Date(`${d}T00:00:00+07:00`);
+    const rows = await prisma.auditLog.findMany({
+      where: {
+        communeId,
+        ...(f.group ? { action: { startsWith: f.group } } : {}),
+        ...(f.staffId ? { actorStaffId: f.staffId } : {}),
+        ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: dayStart(f.from) } : {}), ...(f.to ? { lt: new Date(dayStart(f.to).getTime() + 86_400_000) } : {}) } } : {}),
+        ...(before ? { id: { lt: before } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: 100,
+    });
+    const staffList = await prisma.staff.findMany({ where: { communeId }, orderBy: { displayName: 'asc' }, select: { id: true, displayName: true } });
+    const names = new Map(staffList.map((s) => [s.id, s.displayName]));
+    const actorOf = (r: (typeof rows)[number]) => (r.actorStaffId ? (names.get(r.actorStaffId) ?? 'cán bộ đã xóa') : r.actorKind === 'resident' ? 'Người dân' : r.actorKind === 'api' ? 'Hệ thống cấp trên (khóa API)' : 'Hệ thống');
+    const params = new URLSearchParams(Object.entries({ viec: f.group, 'can-bo': f.staffId, tu: f.from, den: f.to }).filter(([, v]) => v) as Array<[string, string]>);
+    const last = rows.at(-1);
+    if (last) params.set('truoc', String(last.id));
+    return page(
+      reply,
+      'audit',
+      {
+        title: 'Nhật ký',
+        f,
+        groups: Object.fromEntries(Object.entries(AUDIT_GROUPS)),
+        staffList,
+        rows: rows.map((r) => ({ createdAt: r.createdAt, ip: r.ip, actor: actorOf(r), label: AUDIT_LABELS[r.action] ?? r.action, entity: r.entityType ? `${ENTITY_LABELS[r.entityType] ?? r.entityType}${r.entityId ? ` ${r.entityId.slice(0, 8)}` : ''}` : '—' })),
+        older: rows.length === 100 ? `/admin/nhat-ky?${params.toString()}` : undefined,
+        ...fmt,
+      },
+      who,
+      '/admin/nhat-ky',
+    );
   });
 };
