@@ -61,7 +61,7 @@ export function createAxisEndpoint(opts: AxisEndpointOptions): Endpoint {
       const audio = await fetchAudio(item);
       const form = new FormData();
       // One clip per content: the same bulletin sent again replaces its clip instead of filling the speaker.
-      form.append('file', new Blob([audio], { type: 'audio/mpeg' }), `loaxa-${item.sha256.slice(0, 16)}.mp3`);
+      form.append('file', new Blob([new Uint8Array(audio)], { type: 'audio/mpeg' }), `loaxa-${item.sha256.slice(0, 16)}.mp3`);
       const uploaded = await cgi('action=upload&media=audio', { method: 'POST', body: form });
       const clip = /(?:Uploaded|Replaced)=(\d+)/.exec(uploaded)?.[1];
       if (!clip) throw new EndpointError('bad_response', `loa Axis không trả mã clip: ${uploaded.trim().slice(0, 100)}`);

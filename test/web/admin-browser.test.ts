@@ -3,7 +3,9 @@
 // a title stays text, logging out ends the session; a resident asks in the web chat, a cadre finds
 // the ticket in the inbox by typing without diacritics, answers it, and the answer appears in the
 // resident's chat. Screenshots go to test-output/screenshots.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
@@ -237,5 +239,44 @@ describe('web admin', () => {
     await p2.waitForURL('**/admin/tong-quan');
     expect((await p2.goto(`${base}/admin/nhat-ky`))?.status()).toBe(403);
     await editor.close();
+  });
+
+  it('downloads the quarter\u2019s XLSX and PDF reports, whose figures match the database', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/admin/dang-nhap`);
+    await page.getByLabel('Tên đăng nhập').fill('quantri');
+    await page.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL('**/admin/tong-quan');
+    await page.getByRole('link', { name: 'Báo cáo' }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, 'bao-cao-1280.png'), fullPage: true });
+
+    // What the database says for this quarter.
+    const q = Math.ceil(Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', month: 'numeric' }).format(new Date())) / 3);
+    const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
+    const from = new Date(`${year}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01T00:00:00+07:00`);
+    const received = await prisma.ticket.count({ where: { communeId: h.communeId, createdAt: { gte: from } } });
+    const answered = await prisma.ticket.count({ where: { communeId: h.communeId, createdAt: { gte: from }, answeredAt: { not: null } } });
+    expect(received).toBeGreaterThan(0);
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /XLSX/ }).click()]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(await xlsx.path());
+    const summary = wb.getWorksheet('Tổng hợp')!;
+    const value = (label: string) => summary.getColumn(1).values.findIndex((v) => v === label);
+    expect(summary.getRow(value('Tiếp nhận')).getCell(2).value).toBe(received);
+    expect(summary.getRow(value('Đã trả lời')).getCell(2).value).toBe(answered);
+    const tickets = wb.getWorksheet('Phiếu')!;
+    expect(tickets.rowCount - 1).toBe(received);
+    // Every status change has its time.
+    expect(String(tickets.getRow(2).getCell(10).value)).toMatch(/\d\d\/\d\d\/\d{4}.*→/);
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /PDF/ }).click()]);
+    const text = execFileSync('pdftotext', ['-layout', await pdf.path(), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị của Nhân dân');
+    expect(text).toContain(`Tổng số phản ánh, kiến nghị tiếp nhận: ${received}`);
+    expect(text).toContain(`Đã trả lời: ${answered}`);
+    await ctx.close();
   });
 });

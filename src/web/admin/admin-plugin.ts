@@ -15,6 +15,8 @@ import { isAppError } from '../../errors.ts';
 import { sessionFromToken, signIn, signOut } from '../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../auth/change-password.ts';
 import { todayOverview } from '../../dashboard/today.ts';
+import { quarterPeriod, ticketReport } from '../../reports/ticket-report.ts';
+import { reportCsv, reportPdf, reportXlsx } from '../../reports/report-files.ts';
 import { searchTickets } from '../../tickets/ticket-search.ts';
 import { statusLabel } from '../../tickets/ticket-status.ts';
 import { mayActOnTicket, mayReadTicket } from '../../tickets/ticket-permissions.ts';
@@ -44,6 +46,7 @@ const MENU = [
   { href: '/admin/tong-quan', label: 'Tổng quan' },
   { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
   { href: '/admin/cum-loa', label: 'Cụm loa & nhóm' },
+  { href: '/admin/bao-cao', label: 'Báo cáo' },
   { href: '/admin/nhat-ky', label: 'Nhật ký' },
 ];
 
@@ -51,6 +54,7 @@ const fmt = {
   num: (n: number) => new Intl.NumberFormat('vi-VN').format(n),
   time: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
   dateTime: (d: Date | null) => (d ? new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : '—'),
+  pct: (x: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(x * 100)}%`,
   day: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
 };
 const eventLabel: Record<string, string> = {
@@ -236,7 +240,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
     const who = await guard(req, reply);
     if (!who) return reply;
     // Staff see their commune; oversight accounts choose among the communes granted to them.
-    const communes = who.staff.commune ? [who.staff.commune] : who.staff.oversightGrants.map((g) => g.commune);
+    const communes = communesOf(who);
     const chosen = communes.find((c) => c.id === req.query.xa) ?? communes[0];
     if (!chosen) return page(reply, 'dashboard-empty', { title: 'Tổng quan' }, who, '/admin/tong-quan');
     const now = new Date();
@@ -389,5 +393,44 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
       who,
       '/admin/nhat-ky',
     );
+  });
+
+  /** The communes a person reads: their own, or those granted to an oversight account. */
+  function communesOf(who: Current) {
+    return who.staff.commune ? [who.staff.commune] : who.staff.oversightGrants.map((g) => g.commune);
+  }
+
+  function reportParams(who: Current, q: Record<string, string | undefined>) {
+    const now = new Date();
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: 'numeric' }).formatToParts(now);
+    const thisYear = Number(local.find((p) => p.type === 'year')!.value);
+    const thisQuarter = Math.ceil(Number(local.find((p) => p.type === 'month')!.value) / 3);
+    const year = Number.isInteger(Number(q.nam)) && Number(q.nam) >= 2020 && Number(q.nam) <= 2100 ? Number(q.nam) : thisYear;
+    const quarter = (['1', '2', '3', '4'].includes(q.quy ?? '') ? Number(q.quy) : thisQuarter) as 1 | 2 | 3 | 4;
+    const communes = communesOf(who);
+    const chosen = communes.find((c) => c.id === q.xa) ?? communes[0];
+    return { year, quarter, communes, chosen, qs: new URLSearchParams({ nam: String(year), quy: String(quarter), ...(chosen && communes.length > 1 ? { xa: chosen.id } : {}) }).toString() };
+  }
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/admin/bao-cao', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const p = reportParams(who, req.query);
+    if (!p.chosen) return page(reply, 'dashboard-empty', { title: 'Báo cáo' }, who, '/admin/bao-cao');
+    const r = await ticketReport(prisma, p.chosen.id, quarterPeriod(p.year, p.quarter));
+    return page(reply, 'report', { title: 'Báo cáo', r, year: p.year, quarter: p.quarter, qs: p.qs, communes: p.communes.map((c) => ({ id: c.id, name: c.name, current: c.id === p.chosen!.id })), ...fmt }, who, '/admin/bao-cao');
+  });
+
+  app.get<{ Params: { ext: string }; Querystring: Record<string, string | undefined> }>('/admin/bao-cao/tai-ve.:ext', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const p = reportParams(who, req.query);
+    if (!p.chosen || !['xlsx', 'csv', 'pdf'].includes(req.params.ext)) return reply.code(404).type('text/plain; charset=utf-8').send('Không có báo cáo này.');
+    const r = await ticketReport(prisma, p.chosen.id, quarterPeriod(p.year, p.quarter));
+    const name = `bao-cao-phan-anh-${p.year}-quy-${p.quarter}`;
+    reply.header('content-disposition', `attachment; filename="${name}.${req.params.ext}"`).header('cache-control', 'no-store');
+    if (req.params.ext === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(r));
+    if (req.params.ext === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(r));
+    return reply.type('application/pdf').send(await reportPdf(r));
   });
 };
