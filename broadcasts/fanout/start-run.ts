@@ -78,3 +78,10 @@ export async function startRun(prisma: PrismaClient, p: { bulletinId: string; sc
     return { runId: run.id, created: true, deliveryIds: deliveries.map((d) => d.id), skipped, priority };
   });
 }
+
+type EnqueueDelivery = (def: typeof deliverJob, data: { deliveryId: string }, opts: { jobId: string; priority: number }) => Promise<unknown>;
+
+/** Queues a started run's deliveries under their stable ids (a second call adds nothing). */
+export async function queueRun(enqueue: EnqueueDelivery, run: StartedRun): Promise<void> {
+  for (const id of run.deliveryIds) await enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+}

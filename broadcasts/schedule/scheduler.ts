@@ -11,7 +11,7 @@ import type { BulletinStatus } from '../../src/db/generated/enums.ts';
 import { localDate, localInstant } from '../../src/calendar/local-time.ts';
 import { defineJob } from '../../src/queues/job-definition.ts';
 import type { Logger } from '../../src/logger.ts';
-import { deliverJob, startRun } from '../fanout/start-run.ts';
+import { queueRun, startRun } from '../fanout/start-run.ts';
 import type { EnqueueOptions } from '../../src/queues/queue-kit.ts';
 import type { JobDefinition } from '../../src/queues/job-definition.ts';
 
@@ -95,7 +95,7 @@ export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: 
     return { runId: run.id, deliveries: 0 };
   }
   const run = await startRun(deps.prisma, { bulletinId: data.bulletinId, scheduledFor: at, scheduleId: data.scheduleId });
-  for (const id of run.deliveryIds) await deps.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+  await queueRun(deps.enqueue, run);
   return { runId: run.runId, deliveries: run.deliveryIds.length };
 }
 

@@ -4,6 +4,9 @@
 // the ticket in the inbox by typing without diacritics, answers it, and the answer appears in the
 // resident's chat. Screenshots go to test-output/screenshots.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
@@ -17,8 +20,17 @@ import { HealthRegistry } from '../../src/health/health-registry.ts';
 import type { Database } from '../../src/db/database.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
-import { startRun } from '../../broadcasts/fanout/start-run.ts';
 import { launchBrowser, SCREENSHOTS } from '../support/browser.ts';
+import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
+import { ChannelDirectory } from '../../src/channels/channel-directory.ts';
+import { createAudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
+import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
+import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
+import { renderBulletinVersion, type AudioVariant } from '../../broadcasts/render/render-bulletin.ts';
+import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
+import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
+import { fire, fireJob } from '../../broadcasts/schedule/scheduler.ts';
+import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { TEST_REDIS_URL } from '../support/services.ts';
 import { startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
 
@@ -28,6 +40,8 @@ let h: ListeningHarness;
 let prisma: PrismaClient;
 let app: FastifyInstance;
 let browser: Browser;
+let sim: RadioSimulator;
+let dataDir = '';
 let base = '';
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Họp dân thôn 3';
 
@@ -48,6 +62,13 @@ beforeAll(async () => {
   await prisma.endpoint.updateMany({ where: { communeId, name: { contains: 'Thôn 4' } }, data: { status: 'offline', lastHeartbeatAt: new Date(Date.now() - 3600_000) } });
   await prisma.channelAccount.create({ data: { communeId, platform: 'zalo', name: 'zalo-xa', status: 'kicked', statusReason: 'đăng nhập ở nơi khác' } });
 
+  // Loudspeakers that really play: the simulator fetches the rendered audio over the signed link.
+  dataDir = mkdtempSync(join(tmpdir(), 'loaxa-admin-'));
+  const signer = createMediaLinkSigner(randomBytes(32));
+  const ffmpeg = resolveFfmpeg(process.env.FFMPEG_PATH)!;
+  const pipeline = createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(dataDir, 'render-cache') });
+  const speech = createEspeakEngine();
+
   app = await buildApp({
     log: silentLogger,
     db: { kind: 'postgres', label: 'test', prisma, sql: undefined as never, ping: async () => undefined, close: async () => undefined } as Database,
@@ -55,15 +76,25 @@ beforeAll(async () => {
     queueDepths: () => h.queues.depths(),
     webchat: { channel: h.webchat, subscriber: new Redis(TEST_REDIS_URL), communeName: async () => 'Xã Hòa Bình' },
     admin: { prisma, secureCookies: false, enqueue: h.queues.enqueue.bind(h.queues), cancelJob: h.queues.cancel.bind(h.queues) },
+    media: { dataDir, prisma, signer },
+    radio: { prisma },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
+  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${base}/radio/callback/${e.id}` })), { speed: 50 });
+  await sim.start();
+  for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
+  const deliverDeps = { prisma, channels: new ChannelDirectory().register(h.telegram), signer, publicBaseUrl: base, dataDir, render: (id: string, variant?: AudioVariant) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, id, variant), now: () => new Date() };
+  h.queues.startWorker('broadcast', { [deliverJob.name]: deliverJobHandler(deliverDeps) as never, [fireJob.name]: (async (d: Parameters<typeof fire>[1]) => fire({ prisma, enqueue: h.queues.enqueue.bind(h.queues), log: silentLogger }, d)) as never }, { concurrency: 4 });
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
+  await sim?.close();
   await app?.close();
   await h?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function signInFirstTime(page: Page, username: string): Promise<void> {
@@ -278,5 +309,50 @@ describe('web admin', () => {
     expect(text).toContain(`Tổng số phản ánh, kiến nghị tiếp nhận: ${received}`);
     expect(text).toContain(`Đã trả lời: ${answered}`);
     await ctx.close();
+  });
+
+  it('create → submit → approve → schedule a bulletin, and see it played by a simulated loudspeaker', async () => {
+    const editorCtx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'vi-VN' });
+    const editor = await editorCtx.newPage();
+    await editor.goto(`${base}/admin/dang-nhap`);
+    await editor.getByLabel('Tên đăng nhập').fill('vanhoa');
+    await editor.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
+    await editor.getByRole('button', { name: 'Đăng nhập' }).click();
+    await editor.waitForURL('**/admin/tong-quan');
+    await editor.goto(`${base}/admin/ban-tin`);
+    await editor.getByRole('button', { name: 'Soạn bản tin mới' }).click();
+    await editor.getByLabel('Tiêu đề').fill('Lịch thu gom rác tháng 12');
+    await editor.getByLabel(/^Nội dung/).fill('Tổ vệ sinh môi trường thu gom rác vào 6 giờ sáng thứ Hai và thứ Năm hằng tuần. Bà con để rác đúng nơi quy định.');
+    await editor.getByLabel('Chỉ các thôn được chọn:').check();
+    await editor.getByLabel('Thôn 4').check();
+    await editor.screenshot({ path: join(SCREENSHOTS, 'soan-ban-tin-360.png'), fullPage: true });
+    await editor.getByRole('button', { name: 'Lưu bản nháp' }).click();
+    await editor.waitForURL(/\/admin\/ban-tin\/[0-9a-f-]{36}$/);
+    const id = editor.url().split('/').at(-1)!;
+    await editor.getByRole('button', { name: 'Gửi duyệt' }).click();
+    await expect(editor.getByRole('status').textContent()).resolves.toContain('Đã gửi duyệt');
+    // The author may not approve (the commune requires a second person); the button is not there.
+    expect(await editor.getByRole('button', { name: 'Duyệt' }).count()).toBe(0);
+
+    const approverCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const approver = await approverCtx.newPage();
+    await signInFirstTime(approver, 'chutich');
+    await approver.getByRole('link', { name: 'Bản tin' }).click();
+    await approver.getByRole('link', { name: 'Lịch thu gom rác tháng 12' }).first().click();
+    await approver.getByRole('button', { name: 'Duyệt', exact: true }).click();
+    await expect(approver.getByRole('status').textContent()).resolves.toContain('Đã duyệt');
+    // Scheduled for the current minute: it goes out at once.
+    await approver.getByRole('button', { name: 'Lên lịch phát' }).click();
+    await expect(approver.getByRole('status').textContent()).resolves.toContain('Đã lên lịch');
+
+    // Only the Thôn 4 cluster is in the audience; it fetches, checks and plays the audio.
+    await expect.poll(async () => (await prisma.delivery.findMany({ where: { run: { bulletinId: id } } })).map((d) => Boolean(d.playedAt)), { timeout: 60_000 }).toEqual([true]);
+    await approver.reload();
+    const report = (await approver.locator('section[aria-label="Kết quả phát"]').textContent()) ?? '';
+    expect(report).toContain('Cụm loa Thôn 4');
+    expect(report).toContain('đã tới');
+    await approver.screenshot({ path: join(SCREENSHOTS, 'ban-tin-ket-qua-1280.png'), fullPage: true });
+    await editorCtx.close();
+    await approverCtx.close();
   });
 });

@@ -17,6 +17,13 @@ import { changePassword, MIN_PASSWORD_LENGTH } from '../../auth/change-password.
 import { todayOverview } from '../../dashboard/today.ts';
 import { quarterPeriod, ticketReport } from '../../reports/ticket-report.ts';
 import { reportCsv, reportPdf, reportXlsx } from '../../reports/report-files.ts';
+import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../bulletins/bulletin-workflow.ts';
+import { scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
+import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
+import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
+import { queueRun, startRun } from '../../../broadcasts/fanout/start-run.ts';
+import { localInstant } from '../../calendar/local-time.ts';
+import type { BulletinClass } from '../../db/generated/enums.ts';
 import { searchTickets } from '../../tickets/ticket-search.ts';
 import { statusLabel } from '../../tickets/ticket-status.ts';
 import { mayActOnTicket, mayReadTicket } from '../../tickets/ticket-permissions.ts';
@@ -45,6 +52,7 @@ const TZ = 'Asia/Ho_Chi_Minh';
 const MENU = [
   { href: '/admin/tong-quan', label: 'Tổng quan' },
   { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
+  { href: '/admin/ban-tin', label: 'Bản tin' },
   { href: '/admin/cum-loa', label: 'Cụm loa & nhóm' },
   { href: '/admin/bao-cao', label: 'Báo cáo' },
   { href: '/admin/nhat-ky', label: 'Nhật ký' },
@@ -101,6 +109,9 @@ const AUDIT_LABELS: Record<string, string> = {
   'endpoint.update': 'Sửa cụm loa',
 };
 const ENTITY_LABELS: Record<string, string> = { Ticket: 'Phiếu', Bulletin: 'Bản tin', Staff: 'Cán bộ', Target: 'Nhóm', Endpoint: 'Cụm loa', ChannelAccount: 'Tài khoản nhắn tin' };
+const runStatus: Record<string, string> = { due: 'đến giờ', sending: 'đang phát', done: 'đã phát xong', partly_failed: 'phát lỗi một phần', cancelled: 'đã hủy', missed: 'lỡ giờ phát' };
+const deliveryStatus: Record<string, string> = { pending: 'đang chờ', sending: 'đang gửi', sent: 'đã tới', failed: 'lỗi', cancelled: 'đã hủy' };
+const LANGUAGES: Record<string, string> = { vi: 'Việt', bdq: 'Ba Na', sed: 'Xơ Đăng' };
 const protocolLabel: Record<string, string> = { loaxa_http: 'Giao thức Loa Xã', axis: 'Loa Axis', simulator: 'Loa mô phỏng' };
 const endpointLabel: Record<string, string> = { online: 'đang hoạt động', offline: 'mất kết nối', broken: 'hỏng', unknown: 'chưa có tín hiệu' };
 const targetLabel: Record<string, string> = { active: 'đang nhận', inactive: 'chưa kích hoạt', broken: 'hỏng' };
@@ -432,5 +443,141 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
     if (req.params.ext === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(r));
     if (req.params.ext === 'csv') return reply.type('text/csv; charset=utf-8').send(reportCsv(r));
     return reply.type('application/pdf').send(await reportPdf(r));
+  });
+
+  const wf = createBulletinWorkflow(prisma);
+  const hasRole = (who: Current, ...roles: string[]) => who.staff.roles.some((r) => r === 'admin' || roles.includes(r));
+
+  app.get('/admin/ban-tin', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const communeId = who.staff.communeId;
+    if (!communeId) return page(reply, 'dashboard-empty', { title: 'Bản tin' }, who, '/admin/ban-tin');
+    const rows = await prisma.bulletin.findMany({ where: { communeId }, orderBy: { updatedAt: 'desc' }, take: 100 });
+    return page(reply, 'bulletins', { title: 'Bản tin', rows, waiting: rows.filter((b) => b.status === 'submitted'), canWrite: hasRole(who, 'editor', 'approver'), classLabel, bulletinStatus, ...fmt }, who, '/admin/ban-tin');
+  });
+
+  async function newBulletinPage(reply: FastifyReply, who: Current, v: Record<string, string>, error?: string, status?: number) {
+    const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
+    if (status) reply.code(status);
+    return page(reply, 'bulletin-new', { title: 'Soạn bản tin', v, villages, canEmergency: hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
+  }
+
+  app.get('/admin/ban-tin/moi', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    if (!who.staff.communeId || !hasRole(who, 'editor', 'approver')) {
+      reply.code(403);
+      return page(reply, 'forbidden', { title: 'Không có quyền' }, who, '/admin/ban-tin');
+    }
+    return newBulletinPage(reply, who, {});
+  });
+
+  app.post('/admin/ban-tin/moi', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const body = (req.body ?? {}) as Record<string, string | string[]>;
+    const one = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const v = { title: one('title'), text: one('text'), class: one('class'), reach: one('reach') };
+    if (!checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403);
+    if (!who.staff.communeId) return newBulletinPage(reply, who, v, 'Tài khoản giám sát chỉ được xem.', 403);
+    const villageIds = ([] as string[]).concat(body.villageIds ?? []).filter((x) => UUID.test(x));
+    if (v.reach === 'villages' && villageIds.length === 0) return newBulletinPage(reply, who, v, 'Chọn ít nhất một thôn, hoặc chọn "Toàn xã".', 400);
+    const cls = (['normal', 'priority', 'emergency'].includes(v.class) ? v.class : 'normal') as BulletinClass;
+    try {
+      const b = await wf.createDraft({ staffId: who.staff.id, ip: req.ip }, { communeId: who.staff.communeId, title: v.title, text: v.text, class: cls });
+      await wf.setAudience({ staffId: who.staff.id, ip: req.ip }, b.id, v.reach === 'villages' ? { villageIds } : { all: true });
+      return reply.redirect(`/admin/ban-tin/${b.id}`, 303);
+    } catch (e) {
+      if (isAppError(e)) return newBulletinPage(reply, who, v, e.userMessage, e.status);
+      throw e;
+    }
+  });
+
+  async function bulletinPage(reply: FastifyReply, who: Current, id: string, extra: { notice?: string; error?: string; status?: number } = {}) {
+    const b = UUID.test(id) ? await prisma.bulletin.findUnique({ where: { id }, include: { audiences: { include: { village: true, target: true, endpoint: true } }, schedules: { where: { active: true } }, approvals: { include: { approver: true }, orderBy: { createdAt: 'asc' } } } }) : null;
+    if (!b || !communesOf(who).some((c) => c.id === b.communeId)) {
+      reply.code(404);
+      return page(reply, 'not-found', { title: 'Không tìm thấy' }, who);
+    }
+    const [versions, runs] = await Promise.all([
+      prisma.bulletinVersion.findMany({ where: { bulletinId: id, revision: b.revision }, orderBy: { language: 'asc' } }),
+      prisma.broadcastRun.findMany({ where: { bulletinId: id }, orderBy: { scheduledFor: 'desc' }, take: 10, include: { deliveries: { include: { target: true, endpoint: true } } } }),
+    ]);
+    const mine = who.staff.communeId === b.communeId;
+    const actions: Array<{ verb: string; label: string; style?: string }> = [];
+    if (mine && hasRole(who, 'editor') && ['draft', 'rejected'].includes(b.status)) actions.push({ verb: 'gui-duyet', label: 'Gửi duyệt' });
+    if (mine && hasRole(who, 'approver') && (b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft'))) actions.push({ verb: 'duyet', label: 'Duyệt' }, { verb: 'tra-lai', label: 'Trả lại', style: 'secondary' });
+    if (mine && hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) actions.push({ verb: 'len-lich', label: 'Lên lịch phát' });
+    if (mine && hasRole(who, 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) actions.push({ verb: 'phat-ngay', label: 'Phát ngay', style: 'contrast' });
+    if (mine && hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
+    if (extra.status) reply.code(extra.status);
+    const audience = b.audiences.length === 0 || b.audiences.some((a) => a.kind === 'all') ? 'toàn xã' : b.audiences.map((a) => a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? '?').join(', ');
+    const nowLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date()).replace(' ', 'T');
+    return page(
+      reply,
+      'bulletin',
+      {
+        title: b.title,
+        b,
+        versions,
+        audience,
+        schedules: b.schedules.map((sc) => (sc.kind === 'once' ? fmt.dateTime(sc.runAt) : `${sc.timeOfDay} các ngày ${sc.daysOfWeek.map((d) => (d === 7 ? 'CN' : `T${d + 1}`)).join(', ')}`)),
+        approvals: b.approvals.map((a) => ({ decision: a.decision, comment: a.comment, by: a.approver?.displayName ?? 'cấp trên', at: a.createdAt })),
+        actions,
+        runs: runs.map((r) => ({ ...r, deliveries: r.deliveries.map((d) => ({ ...d, to: d.target?.name ?? d.endpoint?.name ?? '?' })) })),
+        nowLocal,
+        languageName: (l: string) => LANGUAGES[l] ?? l,
+        classLabel,
+        bulletinStatus,
+        runStatus,
+        deliveryStatus,
+        ...extra,
+        ...fmt,
+      },
+      who,
+      '/admin/ban-tin',
+    );
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { da?: string } }>('/admin/ban-tin/:id', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const done: Record<string, string> = { 'gui-duyet': 'Đã gửi duyệt.', duyet: 'Đã duyệt.', 'tra-lai': 'Đã trả lại bản tin.', 'len-lich': 'Đã lên lịch phát.', 'phat-ngay': 'Đang phát.', huy: 'Đã hủy bản tin.' };
+    return bulletinPage(reply, who, req.params.id, req.query.da && done[req.query.da] ? { notice: done[req.query.da] } : {});
+  });
+
+  app.post<{ Params: { id: string; verb: string } }>('/admin/ban-tin/:id/:verb', async (req, reply) => {
+    const who = await guard(req, reply);
+    if (!who) return reply;
+    const { id, verb } = req.params;
+    if (!checkCsrf(req, who)) return bulletinPage(reply, who, id, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    if (!UUID.test(id)) return bulletinPage(reply, who, id);
+    const actor = { staffId: who.staff.id, ip: req.ip };
+    const body = (req.body ?? {}) as Record<string, string>;
+    try {
+      if (verb === 'gui-duyet') {
+        await wf.submit(actor, id);
+        await dispatchEffects({ enqueue: opts.enqueue, cancelJob: opts.cancelJob, now: () => new Date() }, await announceSubmitted(prisma, id));
+      } else if (verb === 'duyet') await wf.approve(actor, id);
+      else if (verb === 'tra-lai') await wf.reject(actor, id, String(body.comment ?? ''));
+      else if (verb === 'huy') await wf.cancel(actor, id);
+      else if (verb === 'len-lich') {
+        const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(String(body.runAt ?? ''));
+        if (!m) return bulletinPage(reply, who, id, { error: 'Thời điểm phát cần đủ ngày và giờ.', status: 400 });
+        const schedule = await scheduleBulletin(prisma, actor, id, { kind: 'once', runAt: localInstant(m[1]!, m[2]!, TZ) });
+        await queueOneOff(opts.enqueue, schedule);
+      } else if (verb === 'phat-ngay') {
+        const b = await prisma.bulletin.findUnique({ where: { id } });
+        if (!b || b.communeId !== who.staff.communeId || !hasRole(who, 'approver')) return bulletinPage(reply, who, id, { error: 'Chỉ người duyệt của xã mới phát ngay được.', status: 403 });
+        const run = await startRun(prisma, { bulletinId: id, scheduledFor: new Date() });
+        await queueRun(opts.enqueue, run);
+        await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: id, data: { runId: run.runId }, ip: req.ip } });
+      } else return bulletinPage(reply, who, id, { error: 'Không có thao tác này.', status: 404 });
+    } catch (e) {
+      if (isAppError(e)) return bulletinPage(reply, who, id, { error: e.userMessage, status: e.status });
+      throw e;
+    }
+    return reply.redirect(`/admin/ban-tin/${id}?da=${verb}`, 303);
   });
 };

@@ -15,7 +15,7 @@ import { registerTargetAdminRoutes } from './target-admin-routes.ts';
 import { registerChannelAccountRoutes } from './channel-account-routes.ts';
 import { registerZaloQrLoginRoutes, type ZaloQrLogin } from './zalo-qr-login-routes.ts';
 import type { ChannelDirectory } from '../../channels/channel-directory.ts';
-import { deliverJob, startRun } from '../../../broadcasts/fanout/start-run.ts';
+import { queueRun, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
 
@@ -297,7 +297,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
 
   async function sendNow(bulletinId: string) {
     const run = await startRun(prisma, { bulletinId, scheduledFor: new Date() });
-    for (const id of run.deliveryIds) await opts.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+    await queueRun(opts.enqueue, run);
     return { runId: run.runId, deliveries: run.deliveryIds.length, skipped: run.skipped };
   }
 };
