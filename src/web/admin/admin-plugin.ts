@@ -21,7 +21,7 @@ import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../bul
 import { scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
-import { queueRun, startRun } from '../../../broadcasts/fanout/start-run.ts';
+import { sendBulletinNow } from '../../bulletins/send-now.ts';
 import { localInstant } from '../../calendar/local-time.ts';
 import type { BulletinClass } from '../../db/generated/enums.ts';
 import { searchTickets } from '../../tickets/ticket-search.ts';
@@ -568,11 +568,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
         const schedule = await scheduleBulletin(prisma, actor, id, { kind: 'once', runAt: localInstant(m[1]!, m[2]!, TZ) });
         await queueOneOff(opts.enqueue, schedule);
       } else if (verb === 'phat-ngay') {
-        const b = await prisma.bulletin.findUnique({ where: { id } });
-        if (!b || b.communeId !== who.staff.communeId || !hasRole(who, 'approver')) return bulletinPage(reply, who, id, { error: 'Chỉ người duyệt của xã mới phát ngay được.', status: 403 });
-        const run = await startRun(prisma, { bulletinId: id, scheduledFor: new Date() });
-        await queueRun(opts.enqueue, run);
-        await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: id, data: { runId: run.runId }, ip: req.ip } });
+        await sendBulletinNow(prisma, opts.enqueue, { ...actor, bulletinId: id });
       } else return bulletinPage(reply, who, id, { error: 'Không có thao tác này.', status: 404 });
     } catch (e) {
       if (isAppError(e)) return bulletinPage(reply, who, id, { error: e.userMessage, status: e.status });

@@ -9,6 +9,7 @@ import { AppError } from '../../errors.ts';
 import { apiKeyActor, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
 import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
+import { sendBulletinNow } from '../../bulletins/send-now.ts';
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { registerTargetAdminRoutes } from './target-admin-routes.ts';
@@ -254,13 +255,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     /** An approver sends an approved bulletin now (emergencies: the moment they are approved). */
     api.post('/api/v1/bulletins/:id/send-now', async (req, reply) => {
       const { id } = parse(idParams, req.params);
-      const actor = staffOnly(req);
-      const staff = await prisma.staff.findUniqueOrThrow({ where: { id: actor.staffId } });
-      const b = await prisma.bulletin.findUnique({ where: { id } });
-      if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
-      if (staff.communeId !== b.communeId || !staff.roles.some((r) => r === 'approver' || r === 'admin')) throw new AppError('FORBIDDEN', 'Chỉ người duyệt của xã mới phát ngay được.');
-      const run = await sendNow(id);
-      await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: id, data: { runId: run.runId } } });
+      const run = await sendBulletinNow(prisma, opts.enqueue, { staffId: staffOnly(req).staffId, bulletinId: id, ip: req.ip });
       reply.code(202);
       return run;
     });
