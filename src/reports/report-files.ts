@@ -8,11 +8,10 @@ import { stringify } from 'csv-stringify/sync';
 import pdfmake from 'pdfmake';
 import type { Report, TicketFigures } from './ticket-report.ts';
 import { statusLabel } from '../tickets/ticket-status.ts';
+import { formatVi } from '../text/format-vi.ts';
 
-const TZ = 'Asia/Ho_Chi_Minh';
-const when = (d: Date | null) => (d ? new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : '');
-const pct = (x: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(x * 100)}%`;
-const num = (x: number) => new Intl.NumberFormat('vi-VN').format(x);
+const when = (d: Date | null) => formatVi.dateTime(d, '');
+const { pct, num } = formatVi;
 
 const COLUMNS: Array<[keyof TicketFigures, string]> = [
   ['received', 'Tiếp nhận'],

@@ -15,6 +15,7 @@ import { isAppError } from '../../errors.ts';
 import { sessionFromToken, signIn, signOut } from '../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../auth/change-password.ts';
 import { todayOverview } from '../../dashboard/today.ts';
+import { formatVi } from '../../text/format-vi.ts';
 import { quarterPeriod, ticketReport } from '../../reports/ticket-report.ts';
 import { reportCsv, reportPdf, reportXlsx } from '../../reports/report-files.ts';
 import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../bulletins/bulletin-workflow.ts';
@@ -58,13 +59,7 @@ const MENU = [
   { href: '/admin/nhat-ky', label: 'Nhật ký' },
 ];
 
-const fmt = {
-  num: (n: number) => new Intl.NumberFormat('vi-VN').format(n),
-  time: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
-  dateTime: (d: Date | null) => (d ? new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : '—'),
-  pct: (x: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(x * 100)}%`,
-  day: (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(d),
-};
+const fmt = formatVi;
 const eventLabel: Record<string, string> = {
   created: 'Tiếp nhận tin nhắn, tạo phiếu',
   status_changed: 'Đổi trạng thái',
