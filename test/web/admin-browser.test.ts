@@ -97,6 +97,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Signs in someone who already set their own password. */
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/admin/dang-nhap`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL('**/admin/tong-quan');
+}
+
 async function signInFirstTime(page: Page, username: string): Promise<void> {
   await page.goto(`${base}/admin`);
   await page.getByLabel('Tên đăng nhập').fill(username);
@@ -217,11 +226,7 @@ describe('web admin', () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     // vanhoa (culture officer) changed the first password in the first test.
-    await page.goto(`${base}/admin/dang-nhap`);
-    await page.getByLabel('Tên đăng nhập').fill('vanhoa');
-    await page.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL('**/admin/tong-quan');
+    await signIn(page, 'vanhoa');
     await page.goto(`${base}/admin/phan-anh/${ticket.code}`);
     expect(await page.getByRole('button', { name: 'Gửi trả lời' }).count()).toBe(0);
     // Posting anyway (with the form's token) is refused and audited.
@@ -263,11 +268,7 @@ describe('web admin', () => {
     // An editor is not shown the log.
     const editor = await browser.newContext();
     const p2 = await editor.newPage();
-    await p2.goto(`${base}/admin/dang-nhap`);
-    await p2.getByLabel('Tên đăng nhập').fill('vanhoa');
-    await p2.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
-    await p2.getByRole('button', { name: 'Đăng nhập' }).click();
-    await p2.waitForURL('**/admin/tong-quan');
+    await signIn(p2, 'vanhoa');
     expect((await p2.goto(`${base}/admin/nhat-ky`))?.status()).toBe(403);
     await editor.close();
   });
@@ -275,11 +276,7 @@ describe('web admin', () => {
   it('downloads the quarter\u2019s XLSX and PDF reports, whose figures match the database', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
     const page = await ctx.newPage();
-    await page.goto(`${base}/admin/dang-nhap`);
-    await page.getByLabel('Tên đăng nhập').fill('quantri');
-    await page.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL('**/admin/tong-quan');
+    await signIn(page, 'quantri');
     await page.getByRole('link', { name: 'Báo cáo' }).click();
     await page.screenshot({ path: join(SCREENSHOTS, 'bao-cao-1280.png'), fullPage: true });
 
@@ -314,11 +311,7 @@ describe('web admin', () => {
   it('create → submit → approve → schedule a bulletin, and see it played by a simulated loudspeaker', async () => {
     const editorCtx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'vi-VN' });
     const editor = await editorCtx.newPage();
-    await editor.goto(`${base}/admin/dang-nhap`);
-    await editor.getByLabel('Tên đăng nhập').fill('vanhoa');
-    await editor.getByLabel('Mật khẩu').fill(NEW_PASSWORD);
-    await editor.getByRole('button', { name: 'Đăng nhập' }).click();
-    await editor.waitForURL('**/admin/tong-quan');
+    await signIn(editor, 'vanhoa');
     await editor.goto(`${base}/admin/ban-tin`);
     await editor.getByRole('button', { name: 'Soạn bản tin mới' }).click();
     await editor.getByLabel('Tiêu đề').fill('Lịch thu gom rác tháng 12');
