@@ -79,8 +79,16 @@ export async function tick(deps: { prisma: PrismaClient; enqueue: Enqueue; log: 
 }
 
 /** The fire job: start the run (its outbox of deliveries) and queue the deliveries, or record a miss. */
-export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs?: number }, data: { bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }): Promise<{ runId: string; deliveries: number }> {
+export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs?: number }, data: { bulletinId: string; scheduleId: string | null; scheduledFor: string; missed?: boolean }): Promise<{ runId: string | null; deliveries: number }> {
   const at = new Date(data.scheduledFor);
+  // A one-off moved to another time (or switched off) since this job was queued: its new job fires.
+  if (data.scheduleId) {
+    const s = await deps.prisma.schedule.findUnique({ where: { id: data.scheduleId }, select: { active: true, kind: true, runAt: true } });
+    if (s && (!s.active || (s.kind === 'once' && s.runAt?.getTime() !== at.getTime()))) {
+      deps.log.info({ bulletinId: data.bulletinId, scheduledFor: data.scheduledFor }, 'bỏ lượt phát cũ: lịch đã dời hoặc đã tắt');
+      return { runId: null, deliveries: 0 };
+    }
+  }
   // A delayed job run long after its time (every worker was down) is a miss, as the tick would say.
   const late = deps.graceMs !== undefined && Date.now() - at.getTime() > deps.graceMs;
   if (data.missed || late) {

@@ -35,6 +35,8 @@ export interface Report {
   totals: TicketFigures;
   byField: Array<{ name: string } & TicketFigures>;
   byVillage: Array<{ name: string } & TicketFigures>;
+  /** Each month of the period (local time), with its figures and its tickets per field. */
+  byMonth: Array<{ month: string; label: string; byField: Record<string, number> } & TicketFigures>;
   broadcasts: { bulletins: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
   tickets: Array<{ code: string; field: string; village: string; status: string; channel: string; createdAt: Date; dueAt: Date | null; answeredAt: Date | null; onTime: boolean | null; changes: Array<{ at: Date; to: string }> }>;
 }
@@ -94,6 +96,17 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     return [...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi')).map(([name, rows]) => ({ name, ...figures(rows, end) }));
   };
 
+  const monthOf = new Intl.DateTimeFormat('en-CA', { timeZone: commune.timezone, year: 'numeric', month: '2-digit' });
+  const months = new Map<string, typeof tickets>();
+  // Every month of the period appears, even one without tickets, so a chart's axis is whole.
+  for (let d = new Date(`${period.from}T00:00:00Z`); d.toISOString().slice(0, 10) <= period.to; d.setUTCMonth(d.getUTCMonth() + 1)) months.set(d.toISOString().slice(0, 7), []);
+  for (const t of tickets) months.get(monthOf.format(t.createdAt).slice(0, 7))?.push(t);
+  const byMonth = [...months.entries()].map(([month, rows]) => {
+    const byField: Record<string, number> = {};
+    for (const t of rows) byField[t.category?.name ?? 'Chưa phân loại'] = (byField[t.category?.name ?? 'Chưa phân loại'] ?? 0) + 1;
+    return { month, label: `${month.slice(5)}/${month.slice(0, 4)}`, byField, ...figures(rows, end) };
+  });
+
   const runs = await prisma.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: start, lt: end } }, select: { id: true, bulletinId: true } });
   const deliveries = await prisma.delivery.findMany({
     where: { runId: { in: runs.map((r) => r.id) }, status: 'sent' },
@@ -115,6 +128,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     totals: figures(tickets, end),
     byField: group((t) => t.category?.name ?? 'Chưa phân loại'),
     byVillage: group((t) => t.village?.name ?? 'Chưa rõ thôn'),
+    byMonth,
     broadcasts: { bulletins: new Set(runs.map((r) => r.bulletinId)).size, runs: runs.length, deliveredByChannel, broadcastHours: Math.round((playedMs / 3600_000) * 100) / 100 },
     tickets: tickets.map((t) => ({
       code: t.code,

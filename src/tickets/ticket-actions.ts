@@ -110,6 +110,30 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
   return { ok: true, code: r.code, effects };
 }
 
+/**
+ * Giao phiếu: the leader or an admin hands a ticket to a cadre of the commune who answers tickets
+ * (for a confidential one, only the leader or staff designated for its field). Internal: the
+ * resident is not told who handles it.
+ */
+export async function assignTicket(tx: Tx, ticketId: string, byStaffId: string, toStaffId: string, now: Date): Promise<ActionResult> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  if (!['new', 'received', 'in_progress'].includes(t.status)) {
+    return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không giao lại được.` };
+  }
+  const by = await tx.staff.findUniqueOrThrow({ where: { id: byStaffId } });
+  if (!by.isLeader && !by.roles.includes('admin')) return { ok: false, reason: 'forbidden', message: 'Chỉ lãnh đạo hoặc quản trị được giao phiếu cho người khác.' };
+  const to = await tx.staff.findFirst({ where: { id: toStaffId, communeId: t.communeId, active: true } });
+  const answers = to && (to.isLeader || to.roles.some((r) => r === 'responder' || r === 'admin'));
+  const cleared = to && (!t.confidential || to.isLeader || (await tx.assignment.count({ where: { staffId: to.id, categoryId: t.categoryId ?? undefined } })) > 0);
+  if (!to || !answers) return { ok: false, reason: 'bad_assignee', message: 'Người được giao phải là cán bộ trả lời phản ánh của xã.' };
+  if (!cleared) return { ok: false, reason: 'bad_assignee', message: `Phiếu ${t.code} là khiếu nại, tố cáo: chỉ giao cho lãnh đạo hoặc cán bộ được phân công lĩnh vực này.` };
+  if (t.assigneeId === to.id) return { ok: false, reason: 'unchanged', message: `Phiếu ${t.code} đã do ${to.displayName} phụ trách.` };
+  const updated = await tx.ticket.updateMany({ where: { id: ticketId, assigneeId: t.assigneeId, status: t.status }, data: { assigneeId: to.id } });
+  if (updated.count !== 1) return { ok: false, reason: 'conflict', message: `Phiếu ${t.code} vừa được người khác cập nhật, xin thử lại.` };
+  await tx.ticketEvent.create({ data: { ticketId, type: 'assigned', actorKind: 'staff', actorStaffId: byStaffId, data: { from: t.assigneeId, to: to.id }, createdAt: now } });
+  return { ok: true, code: t.code, effects: [] };
+}
+
 /** Trùng: the same matter as another open or answered ticket; the resident is told where to look. */
 export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string, staffId: string, now: Date): Promise<ActionResult> {
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });

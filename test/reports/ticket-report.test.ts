@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { quarterPeriod, ticketReport } from '../../src/reports/ticket-report.ts';
+import { reportCharts } from '../../src/reports/report-charts.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
 let db: MigratedTestDatabase;
@@ -42,11 +43,22 @@ describe('quarterly ticket report', () => {
     expect(r.totals.avgHoursToAnswer).toBe(149.3);
     expect(r.byField.reduce((n, f) => n + f.received, 0)).toBe(6);
     expect(r.tickets.map((t) => t.code)).not.toContain('PA-2026-00007');
+    // Months by local date: the 31/12 23:30 ticket is December's, the 01/10 00:30 one October's.
+    expect(r.byMonth.map((m) => [m.label, m.received, m.answered])).toEqual([['10/2026', 1, 1], ['11/2026', 4, 1], ['12/2026', 1, 0]]);
+    expect(Object.values(r.byMonth[1]!.byField).reduce((a, b) => a + b, 0)).toBe(4);
+    // The charts carry the same numbers: tickets per field per month add up to each month's count.
+    const charts = reportCharts(r);
+    const perField = charts.find((c) => c.id === 'theo-linh-vuc')!;
+    expect(perField.labels).toEqual(['10/2026', '11/2026', '12/2026']);
+    expect([0, 1, 2].map((i) => perField.series.reduce((n, s) => n + (s.values[i] ?? 0), 0))).toEqual([1, 4, 1]);
+    expect(charts.find((c) => c.id === 'dung-han')!.series[0]!.values).toEqual([1, 0, null]);
   });
 
   it('an empty quarter gives zeros, not errors', async () => {
     const r = await ticketReport(prisma, communeId, quarterPeriod(2025, 1));
     expect(r.totals).toMatchObject({ received: 0, eligible: 0, resolvedRate: 0, avgHoursToAnswer: null });
     expect(r.broadcasts).toEqual({ bulletins: 0, runs: 0, deliveredByChannel: { telegram: 0, zalo: 0, loudspeaker: 0 }, broadcastHours: 0 });
+    expect(r.byMonth.map((m) => m.received)).toEqual([0, 0, 0]);
+    expect(reportCharts(r).find((c) => c.id === 'thoi-gian-tra-loi')!.series[0]!.values).toEqual([null, null, null]);
   });
 });
