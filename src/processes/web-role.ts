@@ -44,7 +44,14 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
-    admin: { prisma: rt.db.prisma, secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, enqueue: rt.queues.enqueue.bind(rt.queues), cancelJob: rt.queues.cancel.bind(rt.queues) },
+    admin: {
+      prisma: rt.db.prisma,
+      secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
+      enqueue: rt.queues.enqueue.bind(rt.queues),
+      cancelJob: rt.queues.cancel.bind(rt.queues),
+      encryptionKey: settings.ENCRYPTION_KEY,
+      maxAudioUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024,
+    },
     api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), ...(audio ? { audio } : {}) },
   });
   try {

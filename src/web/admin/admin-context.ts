@@ -1,0 +1,143 @@
+// What every admin page needs: who is signed in (or a redirect to the login), the page renderer
+// with the menu, the CSRF check, the communes a person may read, and the audit of a refused
+// action. Route files receive one AdminContext and stay about their own page.
+import { timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PrismaClient } from '../../db/generated/client.ts';
+import { sessionFromToken } from '../../auth/staff-sessions.ts';
+import { dispatchEffects } from '../../tickets/process-inbound.ts';
+import type { Effect } from '../../tickets/ticket-jobs.ts';
+import type { Enqueue, TicketDeps } from '../../tickets/ticket-deps.ts';
+
+export interface AdminPluginOptions {
+  prisma: PrismaClient;
+  secureCookies: boolean;
+  /** Queues what an action sets off (the answer to the resident, the admin-chat post refresh). */
+  enqueue: Enqueue;
+  cancelJob: TicketDeps['cancelJob'];
+  /** Longest answer a cadre may send (the admin chat's limit too). */
+  maxAnswerLength?: number;
+  /** The recording upload limit (MAX_AUDIO_UPLOAD_MB), checked in the page before uploading. */
+  maxAudioUploadBytes?: number;
+  /** Seals loudspeaker secrets typed in the admin (ENCRYPTION_KEY). */
+  encryptionKey?: Buffer | undefined;
+}
+
+export const SESSION_COOKIE = 'lx_session';
+export const TZ = 'Asia/Ho_Chi_Minh';
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A form or query value that must be an id, or nothing. */
+export const pickId = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v : undefined);
+export const NO_COMMUNE = '00000000-0000-0000-0000-000000000000';
+
+// A link never leads to a page that does not exist; `who` hides what a person cannot use.
+const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff']) => boolean }> = [
+  { href: '/admin/tong-quan', label: 'Tổng quan' },
+  { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị', who: (s) => s.communeId !== null },
+  { href: '/admin/ban-tin', label: 'Bản tin' },
+  { href: '/admin/lich-phat', label: 'Lịch phát sóng' },
+  { href: '/admin/cum-loa', label: 'Cụm loa & nhóm', who: (s) => s.communeId !== null },
+  { href: '/admin/can-bo', label: 'Cán bộ & phân công', who: (s) => s.communeId !== null && s.roles.includes('admin') },
+  { href: '/admin/bao-cao', label: 'Báo cáo' },
+  { href: '/admin/nhat-ky', label: 'Nhật ký', who: (s) => s.communeId !== null && (s.isLeader || s.roles.includes('admin')) },
+];
+
+async function loadSigned(prisma: PrismaClient, token: string | undefined) {
+  const session = token ? await sessionFromToken(prisma, token) : undefined;
+  if (!session) return undefined;
+  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: session.staffId }, include: { commune: true, oversightGrants: { include: { commune: true } } } });
+  return { session, staff };
+}
+export type Signed = NonNullable<Awaited<ReturnType<typeof loadSigned>>>;
+
+export interface PageExtra {
+  notice?: string | undefined;
+  error?: string | undefined;
+  status?: number | undefined;
+}
+
+export type AdminContext = ReturnType<typeof createAdminContext>;
+
+export function createAdminContext(opts: AdminPluginOptions) {
+  const { prisma } = opts;
+  const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: true });
+
+  const current = (req: FastifyRequest): Promise<Signed | undefined> => loadSigned(prisma, req.cookies[SESSION_COOKIE]);
+
+  function page(reply: FastifyReply, view: string, data: Record<string, unknown>, who?: Signed, path?: string) {
+    const menu = who ? MENU.filter((m) => !m.who || m.who(who.staff)).map((m) => ({ ...m, current: m.href === path })) : [];
+    const html = eta.render(`./${view}`, { ...data, staff: who?.staff, csrf: who?.session.csrfToken, communeName: who?.staff.commune?.name, menu });
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  }
+
+  /** The signed-in staff member, or a redirect to the login (or to the forced password change). */
+  async function guard(req: FastifyRequest, reply: FastifyReply, allowMustChange = false): Promise<Signed | undefined> {
+    const who = await current(req);
+    if (!who) {
+      // Back to where they were after signing in again (an expired session mid-task).
+      const back = req.method === 'GET' && req.url.startsWith('/admin/') ? `?tiep=${encodeURIComponent(req.url)}` : '';
+      await reply.redirect(`/admin/dang-nhap${back}`);
+      return undefined;
+    }
+    if (who.staff.mustChangePassword && !allowMustChange) {
+      await reply.redirect('/admin/doi-mat-khau');
+      return undefined;
+    }
+    return who;
+  }
+
+  function sameToken(a: unknown, b: string | undefined): boolean {
+    if (typeof a !== 'string' || !b || a.length !== b.length) return false;
+    return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  }
+
+  function checkCsrf(req: FastifyRequest, who: Signed): boolean {
+    return sameToken((req.body as Record<string, unknown> | undefined)?.csrf, who.session.csrfToken);
+  }
+
+  /** The communes a person reads: their own, or those granted to an oversight account. */
+  function communesOf(who: Signed) {
+    return who.staff.commune ? [who.staff.commune] : who.staff.oversightGrants.map((g) => g.commune);
+  }
+
+  /** The commune chosen with ?xa= among those a person reads (their own for commune staff). */
+  function chosenCommune(who: Signed, xa: string | undefined) {
+    const communes = communesOf(who);
+    const chosen = communes.find((c) => c.id === xa) ?? communes[0];
+    return { chosen, choices: communes.map((c) => ({ id: c.id, name: c.name, current: c.id === chosen?.id })) };
+  }
+
+  const hasRole = (who: Signed, ...roles: string[]) => who.staff.roles.some((r) => r === 'admin' || roles.includes(r));
+
+  function forbidden(reply: FastifyReply, who: Signed, path?: string) {
+    reply.code(403);
+    return page(reply, 'forbidden', { title: 'Không có quyền' }, who, path);
+  }
+
+  function notFound(reply: FastifyReply, who: Signed) {
+    reply.code(404);
+    return page(reply, 'not-found', { title: 'Không tìm thấy' }, who);
+  }
+
+  /** A refused action is audited with what was tried, so the log shows probing of other ids. */
+  async function auditRefused(req: FastifyRequest, who: Signed, entityType: string, entityId: string | null, data: Record<string, string>) {
+    await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'admin_web.refused', entityType, entityId, data, ip: req.ip } });
+  }
+
+  async function dispatch(effects: Effect[]) {
+    await dispatchEffects({ enqueue: opts.enqueue, cancelJob: opts.cancelJob, now: () => new Date() }, effects);
+  }
+
+  return { prisma, opts, current, page, guard, sameToken, checkCsrf, communesOf, chosenCommune, hasRole, forbidden, notFound, auditRefused, dispatch };
+}
+
+/** Body fields of a url-encoded form: one string, or every value of a repeated field. */
+export function formOf(req: FastifyRequest) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    one: (k: string, max = 10_000) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, max) : ''),
+    all: (k: string) => ([] as unknown[]).concat(body[k] ?? []).filter((v): v is string => typeof v === 'string'),
+  };
+}

@@ -1,0 +1,89 @@
+// Signing in and out, and changing the password (forced on first login). The login form carries
+// its own CSRF token bound to a cookie, since there is no session yet to hold one.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { isAppError } from '../../../errors.ts';
+import { signIn, signOut } from '../../../auth/staff-sessions.ts';
+import { changePassword, MIN_PASSWORD_LENGTH } from '../../../auth/change-password.ts';
+import { formOf, SESSION_COOKIE, type AdminContext } from '../admin-context.ts';
+
+const LOGIN_CSRF_COOKIE = 'lx_login_csrf';
+
+/** Where to go after signing in: only a page of the admin, never another site. */
+function safeNext(v: unknown): string | undefined {
+  return typeof v === 'string' && /^\/admin\/[A-Za-z0-9\-/?=&%._~]*$/.test(v) && !v.startsWith('/admin/dang-nhap') && v.length < 500 ? v : undefined;
+}
+
+export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
+  const { prisma, page } = ctx;
+  const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.opts.secureCookies };
+
+  function loginPage(reply: import('fastify').FastifyReply, data: Record<string, unknown>) {
+    const loginCsrf = randomBytes(18).toString('base64url');
+    reply.setCookie(LOGIN_CSRF_COOKIE, loginCsrf, { ...cookieOpts, sameSite: 'strict', path: '/admin/dang-nhap' });
+    return page(reply, 'login', { title: 'Đăng nhập', loginCsrf, ...data });
+  }
+
+  app.get('/admin', async (_req, reply) => reply.redirect('/admin/tong-quan'));
+
+  app.get<{ Querystring: { tiep?: string } }>('/admin/dang-nhap', async (req, reply) => {
+    if (await ctx.current(req)) return reply.redirect(safeNext(req.query.tiep) ?? '/admin/tong-quan');
+    const next = safeNext(req.query.tiep);
+    return loginPage(reply, { next, ...(next ? { notice: 'Phiên làm việc đã hết, xin đăng nhập lại.' } : {}) });
+  });
+
+  app.post('/admin/dang-nhap', async (req, reply) => {
+    const f = formOf(req);
+    const next = safeNext(f.one('next', 500));
+    const retry = (status: number, error: string) => {
+      reply.code(status);
+      return loginPage(reply, { error, next, username: f.one('username', 64) });
+    };
+    if (!ctx.sameToken(f.one('csrf', 100), req.cookies[LOGIN_CSRF_COOKIE])) return retry(403, 'Phiên đăng nhập đã hết hạn, xin nhập lại.');
+    const username = f.one('username', 64).trim();
+    const password = f.one('password', 200);
+    if (!username || !password) return retry(400, 'Xin nhập tên đăng nhập và mật khẩu.');
+    try {
+      const s = await signIn(prisma, { username, password, ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
+      reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin/dang-nhap' });
+      reply.setCookie(SESSION_COOKIE, s.token, { ...cookieOpts, expires: s.expiresAt });
+      return reply.redirect(s.staff.mustChangePassword ? '/admin/doi-mat-khau' : (next ?? '/admin/tong-quan'), 303);
+    } catch (e) {
+      if (isAppError(e)) return retry(e.status, e.userMessage);
+      throw e;
+    }
+  });
+
+  app.post('/admin/dang-xuat', async (req, reply) => {
+    const who = await ctx.current(req);
+    if (who && ctx.checkCsrf(req, who)) await signOut(prisma, who.session.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/admin/dang-nhap', 303);
+  });
+
+  app.get('/admin/doi-mat-khau', async (req, reply) => {
+    const who = await ctx.guard(req, reply, true);
+    if (!who) return reply;
+    return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH }, who);
+  });
+
+  app.post('/admin/doi-mat-khau', async (req, reply) => {
+    const who = await ctx.guard(req, reply, true);
+    if (!who) return reply;
+    const f = formOf(req);
+    const again = (status: number, error: string) => {
+      reply.code(status);
+      return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH, error }, who);
+    };
+    if (!ctx.checkCsrf(req, who)) return again(403, 'Biểu mẫu đã hết hạn, xin nhập lại.');
+    const next = f.one('next', 1000);
+    if (!next || next !== f.one('confirm', 1000)) return again(400, 'Hai lần nhập mật khẩu mới không khớp.');
+    try {
+      await changePassword(prisma, { staffId: who.staff.id, sessionId: who.session.sessionId, current: f.one('current', 1000), next, ip: req.ip });
+    } catch (e) {
+      if (isAppError(e)) return again(e.status, e.userMessage);
+      throw e;
+    }
+    return reply.redirect('/admin/tong-quan', 303);
+  });
+}

@@ -1,0 +1,182 @@
+// Bản tin: the list with what waits for approval, writing and editing a bulletin (live length and
+// reading-time estimate, recordings per language with a player of the rendered result, audience by
+// village), the workflow buttons each role may press, scheduling (one-off or recurring), and the
+// delivery report of each run.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isAppError } from '../../../errors.ts';
+import { formatVi as fmt } from '../../../text/format-vi.ts';
+import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../../bulletins/bulletin-workflow.ts';
+import { scheduleBulletin, type ScheduleInput } from '../../../bulletins/bulletin-schedule.ts';
+import { announceSubmitted } from '../../../bulletins/bulletin-admin-chat.ts';
+import { sendBulletinNow } from '../../../bulletins/send-now.ts';
+import { estimateSpeech, SENTENCE_PAUSE_S, WORDS_PER_MINUTE } from '../../../bulletins/speech-estimate.ts';
+import { queueOneOff } from '../../../../broadcasts/schedule/scheduler.ts';
+import { localInstant } from '../../../calendar/local-time.ts';
+import type { BulletinClass } from '../../../db/generated/enums.ts';
+import { formOf, TZ, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
+import { classLabel, deliveryStatus, LANGUAGES, runStatus } from '../labels.ts';
+
+const WEEKDAYS = [
+  { n: 1, label: 'Thứ Hai' },
+  { n: 2, label: 'Thứ Ba' },
+  { n: 3, label: 'Thứ Tư' },
+  { n: 4, label: 'Thứ Năm' },
+  { n: 5, label: 'Thứ Sáu' },
+  { n: 6, label: 'Thứ Bảy' },
+  { n: 7, label: 'Chủ nhật' },
+];
+const DONE: Record<string, string> = { 'gui-duyet': 'Đã gửi duyệt.', duyet: 'Đã duyệt.', 'tra-lai': 'Đã trả lại bản tin.', 'len-lich': 'Đã lên lịch phát.', 'phat-ngay': 'Đang phát.', huy: 'Đã hủy bản tin.', sua: 'Đã lưu nội dung mới.' };
+const estimateAttrs = { wordsPerMinute: WORDS_PER_MINUTE, sentencePause: SENTENCE_PAUSE_S };
+
+export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
+  const { prisma } = ctx;
+  const wf = createBulletinWorkflow(prisma);
+
+  app.get('/admin/ban-tin', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    const communeIds = ctx.communesOf(who).map((c) => c.id);
+    if (!communeIds.length) return ctx.page(reply, 'dashboard-empty', { title: 'Bản tin' }, who, '/admin/ban-tin');
+    const rows = await prisma.bulletin.findMany({ where: { communeId: { in: communeIds } }, orderBy: { updatedAt: 'desc' }, take: 100 });
+    const canWrite = who.staff.communeId !== null && ctx.hasRole(who, 'editor', 'approver');
+    return ctx.page(reply, 'bulletins', { title: 'Bản tin', rows, waiting: rows.filter((b) => b.status === 'submitted'), canWrite, classLabel, bulletinStatus, ...fmt }, who, '/admin/ban-tin');
+  });
+
+  async function newBulletinPage(reply: FastifyReply, who: Signed, v: Record<string, string>, error?: string, status?: number) {
+    const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
+    if (status) reply.code(status);
+    return ctx.page(reply, 'bulletin-new', { title: 'Soạn bản tin', scripts: ['bulletin-editor.js'], v, villages, estimate: estimateSpeech(v.text ?? ''), estimateAttrs, canEmergency: ctx.hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
+  }
+
+  app.get('/admin/ban-tin/moi', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    if (!who.staff.communeId || !ctx.hasRole(who, 'editor', 'approver')) return ctx.forbidden(reply, who, '/admin/ban-tin');
+    return newBulletinPage(reply, who, {});
+  });
+
+  app.post('/admin/ban-tin/moi', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    const f = formOf(req);
+    const v = { title: f.one('title', 300), text: f.one('text', 25_000), class: f.one('class', 20), reach: f.one('reach', 20) };
+    if (!ctx.checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403);
+    if (!who.staff.communeId) return newBulletinPage(reply, who, v, 'Tài khoản giám sát chỉ được xem.', 403);
+    const villageIds = f.all('villageIds').filter((x) => UUID.test(x));
+    if (v.reach === 'villages' && villageIds.length === 0) return newBulletinPage(reply, who, v, 'Chọn ít nhất một thôn, hoặc chọn "Toàn xã".', 400);
+    const cls = (['normal', 'priority', 'emergency'].includes(v.class) ? v.class : 'normal') as BulletinClass;
+    try {
+      const b = await wf.createDraft({ staffId: who.staff.id, ip: req.ip }, { communeId: who.staff.communeId, title: v.title, text: v.text, class: cls });
+      await wf.setAudience({ staffId: who.staff.id, ip: req.ip }, b.id, v.reach === 'villages' ? { villageIds } : { all: true });
+      return reply.redirect(`/admin/ban-tin/${b.id}`, 303);
+    } catch (e) {
+      if (isAppError(e)) return newBulletinPage(reply, who, v, e.userMessage, e.status);
+      throw e;
+    }
+  });
+
+  async function bulletinPage(reply: FastifyReply, who: Signed, id: string, extra: PageExtra = {}) {
+    const b = UUID.test(id) ? await prisma.bulletin.findUnique({ where: { id }, include: { audiences: { include: { village: true, target: true, endpoint: true } }, schedules: { where: { active: true }, include: { slot: true } }, approvals: { include: { approver: true }, orderBy: { createdAt: 'asc' } } } }) : null;
+    if (!b || !ctx.communesOf(who).some((c) => c.id === b.communeId)) return ctx.notFound(reply, who);
+    const [versions, runs] = await Promise.all([
+      prisma.bulletinVersion.findMany({ where: { bulletinId: id, revision: b.revision }, orderBy: { language: 'asc' } }),
+      prisma.broadcastRun.findMany({ where: { bulletinId: id }, orderBy: { scheduledFor: 'desc' }, take: 10, include: { deliveries: { include: { target: true, endpoint: true } } } }),
+    ]);
+    const mine = who.staff.communeId === b.communeId;
+    const editor = mine && ctx.hasRole(who, 'editor');
+    const actions: Array<{ verb: string; label: string; style?: string }> = [];
+    if (editor && ['draft', 'rejected'].includes(b.status)) actions.push({ verb: 'gui-duyet', label: 'Gửi duyệt' });
+    if (mine && ctx.hasRole(who, 'approver') && (b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft'))) actions.push({ verb: 'duyet', label: 'Duyệt' }, { verb: 'tra-lai', label: 'Trả lại', style: 'secondary' });
+    if (mine && ctx.hasRole(who, 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) actions.push({ verb: 'phat-ngay', label: 'Phát ngay', style: 'contrast' });
+    if (mine && ctx.hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
+    const canSchedule = mine && ctx.hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status);
+    const canEdit = editor && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
+    if (extra.status) reply.code(extra.status);
+    const audience = b.audiences.length === 0 || b.audiences.some((a) => a.kind === 'all') ? 'toàn xã' : b.audiences.map((a) => a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? '?').join(', ');
+    const nowLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date()).replace(' ', 'T');
+    const vi = versions.find((v) => v.language === 'vi');
+    return ctx.page(
+      reply,
+      'bulletin',
+      {
+        title: b.title,
+        scripts: ['bulletin-editor.js'],
+        b,
+        versions: versions.map((v) => ({ ...v, estimate: v.text ? estimateSpeech(v.text) : undefined })),
+        viText: vi?.text ?? '',
+        estimate: estimateSpeech(vi?.text ?? ''),
+        estimateAttrs,
+        audience,
+        schedules: b.schedules.map((sc) => (sc.kind === 'once' ? fmt.dateTime(sc.runAt) : `${sc.timeOfDay ?? sc.slot?.timeOfDay} ${(sc.daysOfWeek.length ? sc.daysOfWeek : (sc.slot?.daysOfWeek ?? [])).map((d) => WEEKDAYS[d - 1]?.label).join(', ')}${sc.startsOn ? ` từ ${fmt.day(sc.startsOn)}` : ''}${sc.endsOn ? ` đến ${fmt.day(sc.endsOn)}` : ''}`)),
+        approvals: b.approvals.map((a) => ({ decision: a.decision, comment: a.comment, by: a.approver?.displayName ?? 'cấp trên', at: a.createdAt })),
+        actions,
+        canSchedule,
+        canEdit,
+        maxUploadBytes: ctx.opts.maxAudioUploadBytes,
+        weekdays: WEEKDAYS,
+        languages: LANGUAGES,
+        runs: runs.map((r) => ({ ...r, deliveries: r.deliveries.map((d) => ({ ...d, to: d.target?.name ?? d.endpoint?.name ?? '?' })) })),
+        nowLocal,
+        languageName: (l: string) => LANGUAGES[l] ?? l,
+        classLabel,
+        bulletinStatus,
+        runStatus,
+        deliveryStatus,
+        ...extra,
+        ...fmt,
+      },
+      who,
+      '/admin/ban-tin',
+    );
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { da?: string } }>('/admin/ban-tin/:id', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    return bulletinPage(reply, who, req.params.id, req.query.da && DONE[req.query.da] ? { notice: DONE[req.query.da] } : {});
+  });
+
+  /** The schedule form: a one-off time, or a time of day on weekdays between optional dates. */
+  function scheduleInput(f: ReturnType<typeof formOf>): ScheduleInput | string {
+    if (f.one('kind', 20) === 'recurring') {
+      const days = f.all('days').map(Number).filter((d) => Number.isInteger(d));
+      const startsOn = f.one('startsOn', 10);
+      const endsOn = f.one('endsOn', 10);
+      return { kind: 'recurring', timeOfDay: f.one('timeOfDay', 5), daysOfWeek: days, ...(startsOn ? { startsOn } : {}), ...(endsOn ? { endsOn } : {}) };
+    }
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(f.one('runAt', 20));
+    if (!m) return 'Thời điểm phát cần đủ ngày và giờ.';
+    return { kind: 'once', runAt: localInstant(m[1]!, m[2]!, TZ) };
+  }
+
+  app.post<{ Params: { id: string; verb: string } }>('/admin/ban-tin/:id/:verb', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    const { id, verb } = req.params;
+    if (!ctx.checkCsrf(req, who)) return bulletinPage(reply, who, id, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    if (!UUID.test(id)) return bulletinPage(reply, who, id);
+    const actor = { staffId: who.staff.id, ip: req.ip };
+    const f = formOf(req);
+    try {
+      if (verb === 'gui-duyet') {
+        await wf.submit(actor, id);
+        await ctx.dispatch(await announceSubmitted(prisma, id));
+      } else if (verb === 'duyet') await wf.approve(actor, id);
+      else if (verb === 'tra-lai') await wf.reject(actor, id, f.one('comment', 1000));
+      else if (verb === 'huy') await wf.cancel(actor, id);
+      else if (verb === 'sua') await wf.edit(actor, id, { title: f.one('title', 300), text: f.one('text', 25_000) });
+      else if (verb === 'len-lich') {
+        const input = scheduleInput(f);
+        if (typeof input === 'string') return bulletinPage(reply, who, id, { error: input, status: 400 });
+        const schedule = await scheduleBulletin(prisma, actor, id, input);
+        await queueOneOff(ctx.opts.enqueue, schedule);
+      } else if (verb === 'phat-ngay') {
+        await sendBulletinNow(prisma, ctx.opts.enqueue, { ...actor, bulletinId: id });
+      } else return bulletinPage(reply, who, id, { error: 'Không có thao tác này.', status: 404 });
+    } catch (e) {
+      if (isAppError(e)) return bulletinPage(reply, who, id, { error: e.userMessage, status: e.status });
+      throw e;
+    }
+    return reply.redirect(`/admin/ban-tin/${id}?da=${verb}`, 303);
+  });
+}

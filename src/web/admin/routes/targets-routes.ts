@@ -1,0 +1,153 @@
+// Cụm loa & nhóm: loudspeaker clusters with their health, the Telegram/Zalo groups bulletins go to,
+// the messaging accounts; the commune's admins add and edit clusters, edit groups, and log a Zalo
+// account in by QR code (the page polls the API's QR login).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '../../../errors.ts';
+import { formatVi as fmt } from '../../../text/format-vi.ts';
+import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
+import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
+import { accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
+
+const FIELD_LABEL: Record<string, string> = { name: 'Tên', protocol: 'Giao thức', baseUrl: 'Địa chỉ', secret: 'Khóa bí mật', villageId: 'Thôn', volume: 'Âm lượng', bitrateKbps: 'Chất lượng âm thanh', pullMode: 'Tự lấy bản tin', active: 'Đang nhận' };
+const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.' };
+
+export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
+  const { prisma } = ctx;
+  const isAdmin = (who: Signed) => who.staff.communeId !== null && who.staff.roles.includes('admin');
+
+  app.get<{ Querystring: { da?: string } }>('/admin/cum-loa', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    const communeId = who.staff.communeId;
+    if (!communeId) return ctx.page(reply, 'dashboard-empty', { title: 'Cụm loa & nhóm' }, who, '/admin/cum-loa');
+    const [endpoints, targets, accounts] = await Promise.all([
+      prisma.endpoint.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true }, omit: { secretEnc: true } }),
+      prisma.target.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true } }),
+      prisma.channelAccount.findMany({ where: { communeId }, orderBy: [{ platform: 'asc' }, { name: 'asc' }], omit: { credentialsEnc: true } }),
+    ]);
+    const admin = isAdmin(who);
+    const notice = req.query.da ? DONE[req.query.da] : undefined;
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, notice, endpoints, targets, accounts, protocolLabel, endpointLabel, targetLabel, accountStatus, ...fmt }, who, '/admin/cum-loa');
+  });
+
+  /** Only the commune's admins edit; others get the refusal page (and the attempt is audited). */
+  async function adminOnly(req: FastifyRequest, reply: FastifyReply): Promise<(Signed & { staff: { communeId: string } }) | undefined> {
+    const who = await ctx.guard(req, reply);
+    if (!who) return undefined;
+    if (!isAdmin(who)) {
+      await ctx.auditRefused(req, who, 'Endpoint', null, { url: req.url.slice(0, 200) });
+      await ctx.forbidden(reply, who, '/admin/cum-loa');
+      return undefined;
+    }
+    return who as Signed & { staff: { communeId: string } };
+  }
+
+  async function endpointForm(reply: FastifyReply, who: Signed, v: Record<string, string>, id: string | undefined, extra: PageExtra = {}) {
+    const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
+    if (extra.status) reply.code(extra.status);
+    return ctx.page(reply, 'endpoint-form', { title: id ? 'Sửa cụm loa' : 'Thêm cụm loa', id, v, villages, ...extra }, who, '/admin/cum-loa');
+  }
+
+  /** The form's fields as the domain's input; empty fields mean "not given" (a kept secret). */
+  function endpointFields(req: FastifyRequest) {
+    const f = formOf(req);
+    const v = { name: f.one('name', 200), protocol: f.one('protocol', 20), baseUrl: f.one('baseUrl', 500).trim(), villageId: f.one('villageId', 40), volume: f.one('volume', 5), bitrateKbps: f.one('bitrateKbps', 5), pullMode: f.one('pullMode', 5) };
+    const secret = f.one('secret', 300);
+    const input = {
+      name: v.name,
+      ...(v.protocol ? { protocol: v.protocol } : {}),
+      baseUrl: v.baseUrl,
+      ...(secret ? { secret } : {}),
+      villageId: pickId(v.villageId) ?? null,
+      volume: v.volume === '' ? null : Number(v.volume),
+      pullMode: v.pullMode === '1',
+      ...(v.bitrateKbps ? { bitrateKbps: Number(v.bitrateKbps) } : {}),
+    };
+    return { v, input };
+  }
+
+  /** The schema's first complaint, in Vietnamese, naming the form field. */
+  function invalid(issues: Array<{ path: PropertyKey[]; message: string }>): string {
+    const i = issues[0]!;
+    const field = String(i.path[0] ?? '');
+    return `${FIELD_LABEL[field] ?? field}: ${field === 'volume' ? 'từ 0 đến 100' : field === 'baseUrl' ? 'cần địa chỉ http(s)://…' : field === 'secret' ? 'ít nhất 8 ký tự' : field === 'name' ? 'cần có, tối đa 100 ký tự' : 'không hợp lệ'}.`;
+  }
+
+  app.get('/admin/cum-loa/loa/moi', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    return endpointForm(reply, who, { protocol: 'loaxa_http', bitrateKbps: '64' }, undefined);
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/cum-loa/loa/:id', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    const e = UUID.test(req.params.id) ? await prisma.endpoint.findFirst({ where: { id: req.params.id, communeId: who.staff.communeId }, omit: { secretEnc: true } }) : null;
+    if (!e) return ctx.notFound(reply, who);
+    return endpointForm(reply, who, { name: e.name, protocol: e.protocol, baseUrl: e.baseUrl ?? '', villageId: e.villageId ?? '', volume: e.volume === null ? '' : String(e.volume), bitrateKbps: String(e.bitrateKbps), pullMode: e.pullMode ? '1' : '' }, e.id);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/loa/:id', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    const creating = req.params.id === 'moi';
+    const id = creating ? undefined : req.params.id;
+    if (id && !UUID.test(id)) return ctx.notFound(reply, who);
+    const { v, input } = endpointFields(req);
+    if (!ctx.checkCsrf(req, who)) return endpointForm(reply, who, v, id, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    const c = { prisma, encryptionKey: ctx.opts.encryptionKey, staff: who.staff, ip: req.ip };
+    try {
+      if (creating) {
+        const parsed = endpointInput.safeParse(input);
+        if (!parsed.success) return endpointForm(reply, who, v, id, { error: invalid(parsed.error.issues), status: 400 });
+        await createEndpoint(c, parsed.data);
+      } else {
+        const current = await prisma.endpoint.findFirst({ where: { id: id!, communeId: who.staff.communeId } });
+        if (!current) return ctx.notFound(reply, who);
+        // A simulator keeps its protocol and address; only name, village, volume change.
+        const { protocol: _p, baseUrl: _b, ...rest } = input;
+        const parsed = endpointInput.partial().safeParse(current.protocol === 'simulator' ? rest : input);
+        if (!parsed.success) return endpointForm(reply, who, v, id, { error: invalid(parsed.error.issues), status: 400 });
+        await updateEndpoint(c, id!, parsed.data);
+      }
+    } catch (e) {
+      if (isAppError(e)) return endpointForm(reply, who, v, id, { error: e.userMessage, status: e.status });
+      throw e;
+    }
+    return reply.redirect(`/admin/cum-loa?da=${creating ? 'them-loa' : 'sua-loa'}`, 303);
+  });
+
+  async function targetForm(reply: FastifyReply, who: Signed, id: string, v: Record<string, string> | undefined, extra: PageExtra = {}) {
+    const t = await prisma.target.findFirst({ where: { id, communeId: who.staff.communeId! } });
+    if (!t) return ctx.notFound(reply, who);
+    const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
+    if (extra.status) reply.code(extra.status);
+    return ctx.page(reply, 'target-form', { title: 'Sửa nhóm', t, v: v ?? { name: t.name, villageId: t.villageId ?? '', active: t.status === 'active' ? '1' : '' }, villages, ...extra }, who, '/admin/cum-loa');
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/cum-loa/nhom/:id', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    return targetForm(reply, who, req.params.id, undefined);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/nhom/:id', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    const id = req.params.id;
+    if (!UUID.test(id)) return ctx.notFound(reply, who);
+    const f = formOf(req);
+    const v = { name: f.one('name', 200), villageId: f.one('villageId', 40), active: f.one('active', 5) };
+    if (!ctx.checkCsrf(req, who)) return targetForm(reply, who, id, v, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    const parsed = targetInput.safeParse({ name: v.name, villageId: pickId(v.villageId) ?? null, active: v.active === '1' });
+    if (!parsed.success) return targetForm(reply, who, id, v, { error: invalid(parsed.error.issues), status: 400 });
+    try {
+      await updateTarget({ prisma, staff: who.staff, ip: req.ip }, id, parsed.data);
+    } catch (e) {
+      if (isAppError(e)) return targetForm(reply, who, id, v, { error: e.userMessage, status: e.status });
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=sua-nhom', 303);
+  });
+}
