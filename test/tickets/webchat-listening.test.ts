@@ -72,12 +72,22 @@ async function openSession(): Promise<Session> {
 const post = (path: string, cookie: string | undefined, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-async function waitFor<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
+// Generous: under the whole suite on two cores a reply can take seconds to pass through both
+// queues. On a timeout it says where the message stopped instead of only "timed out".
+async function waitFor<T>(s: Session, what: string, fn: () => T | undefined, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
     if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
+    if (Date.now() > end) {
+      const inbound = await h.prisma.inboundMessage.groupBy({ by: ['status'], _count: true });
+      const sid = decodeURIComponent(s.cookie.slice(s.cookie.indexOf('=') + 1));
+      const stored = await h.webchat.history(sid);
+      throw new Error(
+        `timed out waiting for ${what}: events ${JSON.stringify(s.events.map((e) => e.entry?.text.slice(0, 40)))}; ` +
+          `stored history ${JSON.stringify(stored.map((e) => e.text.slice(0, 40)))}; inbound ${JSON.stringify(inbound)}; queues ${JSON.stringify(await h.queues.depths())}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -93,7 +103,7 @@ describe('web chat', () => {
     const s = await openSession();
     const r1 = await post('/chat/api/messages', s.cookie, { text: 'Xin chào', clientMessageId: 'c0000001' });
     expect(r1.status).toBe(202);
-    const prompt = await waitFor(() => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Tôi đồng ý'))?.entry);
+    const prompt = await waitFor(s, 'the consent prompt', () => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Tôi đồng ý'))?.entry);
     const agree = prompt.buttons!.flat().find((b) => b.label === 'Tôi đồng ý')!;
     expect((await post('/chat/api/actions', s.cookie, { data: agree.data, messageId: prompt.id, actionId: 'a0000001' })).status).toBe(202);
     await h.settle();
@@ -101,7 +111,7 @@ describe('web chat', () => {
     // Sending the same client message id twice (a retry after a network blip) makes one ticket.
     for (let i = 0; i < 2; i++) await post('/chat/api/messages', s.cookie, { text: 'Cống thoát nước trước nhà văn hóa bị tắc, mưa là ngập', clientMessageId: 'c0000002' });
     await h.settle();
-    const ack = await waitFor(() => s.events.find((e) => e.entry?.text.includes('Mã số'))?.entry);
+    const ack = await waitFor(s, 'the ticket code', () => s.events.find((e) => e.entry?.text.includes('Mã số'))?.entry);
     const code = /PA-\d{4}-\d{5}/.exec(ack.text)![0];
     expect(await h.prisma.ticket.count({ where: { channel: 'webchat' } })).toBe(1);
 
@@ -112,9 +122,9 @@ describe('web chat', () => {
     expect(postMsg.text).toContain('(webchat)');
     h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: cadre, replyTo: postMsg.messageId, text: 'Sáng mai tổ vệ sinh sẽ thông cống.' });
     await h.settle();
-    const answer = await waitFor(() => s.events.find((e) => e.entry?.text.includes('thông cống'))?.entry);
+    const answer = await waitFor(s, 'the answer', () => s.events.find((e) => e.entry?.text.includes('thông cống'))?.entry);
     expect(answer.from).toBe('commune');
-    const rating = await waitFor(() => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Hài lòng'))?.entry);
+    const rating = await waitFor(s, 'the rating buttons', () => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Hài lòng'))?.entry);
     const ok = rating.buttons!.flat().find((b) => b.label === 'Hài lòng')!;
     await post('/chat/api/actions', s.cookie, { data: ok.data, messageId: rating.id, actionId: 'a0000002' });
     await h.settle();

@@ -31,6 +31,7 @@ import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { fire, fireJob, queueOneOff } from '../../broadcasts/schedule/scheduler.ts';
 import { scheduleBulletin } from '../../src/bulletins/bulletin-schedule.ts';
+import { decryptSecret } from '../../src/crypto/secret-box.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { TEST_REDIS_URL } from '../support/services.ts';
 import { startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
@@ -45,6 +46,9 @@ let sim: RadioSimulator;
 let dataDir = '';
 let base = '';
 const ENCRYPTION_KEY = randomBytes(32);
+// A 1×1 PNG: what zca-js hands over is a base64 image like this one.
+const TINY_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+let zaloScan: () => void = () => undefined;
 const MAX_UPLOAD = 2 * 1024 * 1024;
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Họp dân thôn 3';
 
@@ -85,6 +89,15 @@ beforeAll(async () => {
       secureCookies: false,
       encryptionKey: ENCRYPTION_KEY,
       audio: { pipeline, render: (id: string) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, id), signer, dataDir, maxUploadBytes: MAX_UPLOAD },
+      // Zalo's QR login as zca-js drives it: a QR image, then "scanned", then the credentials.
+      zaloQrLogin: (events) =>
+        new Promise((resolve) => {
+          events.qr(TINY_PNG);
+          zaloScan = () => {
+            events.scanned?.('Cán bộ xã');
+            setTimeout(() => resolve({ api: { getOwnId: () => '8800000000000000002' }, credentials: { imei: 'imei-web', userAgent: 'UA', cookie: [] } }), 300);
+          };
+        }),
     },
     media: { dataDir, prisma, signer },
     radio: { prisma },
@@ -595,6 +608,17 @@ describe('web admin', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Lưu nhóm' }).click();
     await expect(notice(page).textContent()).resolves.toContain('Đã lưu nhóm');
     await page.screenshot({ path: join(SCREENSHOTS, 'cum-loa-sua-1280.png'), fullPage: true });
+    // Zalo by QR code: the page shows the code, then who scanned it, then that it was saved.
+    await page.getByRole('button', { name: 'Lấy mã QR' }).click();
+    const qr = page.getByRole('img', { name: /Mã QR đăng nhập Zalo/ });
+    await qr.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'zalo-qr-1280.png'), fullPage: true });
+    zaloScan();
+    const zaloStatus = page.locator('form[data-zalo-login] [role=status]');
+    await expect.poll(async () => (await zaloStatus.textContent()) ?? '', { timeout: 15_000 }).toContain('Đã lưu');
+    const account = await prisma.channelAccount.findFirstOrThrow({ where: { platform: 'zalo', name: 'zalo-xa' } });
+    expect(account.status).toBe('connected');
+    expect(decryptSecret(ENCRYPTION_KEY, account.credentialsEnc!)).toContain('imei-web');
     // Another commune's cluster id answers as missing.
     const other = await prisma.commune.findFirstOrThrow({ where: { code: '99931' } });
     const foreign = await prisma.endpoint.create({ data: { communeId: other.id, name: 'Loa xã khác', protocol: 'loaxa_http', baseUrl: 'http://10.9.9.9' } });
@@ -639,6 +663,14 @@ describe('web admin', { timeout: 120_000 }, () => {
     await expect(page.locator('audio#player-vi').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'ban-tin-nghe-thu-1280.png'), fullPage: true });
     await ctx.close();
+  });
+
+  it('answers an oversized form with a page in Vietnamese, and stores nothing', async () => {
+    const before = await prisma.bulletin.count();
+    const res = await fetch(`${base}/admin/ban-tin/moi`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `title=x&text=${'a'.repeat(300 * 1024)}` });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('quá lớn');
+    expect(await prisma.bulletin.count()).toBe(before);
   });
 
   it('sends someone whose session expired to the login and back to the page they were on', async () => {
