@@ -60,6 +60,34 @@ export function createRedisConnection(url: string, role: string, opts: { forWork
   return redis;
 }
 
+/**
+ * Resolves once the connection has passed ioredis's ready check. A SUBSCRIBE sent earlier, while
+ * the handshake is still running, puts the connection in subscriber mode before ioredis's own INFO;
+ * that check then fails and the reconnect comes back without the subscription (ioredis 5.8.2+,
+ * redis/ioredis#2037), so a subscriber must wait for this first.
+ */
+export async function untilReady(redis: Redis, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (redis.status === 'wait') {
+    await redis.connect();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`Redis not ready after ${timeoutMs} ms (status ${redis.status})`)), timeoutMs);
+    const onReady = () => done();
+    const onEnd = () => done(new Error('Redis connection ended before it was ready'));
+    function done(err?: Error) {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('end', onEnd);
+      if (err) reject(err);
+      else resolve();
+    }
+    redis.on('ready', onReady);
+    redis.on('end', onEnd);
+  });
+}
+
 /** Connects once, PINGs, disconnects; one clear line when Redis does not answer in time. */
 export async function assertRedisReachable(url: string, timeoutMs: number): Promise<void> {
   const fail = (reason: string) =>

@@ -11,6 +11,7 @@ import type { WebChatChannel, WebChatEvent } from '../../../bots/webchat/webchat
 import { parseCommand } from '../../../bots/command-text.ts';
 import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
 import { AppError } from '../../errors.ts';
+import { untilReady } from '../../redis/connection.ts';
 
 export interface WebChatPluginOptions {
   channel: WebChatChannel;
@@ -41,10 +42,23 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
 
   // One subscription per process, fanned out to the connected pages of each session.
   const listeners = new Map<string, Set<(ev: string) => void>>();
+  await untilReady(subscriber);
   await subscriber.psubscribe(channel.topicPattern());
   subscriber.on('pmessage', (_pattern, topic, message) => {
     const sid = topic.slice(topic.lastIndexOf(':') + 1);
     for (const l of listeners.get(sid) ?? []) l(message);
+  });
+  // Replies published while Redis was away never reach this process: after a reconnect each open
+  // page gets its history again (it ignores what it already shows).
+  subscriber.on('ready', () => {
+    for (const [sid, set] of listeners) {
+      channel.history(sid).then(
+        (entries) => {
+          for (const entry of entries) for (const l of set) l(JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
+        },
+        (e: Error) => app.log.warn({ err: e.message }, 'web chat: could not replay history after a Redis reconnect'),
+      );
+    }
   });
   // Live streams never end on their own: close them before the server waits for connections.
   const streams = new Set<import('node:http').ServerResponse>();
