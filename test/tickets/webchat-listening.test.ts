@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/logger.ts';
 import type { Database } from '../../src/db/database.ts';
 import { ADMIN_CHAT, startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
 import { TEST_REDIS_URL } from '../support/services.ts';
+import { readEventStream } from '../support/event-stream.ts';
 
 let h: ListeningHarness;
 let app: FastifyInstance;
@@ -48,24 +49,7 @@ async function openSession(): Promise<Session> {
   const res = await fetch(`${base}/chat/api/events`, { headers: { cookie }, signal: ctrl.signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const events: Session['events'] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
-      }
-    } catch {
-      // aborted at the end of the test
-    }
-  })();
+  readEventStream(res, (data) => events.push(data as Session['events'][number]));
   return { cookie, events, stop: () => ctrl.abort() };
 }
 

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebChatChannel, type WebChatChannel, type WebChatEvent } from '../../bots/webchat/webchat-channel.ts';
 import { webChatPlugin } from '../../src/web/plugins/webchat.ts';
+import { readEventStream } from '../support/event-stream.ts';
 import { startRedisProxy, type RedisProxy } from '../support/redis-proxy.ts';
 import { deleteTestRedisKeys, TEST_REDIS_URL, testRedisPrefix } from '../support/services.ts';
 
@@ -49,26 +50,10 @@ async function openPage(): Promise<{ sid: string; texts: string[]; stop(): void 
   const ctrl = new AbortController();
   const res = await fetch(`${base}/chat/api/events`, { headers: { cookie }, signal: ctrl.signal });
   const texts: string[] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const data = buf.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
-          buf = buf.slice(i + 2);
-          if (data) {
-            const ev = JSON.parse(data.slice(6)) as WebChatEvent;
-            if (ev.type === 'message') texts.push(ev.entry.text);
-          }
-        }
-      }
-    } catch {
-      // aborted at the end of the test
-    }
-  })();
+  readEventStream(res, (data) => {
+    const ev = data as WebChatEvent;
+    if (ev.type === 'message') texts.push(ev.entry.text);
+  });
   return { sid: cookie.slice(cookie.indexOf('=') + 1), texts, stop: () => ctrl.abort() };
 }
 
