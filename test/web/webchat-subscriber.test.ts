@@ -57,36 +57,28 @@ async function openPage(): Promise<{ sid: string; texts: string[]; stop(): void 
   return { sid: cookie.slice(cookie.indexOf('=') + 1), texts, stop: () => ctrl.abort() };
 }
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('web chat subscription', () => {
   it('a subscriber handed over before Redis finished its handshake still pushes replies', async () => {
     const page = await openPage();
     await channel.send(page.sid, { text: 'Xã đã nhận câu hỏi của bác.' });
-    await until('the reply on the page', () => page.texts.includes('Xã đã nhận câu hỏi của bác.'));
+    await expect.poll(() => page.texts, { timeout: 10_000 }).toContain('Xã đã nhận câu hỏi của bác.');
     page.stop();
   });
 
   it('after Redis comes back, an open page gets what was sent while it was away, then replies live again', async () => {
     const page = await openPage();
     await channel.send(page.sid, { text: 'Trước khi mất kết nối' });
-    await until('the first reply', () => page.texts.includes('Trước khi mất kết nối'));
+    await expect.poll(() => page.texts, { timeout: 10_000 }).toContain('Trước khi mất kết nối');
 
     proxy.accept = false;
     proxy.cutAll();
-    await until('the subscriber to notice', () => subscriber.status !== 'ready');
+    await expect.poll(() => subscriber.status, { timeout: 10_000 }).not.toBe('ready');
     await channel.send(page.sid, { text: 'Trong lúc Redis vắng mặt' });
     proxy.accept = true;
-    await until('the missed reply, from history', () => page.texts.includes('Trong lúc Redis vắng mặt'));
+    await expect.poll(() => page.texts, { timeout: 10_000 }).toContain('Trong lúc Redis vắng mặt');
 
     await channel.send(page.sid, { text: 'Sau khi kết nối lại' });
-    await until('a live reply after the reconnect', () => page.texts.includes('Sau khi kết nối lại'));
+    await expect.poll(() => page.texts, { timeout: 10_000 }).toContain('Sau khi kết nối lại');
     page.stop();
   });
 });

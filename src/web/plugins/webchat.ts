@@ -42,6 +42,8 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
 
   // One subscription per process, fanned out to the connected pages of each session.
   const listeners = new Map<string, Set<(ev: string) => void>>();
+  /** A session's stored conversation as events, for a page that opens or may have missed some. */
+  const historyEvents = async (sid: string) => (await channel.history(sid)).map((entry) => JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
   await untilReady(subscriber);
   await subscriber.psubscribe(channel.topicPattern());
   subscriber.on('pmessage', (_pattern, topic, message) => {
@@ -52,9 +54,9 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
   // page gets its history again (it ignores what it already shows).
   subscriber.on('ready', () => {
     for (const [sid, set] of listeners) {
-      channel.history(sid).then(
-        (entries) => {
-          for (const entry of entries) for (const l of set) l(JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
+      historyEvents(sid).then(
+        (events) => {
+          for (const ev of events) for (const l of set) l(ev);
         },
         (e: Error) => app.log.warn({ err: e.message }, 'web chat: could not replay history after a Redis reconnect'),
       );
@@ -166,7 +168,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     if (!set) listeners.set(sid, (set = new Set()));
     set.add(listener);
     // History first, then live events; the page ignores ids it already shows.
-    for (const entry of await channel.history(sid)) write(JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
+    for (const ev of await historyEvents(sid)) write(ev);
     const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     streams.add(res);
     const close = () => {
