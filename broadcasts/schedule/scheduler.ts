@@ -1,4 +1,4 @@
-// When bulletins go out. Every worker runs a node-cron tick each minute (Asia/Ho_Chi_Minh) that
+// When bulletins go out. Every worker runs a node-cron tick each minute (in the default time zone; each schedule row keeps its own) that
 // finds what is due — one-off times, recurring slots on their weekdays within their dates — and
 // queues a firing with a deterministic job id (bulletin, time): several workers ticking at once
 // queue it once, and the BroadcastRun's unique (bulletin, time) stops a second run anyway. A
@@ -9,6 +9,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { BulletinStatus } from '../../src/db/generated/enums.ts';
 import { localDate, localInstant } from '../../src/calendar/local-time.ts';
+import { DEFAULT_TIME_ZONE } from '../../src/calendar/time-zone.ts';
 import { defineJob } from '../../src/queues/job-definition.ts';
 import type { Logger } from '../../src/logger.ts';
 import { queueRun, startRun } from '../fanout/start-run.ts';
@@ -115,7 +116,7 @@ export function startScheduler(deps: { prisma: PrismaClient; enqueue: Enqueue; l
       return 0;
     });
   void run();
-  const task: ScheduledTask = cron.schedule('* * * * *', run, { timezone: deps.timezone ?? 'Asia/Ho_Chi_Minh', noOverlap: true, name: 'loaxa-bulletin-tick' });
+  const task: ScheduledTask = cron.schedule('* * * * *', run, { timezone: deps.timezone ?? DEFAULT_TIME_ZONE, noOverlap: true, name: 'loaxa-bulletin-tick' });
   return {
     stop: async () => {
       await task.stop();

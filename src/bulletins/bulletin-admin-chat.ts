@@ -9,7 +9,6 @@ import { adminChatsOf } from '../tickets/channel-accounts.ts';
 import { effect, sendDirectJob, type Effect } from '../tickets/ticket-jobs.ts';
 
 type Tx = Prisma.TransactionClient;
-const TZ = 'Asia/Ho_Chi_Minh';
 // The bulletin's id travels in the text of the bot's question, so the reply can be matched to it.
 const REASON_MARK = /#bt-([0-9a-f-]{36})/;
 
@@ -42,21 +41,22 @@ export async function announceSubmitted(prisma: PrismaClient | Tx, bulletinId: s
   );
 }
 
-function localDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+function localDay(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
-function hhmm(d: Date): string {
-  return new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+function hhmm(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('vi-VN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 }
 
 /** `/bantin`: what goes out today (and what already went), and what waits for approval. */
 export async function todaysBulletins(tx: Tx, communeId: string, now: Date): Promise<string> {
-  const today = localDay(now);
+  const { timezone } = await tx.commune.findUniqueOrThrow({ where: { id: communeId }, select: { timezone: true } });
+  const today = localDay(now, timezone);
   const isoWeekday = ((new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
   const schedules = await tx.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: ['scheduled', 'sending', 'done', 'partly_failed'] } } }, include: { bulletin: true, slot: true } });
   const lines: Array<[string, string]> = [];
   for (const s of schedules) {
-    if (s.kind === 'once' && s.runAt && localDay(s.runAt) === today) lines.push([hhmm(s.runAt), s.bulletin.title]);
+    if (s.kind === 'once' && s.runAt && localDay(s.runAt, timezone) === today) lines.push([hhmm(s.runAt, timezone), s.bulletin.title]);
     if (s.kind === 'recurring') {
       const time = s.timeOfDay ?? s.slot?.timeOfDay;
       const days = s.daysOfWeek.length ? s.daysOfWeek : (s.slot?.daysOfWeek ?? []);

@@ -1,5 +1,5 @@
 // Putting an approved bulletin on the schedule: a one-off time, a commune slot, or its own time of
-// day on chosen weekdays between two dates (Asia/Ho_Chi_Minh). Emergencies need no schedule: they
+// day on chosen weekdays between two dates (the commune's time zone). Emergencies need no schedule: they
 // go out at once.
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Local dates and times in a named zone (communes use Asia/Ho_Chi_Minh, a fixed +07:00), for
+// Local dates and times in a named zone (the commune's, see time-zone.ts), for
 // schedules written as "06:00 on weekdays".
 
 /** The UTC instant of a local "YYYY-MM-DD" + "HH:mm" in the zone. */

@@ -2,6 +2,7 @@
 // closed on public holidays and compensatory days. Deadlines count only working time: a message
 // at night starts counting at the next working start. "N working days" is N × a working day of
 // working time, so Monday 10:00 + 5 working days = next Monday 10:00.
+import { DEFAULT_TIME_ZONE } from './time-zone.ts';
 import { makeDayOffCheck, type CalendarOverrides, type HolidayRules } from './vn-holidays.ts';
 
 export interface WorkingCalendarOptions {
@@ -33,13 +34,13 @@ const toMinutes = (hhmm: string) => {
 };
 
 export function createWorkingCalendar(opts: WorkingCalendarOptions = {}): WorkingCalendar {
-  const timezone = opts.timezone ?? 'Asia/Ho_Chi_Minh';
+  const timezone = opts.timezone ?? DEFAULT_TIME_ZONE;
   const intervals = (opts.intervals ?? [['07:30', '11:30'], ['13:30', '17:00']]).map(([a, b]) => [toMinutes(a), toMinutes(b)] as const);
   const isDayOff = makeDayOffCheck(opts.overrides, opts.rules);
   const hoursPerDay = intervals.reduce((s, [a, b]) => s + (b - a), 0) / 60;
   const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
-  /** UTC offset of the zone at an instant, in ms (Asia/Ho_Chi_Minh: +7 h, no DST since 1975). */
+  /** UTC offset of the zone at an instant, in ms (+7 h in Vietnam). */
   function offsetAt(t: number): number {
     const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
     const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));

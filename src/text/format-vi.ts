@@ -1,6 +1,7 @@
 // Numbers, percentages, dates and times the way Vietnamese readers write them (1.234,5;
-// 01/12/2026 15:30), in the communes' time zone. Built once: lists and reports call them per row.
-const TZ = 'Asia/Ho_Chi_Minh';
+// 01/12/2026 15:30), in the communes' time zone (src/calendar/time-zone.ts). Built once: lists and reports call them per row.
+import { DEFAULT_TIME_ZONE as TZ } from '../calendar/time-zone.ts';
+
 const numberFmt = new Intl.NumberFormat('vi-VN');
 const pctFmt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 const timeFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

@@ -1,6 +1,7 @@
 // What residents read. Plain, polite Vietnamese for people who may be elderly; no jargon, the
 // ticket code always spelled out so it can be read over the phone.
 import { statusLabel, type TicketStatus } from './ticket-status.ts';
+import { DEFAULT_TIME_ZONE } from '../calendar/time-zone.ts';
 
 export const CONSENT_VERSION = '2026-11';
 
@@ -51,9 +52,10 @@ export const residentTexts = {
   erased: 'Đã xoá dữ liệu cá nhân của bạn. Các phản ánh vẫn được giữ (ẩn danh) để thống kê.',
 } as const;
 
-export function formatDue(date: Date): string {
+/** "15:30 ngày 02/12/2026" in the commune's time zone. */
+export function formatDue(date: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
   const parts = new Intl.DateTimeFormat('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
+    timeZone,
     hour: '2-digit',
     minute: '2-digit',
     day: '2-digit',

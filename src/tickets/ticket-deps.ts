@@ -22,7 +22,7 @@ export interface TicketDeadlines {
 }
 
 export interface DeadlinePlanner {
-  plan(receivedAt: Date, opts: { priority: 'normal' | 'urgent'; receiveWorkingHours: number; answerWorkingDays: number; urgentWorkingHours: number }): TicketDeadlines;
+  plan(receivedAt: Date, opts: { timezone: string; priority: 'normal' | 'urgent'; receiveWorkingHours: number; answerWorkingDays: number; urgentWorkingHours: number }): TicketDeadlines;
 }
 
 export interface TicketPolicy {

@@ -113,6 +113,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
     (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
   const due = deps.deadlines.plan(m.receivedAt, {
+    timezone: commune.timezone,
     priority,
     receiveWorkingHours: category.receiveWorkingHours ?? deps.policy.receiveWorkingHours,
     answerWorkingDays: category.answerWorkingDays ?? deps.policy.answerWorkingDays,

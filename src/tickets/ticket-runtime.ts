@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { Settings } from '../config/settings.ts';
 import { createClassifier, type ClassifierRule } from './classification/classifier.ts';
 import { builtinRules } from './classification/lexicon.ts';
-import { createWorkingCalendar } from '../calendar/working-time.ts';
+import { createWorkingCalendar, type WorkingCalendar } from '../calendar/working-time.ts';
 import { slaDeadlines } from '../calendar/sla.ts';
 import { defaultTicketPolicy, type CancelJob, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
 
@@ -33,13 +33,19 @@ export async function refreshingClassifier(prisma: PrismaClient, log: Logger): P
   return { classify: (text) => current.classify(text), stop: () => clearInterval(timer) };
 }
 
-export function deadlinePlanner(timezone = 'Asia/Ho_Chi_Minh'): DeadlinePlanner {
-  const calendar = createWorkingCalendar({ timezone });
+/** Deadlines in working time of the commune's own time zone (one calendar per zone, built once). */
+export function deadlinePlanner(): DeadlinePlanner {
+  const calendars = new Map<string, WorkingCalendar>();
+  const calendarOf = (timezone: string) => {
+    let c = calendars.get(timezone);
+    if (!c) calendars.set(timezone, (c = createWorkingCalendar({ timezone })));
+    return c;
+  };
   return {
     plan: (receivedAt, o) =>
       slaDeadlines(
         { receivedAt, priority: o.priority, receiveWorkingHours: o.receiveWorkingHours, answerWorkingDays: o.answerWorkingDays, urgentWorkingHours: o.urgentWorkingHours },
-        calendar,
+        calendarOf(o.timezone),
       ),
   };
 }

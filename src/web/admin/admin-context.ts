@@ -26,7 +26,7 @@ export interface AdminPluginOptions {
 }
 
 export const SESSION_COOKIE = 'lx_session';
-export const TZ = 'Asia/Ho_Chi_Minh';
+export { DEFAULT_TIME_ZONE as TZ } from '../../calendar/time-zone.ts';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A form or query value that must be an id, or nothing. */
 export const pickId = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v : undefined);
