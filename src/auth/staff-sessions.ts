@@ -50,6 +50,8 @@ export interface SessionActor {
   staffId: string;
   csrfToken: string;
   sessionId: string;
+  /** A first (or reset) password still to be changed: the session may do nothing else. */
+  mustChangePassword: boolean;
 }
 
 export interface ApiKeyActor {
@@ -65,7 +67,7 @@ export async function sessionFromToken(prisma: PrismaClient, token: string, now 
   if (!s || s.expiresAt < now || !s.staff.active) return undefined;
   // Touch at most once a minute: a busy page must not write on every request.
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) await prisma.staffSession.update({ where: { id: s.id }, data: { lastSeenAt: now } });
-  return { kind: 'staff', staffId: s.staffId, csrfToken: s.csrfToken, sessionId: s.id };
+  return { kind: 'staff', staffId: s.staffId, csrfToken: s.csrfToken, sessionId: s.id, mustChangePassword: s.staff.mustChangePassword };
 }
 
 export async function signOut(prisma: PrismaClient, sessionId: string): Promise<void> {

@@ -24,6 +24,8 @@ beforeAll(async () => {
   db = await openMigratedTestDatabase('api');
   prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: PASSWORD })).communeId;
+  // These accounts have set their own password (the forced first change has its own test).
+  await prisma.staff.updateMany({ data: { mustChangePassword: false } });
   const groups = await prisma.target.findMany({ where: { communeId, kind: 'telegram_chat' } });
   for (const [i, g] of groups.entries()) await prisma.target.update({ where: { id: g.id }, data: { status: 'active', platformChatId: String(-100 - i) } });
   queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });

@@ -1,12 +1,12 @@
 // What every admin page needs: who is signed in (or a redirect to the login), the page renderer
 // with the menu, the CSRF check, the communes a person may read, and the audit of a refused
 // action. Route files receive one AdminContext and stay about their own page.
-import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { sessionFromToken } from '../../auth/staff-sessions.ts';
+import { sameSecret } from '../../auth/same-secret.ts';
 import { dispatchEffects } from '../../tickets/process-inbound.ts';
 import type { Effect } from '../../tickets/ticket-jobs.ts';
 import type { Enqueue, TicketDeps } from '../../tickets/ticket-deps.ts';
@@ -88,10 +88,7 @@ export function createAdminContext(opts: AdminPluginOptions) {
     return who;
   }
 
-  function sameToken(a: unknown, b: string | undefined): boolean {
-    if (typeof a !== 'string' || !b || a.length !== b.length) return false;
-    return timingSafeEqual(Buffer.from(a), Buffer.from(b));
-  }
+  const sameToken = sameSecret;
 
   function checkCsrf(req: FastifyRequest, who: Signed): boolean {
     return sameToken((req.body as Record<string, unknown> | undefined)?.csrf, who.session.csrfToken);

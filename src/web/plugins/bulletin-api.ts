@@ -19,6 +19,8 @@ import type { ChannelDirectory } from '../../channels/channel-directory.ts';
 import { queueRun, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
+import { changePassword } from '../../auth/change-password.ts';
+import { sameSecret } from '../../auth/same-secret.ts';
 
 export interface BulletinApiOptions {
   prisma: PrismaClient;
@@ -35,6 +37,7 @@ export interface BulletinApiOptions {
 }
 
 const SESSION_COOKIE = 'lx_session';
+const MUST_CHANGE_ALLOWED = new Set(['/api/v1/auth/password', '/api/v1/auth/logout']);
 const classSchema = z.enum(['normal', 'priority', 'emergency']);
 const createBody = z.object({
   title: z.string().min(1).max(200),
@@ -102,7 +105,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     const s = token ? await sessionFromToken(prisma, token) : undefined;
     if (!s) throw new AppError('UNAUTHENTICATED');
     // A cookie is sent by the browser on its own: changes through it need the CSRF token too.
-    if (!bearer && req.method !== 'GET' && req.headers['x-csrf-token'] !== s.csrfToken) throw new AppError('FORBIDDEN', 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).');
+    if (!bearer && req.method !== 'GET' && !sameSecret(req.headers['x-csrf-token'], s.csrfToken)) throw new AppError('FORBIDDEN', 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).');
     return s;
   }
 
@@ -125,6 +128,19 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
   app.register(async (api) => {
     api.addHook('preHandler', async (req) => {
       req.actor = await authenticate(req);
+      // A temporary password (printed by the demo seed, or set by an admin) is known to others:
+      // until its owner replaces it, the session may only do that, or sign out.
+      if (req.actor.kind === 'staff' && req.actor.mustChangePassword && !MUST_CHANGE_ALLOWED.has(req.routeOptions.url ?? '')) {
+        throw new AppError('FORBIDDEN', 'Tài khoản cần đổi mật khẩu lần đầu (POST /api/v1/auth/password) trước khi dùng API.');
+      }
+    });
+
+    api.post('/api/v1/auth/password', { bodyLimit: 4096 }, async (req, reply) => {
+      const body = parse(z.object({ current: z.string().max(1000), next: z.string().max(1000) }), req.body);
+      const { staffId } = staffOnly(req);
+      await changePassword(prisma, { staffId, sessionId: (req.actor as SessionActor).sessionId, current: body.current, next: body.next, ip: req.ip });
+      reply.code(204);
+      return null;
     });
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
