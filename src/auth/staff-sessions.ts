@@ -1,14 +1,15 @@
-// Staff sign-in for the web admin and the HTTP API: argon2 passwords, a lockout after repeated
-// failures, random session tokens of which only a hash is stored, a CSRF token per session for
-// cookie use, and API keys (hash only) for district/province systems sending bulletins.
+// Staff sign-in for the web admin and the HTTP API: argon2 passwords, attempts counted and
+// slowed (sign-in-throttle.ts), random session tokens of which only a hash is stored, a CSRF
+// token per session for cookie use, and API keys (hash only) for district/province systems sending bulletins.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { verifyPassword } from './password.ts';
+import { clearSignInAttempts, countSignInAttempt, waitText } from './sign-in-throttle.ts';
 
 const SESSION_HOURS = 12;
-const MAX_FAILURES = 5;
-const LOCK_MINUTES = 15;
+// An argon2id hash of a random string, with the same parameters as real ones (password.ts).
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$ERD0NufjNXXEKnCNMZC3Pw$noKUPbMkTg2+er3Lrcp8VfTCcga/6rrm2l9jp8h+X0c';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -22,27 +23,26 @@ export interface SignedIn {
 export async function signIn(prisma: PrismaClient, p: { username: string; password: string; ip?: string; userAgent?: string }, now = new Date()): Promise<SignedIn> {
   // One answer for unknown user and wrong password: the login form must not reveal who exists.
   const wrong = new AppError('UNAUTHENTICATED', 'Tên đăng nhập hoặc mật khẩu không đúng.');
-  const staff = await prisma.staff.findUnique({ where: { username: p.username.trim().toLowerCase() } });
-  if (!staff || !staff.active || !staff.passwordHash) throw wrong;
-  if (staff.lockedUntil && staff.lockedUntil > now) throw new AppError('RATE_LIMITED', 'Tài khoản tạm khóa do đăng nhập sai nhiều lần, xin thử lại sau 15 phút.');
-  if (!(await verifyPassword(staff.passwordHash, p.password))) {
-    const failures = staff.failedLogins + 1;
-    await prisma.staff.update({
-      where: { id: staff.id },
-      data: { failedLogins: failures >= MAX_FAILURES ? 0 : failures, ...(failures >= MAX_FAILURES ? { lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) } : {}) },
-    });
-    if (failures >= MAX_FAILURES) await prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'system', action: 'staff.locked', entityType: 'Staff', entityId: staff.id, ip: p.ip ?? null } });
-    throw wrong;
-  }
+  const username = p.username.trim().toLowerCase();
+  // Counted before anything is checked, so a burst in parallel cannot slip past the limit.
+  const verdict = await countSignInAttempt(prisma, username, p.ip, now);
+  if (!verdict.allowed) throw new AppError('RATE_LIMITED', `Đăng nhập sai nhiều lần nên tạm khóa, xin thử lại sau ${waitText(verdict.retryAfterSeconds)}.`, { retryAfterSeconds: verdict.retryAfterSeconds });
+  const staff = await prisma.staff.findUnique({ where: { username } });
+  const usable = staff && staff.active && staff.passwordHash ? staff : undefined;
+  // The hash runs for unknown users too (against a dummy), so the answer takes as long.
+  const matches = await verifyPassword(usable?.passwordHash ?? DUMMY_HASH, p.password);
+  // Nothing more is written for a known account than for an unknown one: timing stays alike.
+  if (!usable || !matches) throw wrong;
+  await clearSignInAttempts(prisma, username, p.ip, now);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   await prisma.$transaction([
-    prisma.staffSession.create({ data: { staffId: staff.id, tokenHash: sha256(token), csrfToken, expiresAt, ip: p.ip ?? null, userAgent: p.userAgent?.slice(0, 300) ?? null } }),
-    prisma.staff.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } }),
-    prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'staff.sign_in', entityType: 'Staff', entityId: staff.id, ip: p.ip ?? null } }),
+    prisma.staffSession.create({ data: { staffId: usable.id, tokenHash: sha256(token), csrfToken, expiresAt, ip: p.ip ?? null, userAgent: p.userAgent?.slice(0, 300) ?? null } }),
+    prisma.staff.update({ where: { id: usable.id }, data: { lastLoginAt: now } }),
+    prisma.auditLog.create({ data: { communeId: usable.communeId, actorKind: 'staff', actorStaffId: usable.id, action: 'staff.sign_in', entityType: 'Staff', entityId: usable.id, ip: p.ip ?? null } }),
   ]);
-  return { token, csrfToken, expiresAt, staff: { id: staff.id, username: staff.username, displayName: staff.displayName, roles: staff.roles, communeId: staff.communeId, mustChangePassword: staff.mustChangePassword } };
+  return { token, csrfToken, expiresAt, staff: { id: usable.id, username: usable.username, displayName: usable.displayName, roles: usable.roles, communeId: usable.communeId, mustChangePassword: usable.mustChangePassword } };
 }
 
 export interface SessionActor {

@@ -30,6 +30,8 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const signer = await mediaSigner(settings);
   const render = bulletinRenderer(settings, rt.db.prisma);
   const audio = render.pipeline ? { pipeline: render.pipeline, render, signer, dataDir: settings.DATA_DIR, maxUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024 } : undefined;
+  // Sign-in and web-chat limits count in Redis, so every replica shares them.
+  const limits = { redis, prefix: settings.REDIS_PREFIX };
   const app = await buildApp({
     log,
     db: rt.db,
@@ -51,8 +53,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       cancelJob: rt.queues.cancel.bind(rt.queues),
       encryptionKey: settings.ENCRYPTION_KEY,
       maxAudioUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024,
+      limits,
     },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), ...(audio ? { audio } : {}) },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), limits, ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { sessionFromToken } from '../../auth/staff-sessions.ts';
 import { sameSecret } from '../../auth/same-secret.ts';
+import type { LimitStore } from '../request-limits.ts';
 import { dispatchEffects } from '../../tickets/process-inbound.ts';
 import type { Effect } from '../../tickets/ticket-jobs.ts';
 import type { Enqueue, TicketDeps } from '../../tickets/ticket-deps.ts';
@@ -23,6 +24,8 @@ export interface AdminPluginOptions {
   maxAudioUploadBytes?: number;
   /** Seals loudspeaker secrets typed in the admin (ENCRYPTION_KEY). */
   encryptionKey?: Buffer | undefined;
+  /** Redis for the sign-in limits per address and network (every replica shares them). */
+  limits?: LimitStore;
 }
 
 export const SESSION_COOKIE = 'lx_session';

@@ -19,6 +19,7 @@ import { targetsRoutes } from './routes/targets-routes.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { registerLimitStore } from '../request-limits.ts';
 
 export type { AdminPluginOptions } from './admin-context.ts';
 
@@ -56,6 +57,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   await app.register(cookie);
   // A 20,000-character bulletin in Vietnamese is up to ~180 KB once URL-encoded.
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  if (opts.limits) await registerLimitStore(app, opts.limits);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     // Only our own files may load; no inline script runs, whatever a title or a ticket contains.

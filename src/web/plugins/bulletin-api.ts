@@ -21,6 +21,8 @@ import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
 import { changePassword } from '../../auth/change-password.ts';
 import { sameSecret } from '../../auth/same-secret.ts';
+import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
+import { loginLimits } from '../login-limits.ts';
 
 export interface BulletinApiOptions {
   prisma: PrismaClient;
@@ -34,6 +36,8 @@ export interface BulletinApiOptions {
   channels?: ChannelDirectory;
   /** QR login of Zalo accounts from the web admin (zca-js in production, a fake in tests). */
   zaloQrLogin?: ZaloQrLogin;
+  /** Redis for the sign-in limits per address and network (every replica shares them). */
+  limits?: LimitStore;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -85,8 +89,10 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
   const { prisma } = opts;
   const wf = createBulletinWorkflow(prisma);
   await app.register(cookie);
+  if (opts.limits) await registerLimitStore(app, opts.limits);
+  const loginLimit = opts.limits ? enforceLimits(app, loginLimits) : undefined;
 
-  app.post('/api/v1/auth/login', { bodyLimit: 4096 }, async (req, reply) => {
+  app.post('/api/v1/auth/login', { bodyLimit: 4096, ...(loginLimit ? { preHandler: loginLimit } : {}) }, async (req, reply) => {
     const body = parse(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }), req.body);
     const s = await signIn(prisma, { username: body.username, password: body.password, ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
     reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, expires: s.expiresAt });

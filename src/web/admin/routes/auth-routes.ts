@@ -6,6 +6,8 @@ import { isAppError } from '../../../errors.ts';
 import { signIn, signOut } from '../../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../../auth/change-password.ts';
 import { formOf, SESSION_COOKIE, type AdminContext } from '../admin-context.ts';
+import { enforceLimits } from '../../request-limits.ts';
+import { loginLimits } from '../../login-limits.ts';
 
 const LOGIN_CSRF_COOKIE = 'lx_login_csrf';
 
@@ -32,6 +34,8 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
     return loginPage(reply, { next, ...(next ? { notice: 'Phiên làm việc đã hết, xin đăng nhập lại.' } : {}) });
   });
 
+  const loginLimit = ctx.opts.limits ? enforceLimits(app, loginLimits) : undefined;
+
   app.post('/admin/dang-nhap', async (req, reply) => {
     const f = formOf(req);
     const next = safeNext(f.one('next', 500));
@@ -39,11 +43,13 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
       reply.code(status);
       return loginPage(reply, { error, next, username: f.one('username', 64) });
     };
-    if (!ctx.sameToken(f.one('csrf', 100), req.cookies[LOGIN_CSRF_COOKIE])) return retry(403, 'Phiên đăng nhập đã hết hạn, xin nhập lại.');
-    const username = f.one('username', 64).trim();
-    const password = f.one('password', 200);
-    if (!username || !password) return retry(400, 'Xin nhập tên đăng nhập và mật khẩu.');
     try {
+      // Counted before anything else: a forged or empty form is an attempt too.
+      await loginLimit?.(req, reply);
+      if (!ctx.sameToken(f.one('csrf', 100), req.cookies[LOGIN_CSRF_COOKIE])) return retry(403, 'Phiên đăng nhập đã hết hạn, xin nhập lại.');
+      const username = f.one('username', 64).trim();
+      const password = f.one('password', 200);
+      if (!username || !password) return retry(400, 'Xin nhập tên đăng nhập và mật khẩu.');
       const s = await signIn(prisma, { username, password, ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
       reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin/dang-nhap' });
       reply.setCookie(SESSION_COOKIE, s.token, { ...cookieOpts, expires: s.expiresAt });
