@@ -45,6 +45,12 @@ export interface InboundAction {
   data: string;
 }
 
+/**
+ * InboundAction.data of a signal from the platform, not a button: the person can be reached again
+ * (Telegram: they unblocked the bot). Nothing answers it; undelivered answers go out.
+ */
+export const REACHABLE_ACTION = 'channel:reachable';
+
 /** A file to send: on disk, at a URL, in memory, or already on the same platform (its file id). */
 export type MediaRef = { path: string } | { url: string } | { buffer: Buffer; filename: string } | { platformFileId: string };
 

@@ -1,6 +1,6 @@
 // Telegram updates → the platform-neutral InboundMessage / InboundAction.
 import type { Update, Message } from 'telegraf/types';
-import type { Attachment, InboundAction, InboundMessage } from '../channel.ts';
+import { REACHABLE_ACTION, type Attachment, type InboundAction, type InboundMessage } from '../channel.ts';
 import { parseCommand } from '../command-text.ts';
 
 export type Normalized = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction } | { kind: 'none' };
@@ -73,6 +73,24 @@ export function normalizeUpdate(u: Update, accountId: string): Normalized {
       },
     };
   }
-  // Edited messages, channel posts, member changes: not questions from residents.
+  if ('my_chat_member' in u && u.my_chat_member) {
+    // A person unblocked (or restarted) the bot: they can be reached before they write again.
+    const c = u.my_chat_member;
+    if (c.chat.type !== 'private' || c.new_chat_member.status !== 'member') return { kind: 'none' };
+    return {
+      kind: 'action',
+      action: {
+        platform: 'telegram',
+        accountId,
+        actionId: `reachable:${c.chat.id}:${c.date}`,
+        chatId: String(c.chat.id),
+        chatKind: 'private',
+        userId: String(c.from.id),
+        messageId: '',
+        data: REACHABLE_ACTION,
+      },
+    };
+  }
+  // Edited messages, channel posts, group member changes: not questions from residents.
   return { kind: 'none' };
 }

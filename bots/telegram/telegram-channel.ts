@@ -40,7 +40,8 @@ export interface TelegramChannel extends Channel {
   handleWebhook(secretHeader: string | undefined, body: unknown): Promise<number>;
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+// my_chat_member: a resident unblocking the bot (their undelivered answers then go out).
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 function keyboard(buttons: Button[][] | undefined): { reply_markup?: InlineKeyboardMarkup } {
   if (!buttons?.length) return {};

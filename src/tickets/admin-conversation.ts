@@ -6,7 +6,7 @@ import type { InboundAction, InboundMessage, Platform } from '../../bots/channel
 import type { TicketDeps } from './ticket-deps.ts';
 import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
-import { adminButtonData, parseAdminButton } from './admin-post.ts';
+import { parseAdminButton } from './admin-post.ts';
 import { publishFaq } from './faq.ts';
 import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFromReply, todaysBulletins } from '../bulletins/bulletin-admin-chat.ts';
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
@@ -21,7 +21,6 @@ export const adminTexts = {
   refused: 'Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này.',
   refusedWithId: (platform: string, userId: string) =>
     `Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này. Nếu bạn là cán bộ, nhờ quản trị liên kết mã ${platform} ${userId} với tài khoản của bạn.`,
-  answered: (code: string, who: string) => `✅ Đã gửi trả lời phiếu ${code} cho người dân (${who}).`,
   taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
   closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
   rejected: (code: string, who: string) => `Phiếu ${code} bị từ chối (${who}); đã báo người dân.`,
@@ -100,7 +99,8 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   }
   const now = m.receivedAt;
   let result: ActionResult;
-  let done: (code: string) => string;
+  // The confirmation; none for an answer, whose delivery job replies once the platform answered.
+  let done: ((code: string) => string) | undefined;
   if (post.purpose === 'reject_reason') {
     result = await rejectTicket(tx, post.ticketId, staff.id, text, now);
     done = (c) => adminTexts.rejected(c, staff.displayName);
@@ -115,19 +115,14 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
     result = await markDuplicate(tx, post.ticketId, other, staff.id, now);
     done = (c) => adminTexts.duplicate(c, other, staff.displayName);
   } else {
-    result = await answerTicket(tx, post.ticketId, staff.id, text, now);
-    done = (c) => adminTexts.answered(c, staff.displayName);
+    const confidential = (await tx.ticket.findUniqueOrThrow({ where: { id: post.ticketId } })).confidential;
+    const report = { platform: m.platform, accountId: m.accountId, chatId: m.chatId, replyTo: m.platformMessageId, faq: !confidential };
+    result = await answerTicket(tx, post.ticketId, staff.id, text, now, report);
   }
   if (!result.ok) return { status: 'ignored', note: result.reason, effects: [groupReply(m, result.message, key, m.platformMessageId)] };
   await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: staff.id, action: `ticket.${post.purpose === 'ticket' ? 'answer' : post.purpose}`, entityType: 'Ticket', entityId: post.ticketId, data: { via: m.platform } } });
-  // After an answer, one tap puts it (anonymized) into the commune's public questions and answers.
-  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: post.ticketId } });
-  const faqButton = post.purpose === 'ticket' && !ticket.confidential ? [[{ label: 'Đưa vào hỏi đáp', data: adminButtonData(post.ticketId, 'faq') }]] : undefined;
-  return {
-    status: 'processed',
-    note: `admin_${post.purpose}`,
-    effects: [...result.effects, groupReply(m, done(result.code), key, m.platformMessageId, faqButton ? { ticketId: post.ticketId, purpose: 'confirmation' } : undefined, faqButton), refreshPosts(post.ticketId, inboundId)],
-  };
+  const confirmation = done ? [groupReply(m, done(result.code), key, m.platformMessageId)] : [];
+  return { status: 'processed', note: `admin_${post.purpose}`, effects: [...result.effects, ...confirmation, refreshPosts(post.ticketId, inboundId)] };
 }
 
 export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: string, a: InboundAction, account: AccountInfo, communeId: string, now: Date): Promise<Outcome> {

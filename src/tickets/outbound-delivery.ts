@@ -1,7 +1,7 @@
 // Delivers what the listening flow sends: answers and acknowledgements to residents, ticket posts
 // to admin chats, short replies, button acknowledgements. A message marked sent is never sent
-// again; a platform's "retry after" is honored by delaying the job; a resident who blocked the
-// bot is marked unreachable and the answer stays on the ticket for the web.
+// again; a platform's "retry after" is honored by delaying the job; what the platform finally said
+// about an answer is settled by answer-delivery.ts (recorded, reported, re-delivered later).
 import { PermanentJobError, RetryJobLater } from '../queues/job-errors.ts';
 import { ChannelError, type Channel, type Platform } from '../../bots/channel.ts';
 import type { ChannelDirectory } from '../channels/channel-directory.ts';
@@ -19,7 +19,9 @@ import {
   sendDirectJob,
   sendTicketMessageJob,
   type DirectMessage,
+  type TicketMessageJob,
 } from './ticket-jobs.ts';
+import { settleDelivery } from './answer-delivery.ts';
 
 type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
 
@@ -49,11 +51,17 @@ function isLastAttempt(ctx: JobContext): boolean {
 export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> {
   const { prisma } = deps;
 
-  const sendTicketMessage = async (data: { messageId: string; askRating?: boolean }, ctx: JobContext) => {
+  /** The platform's answer made final: recorded, and what follows it queued. */
+  const settle = async (data: TicketMessageJob, outcome: Parameters<typeof settleDelivery>[1]['outcome']) => {
+    const effects = await prisma.$transaction((tx) => settleDelivery(tx, { messageId: data.messageId, outcome, ...(data.report ? { report: data.report } : {}), ...(data.redelivery ? { redelivery: true } : {}), ...(data.copy ? { copy: true } : {}), now: deps.now() }));
+    for (const e of effects) await deps.enqueue(e.def, e.data, e.jobId ? { jobId: e.jobId } : {});
+  };
+
+  const sendTicketMessage = async (data: TicketMessageJob, ctx: JobContext) => {
     const msg = await prisma.ticketMessage.findUnique({ where: { id: data.messageId }, include: { channelAccount: true, ticket: true } });
-    if (!msg || msg.deliveryStatus === 'sent') return { skipped: true };
+    if (!msg || msg.deliveryStatus !== 'pending') return { skipped: true };
     if (!msg.platformChatId || !msg.channelAccount) {
-      await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: 'no_channel' } });
+      await settle(data, { state: 'failed', error: 'no_channel' });
       return { failed: 'no_channel' };
     }
     const ch = channelFor(deps, msg.channel, msg.channelAccount.name);
@@ -62,18 +70,15 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       sent = await ch.send(msg.platformChatId, { text: msg.text ?? '' });
     } catch (e) {
       return onSendError(e, ctx, async (err) => {
-        await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: err.kind } });
-        if (err.kind === 'blocked' || err.kind === 'not_found') {
-          await prisma.residentIdentity.updateMany({ where: { platform: msg.channel, platformChatId: msg.platformChatId }, data: { unreachableAt: deps.now() } });
-        }
+        await settle(data, { state: 'refused', error: err.kind });
       }).catch(async (err: unknown) => {
         if (!(err instanceof RetryJobLater) && !(err instanceof PermanentJobError) && isLastAttempt(ctx)) {
-          await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'failed', deliveryError: (err as Error).message.slice(0, 200) } });
+          await settle(data, { state: 'failed', error: e instanceof ChannelError ? e.kind : (err as Error).message });
         }
         throw err;
       });
     }
-    await prisma.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'sent', platformMessageId: sent.platformMessageId, sentAt: deps.now(), deliveryError: null } });
+    await settle(data, { state: 'sent', platformMessageId: sent.platformMessageId });
     if (data.askRating) {
       const id = msg.ticketId;
       await deps.enqueue(

@@ -1,7 +1,7 @@
 // The job that turns a stored inbound message or button press into what it means. One
 // transaction: the row is locked, handled, marked processed; the sends it causes are queued
 // after commit with ids derived from it, so running the job twice does nothing twice.
-import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
+import { REACHABLE_ACTION, type InboundAction, type InboundMessage } from '../../bots/channel.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { StoredInbound } from './inbox.ts';
 import { findAccount, isAdminChat } from './channel-accounts.ts';
@@ -9,6 +9,7 @@ import { handleGroupRegistration, isGroupRegistrationCommand } from '../bulletin
 import { handleResidentAction, handleResidentMessage, type Outcome } from './resident-conversation.ts';
 import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
 import type { Effect } from './ticket-jobs.ts';
+import { redeliverOnContact } from './answer-delivery.ts';
 
 export interface ProcessResult {
   status: 'processed' | 'ignored' | 'skipped';
@@ -70,8 +71,15 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
         else outcome = await handleAdminAction(tx, deps, inboundId, stored.action as InboundAction, account, communeId, receivedAt);
       } else if (stored.kind === 'message') {
         outcome = await handleResidentMessage(tx, deps, inboundId, stored.message, account, communeId);
+      } else if (stored.action.data === REACHABLE_ACTION) {
+        outcome = { status: 'processed', note: 'reachable', effects: [] };
       } else {
         outcome = await handleResidentAction(tx, deps, inboundId, stored.action, account, communeId, receivedAt);
+      }
+      // Whoever writes to the bot is reachable there: answers that did not arrive go out now.
+      if (account && communeId && chatKind === 'private') {
+        const userId = stored.kind === 'message' ? stored.message.userId : stored.action.userId;
+        outcome.effects.push(...(await redeliverOnContact(tx, { platform, userId, chatId, channelAccountId: account.id, now: receivedAt })));
       }
       await tx.inboundMessage.update({
         where: { id: inboundId },

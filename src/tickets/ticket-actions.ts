@@ -11,6 +11,7 @@ import type { TicketDeps } from './ticket-deps.ts';
 import { cancelDeadlines, type Effect } from './ticket-jobs.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
+import { settleDelivery, type DeliveryReport } from './answer-delivery.ts';
 
 export type ActionResult = { ok: true; effects: Effect[]; code: string } | { ok: false; reason: string; message: string };
 
@@ -22,12 +23,18 @@ async function residentChannel(tx: Tx, ticketId: string) {
   return { ticket: t, identity };
 }
 
-async function tellResident(tx: Tx, ticketId: string, text: string, opts: { authorStaffId?: string | null; askRating?: boolean } = {}): Promise<Effect[]> {
+async function tellResident(
+  tx: Tx,
+  ticketId: string,
+  text: string,
+  opts: { authorStaffId?: string | null; askRating?: boolean; report?: DeliveryReport; now?: Date } = {},
+): Promise<Effect[]> {
   const { ticket, identity } = await residentChannel(tx, ticketId);
-  // A resident who erased their data or whose identity is gone keeps the answer on the ticket.
+  // A resident who erased their data or whose identity is gone keeps the answer on the ticket;
+  // the cadre hears that it did not arrive.
   if (!identity?.platformChatId) {
-    await tx.ticketMessage.create({ data: { ticketId, direction: 'outbound', channel: ticket.channel, text, authorStaffId: opts.authorStaffId ?? null, deliveryStatus: 'failed', deliveryError: 'no_chat' } });
-    return [];
+    const row = await tx.ticketMessage.create({ data: { ticketId, direction: 'outbound', channel: ticket.channel, text, authorStaffId: opts.authorStaffId ?? null, deliveryStatus: 'pending' } });
+    return settleDelivery(tx, { messageId: row.id, outcome: { state: 'failed', error: 'no_chat' }, ...(opts.report ? { report: opts.report } : {}), now: opts.now ?? new Date() });
   }
   return [
     await queueResidentMessage(tx, {
@@ -38,6 +45,7 @@ async function tellResident(tx: Tx, ticketId: string, text: string, opts: { auth
       text,
       ...(opts.authorStaffId ? { authorStaffId: opts.authorStaffId } : {}),
       ...(opts.askRating ? { askRating: true } : {}),
+      ...(opts.report ? { report: opts.report } : {}),
     }),
   ];
 }
@@ -94,7 +102,8 @@ export async function takeTicket(tx: Tx, ticketId: string, staffId: string, now:
   return { ok: true, code: r.code, effects };
 }
 
-export async function answerTicket(tx: Tx, ticketId: string, staffId: string, text: string, now: Date): Promise<ActionResult> {
+/** `report`: where the cadre hears whether the answer reached the resident (answer-delivery.ts). */
+export async function answerTicket(tx: Tx, ticketId: string, staffId: string, text: string, now: Date, report?: DeliveryReport): Promise<ActionResult> {
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
   if (!['new', 'received', 'in_progress', 'answered'].includes(t.status)) {
     return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không gửi trả lời được.` };
@@ -102,7 +111,7 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
   const r = await change(tx, ticketId, 'answered', { staffId, kind: 'staff' }, { now, data: t.receivedAt ? {} : { receivedAt: now } });
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'message_out', actorKind: 'staff', actorStaffId: staffId, createdAt: now } });
-  const effects = await tellResident(tx, ticketId, residentTexts.answered(r.code, text), { authorStaffId: staffId, askRating: true });
+  const effects = await tellResident(tx, ticketId, residentTexts.answered(r.code, text), { authorStaffId: staffId, askRating: true, now, ...(report ? { report } : {}) });
   // Residents whose tickets were merged into this one get the same answer.
   for (const dup of await tx.ticket.findMany({ where: { mergedIntoId: ticketId, status: 'duplicate' }, select: { id: true, code: true } })) {
     effects.push(...(await tellResident(tx, dup.id, residentTexts.answered(`${r.code} (phiếu gốc của ${dup.code})`, text), { authorStaffId: staffId })));

@@ -10,6 +10,7 @@ import { formatDue, residentTexts } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
 import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
+import type { DeliveryReport } from './answer-delivery.ts';
 import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
 
 export interface IntakeMessage {
@@ -45,7 +46,7 @@ export function isUrgent(text: string): boolean {
 /** An outbound message to the resident, kept with the ticket and delivered by a job. */
 export async function queueResidentMessage(
   tx: Prisma.TransactionClient,
-  p: { ticketId: string; platform: Platform; channelAccountId: string | null; chatId: string; text: string; authorStaffId?: string | null; askRating?: boolean },
+  p: { ticketId: string; platform: Platform; channelAccountId: string | null; chatId: string; text: string; authorStaffId?: string | null; askRating?: boolean; report?: DeliveryReport },
 ): Promise<Effect> {
   const msg = await tx.ticketMessage.create({
     data: {
@@ -59,7 +60,7 @@ export async function queueResidentMessage(
       deliveryStatus: 'pending',
     },
   });
-  return effect(sendTicketMessageJob, { messageId: msg.id, ...(p.askRating ? { askRating: true } : {}) }, `msg-${msg.id}`);
+  return effect(sendTicketMessageJob, { messageId: msg.id, ...(p.askRating ? { askRating: true } : {}), ...(p.report ? { report: p.report } : {}) }, `msg-${msg.id}`);
 }
 
 /** Delayed checks at each deadline; each one looks at the ticket first, so a closed ticket gets none. */

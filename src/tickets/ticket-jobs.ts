@@ -5,8 +5,19 @@ import type { Platform } from '../../bots/channel.ts';
 
 export const processInboundJob = defineJob<{ inboundId: string }>()('inbound', 'process');
 
-/** An outbound TicketMessage row (pending) to deliver to the resident. */
-export const sendTicketMessageJob = defineJob<{ messageId: string; askRating?: boolean }>()('outbound', 'ticket-message', { attempts: 8 });
+/**
+ * An outbound TicketMessage row (pending) to deliver to the resident; `report` says where the
+ * cadre who wrote it hears the platform's answer, `redelivery` that it failed before.
+ */
+export interface TicketMessageJob {
+  messageId: string;
+  askRating?: boolean;
+  report?: { platform: Platform; accountId: string; chatId: string; replyTo?: string; faq?: boolean };
+  redelivery?: boolean;
+  /** A copy of an undelivered answer offered on another channel of the resident. */
+  copy?: boolean;
+}
+export const sendTicketMessageJob = defineJob<TicketMessageJob>()('outbound', 'ticket-message', { attempts: 8 });
 
 /** Post a new ticket into every admin chat of its commune. */
 export const postTicketJob = defineJob<{ ticketId: string }>()('outbound', 'ticket-post', { attempts: 8 });

@@ -239,7 +239,7 @@ describe('web admin', { timeout: 120_000 }, () => {
     await page.getByLabel(/^Nội dung trả lời/).fill('Trạm Y tế xã tiêm sởi vào sáng thứ Năm, 10/12/2026, mang theo sổ tiêm chủng.');
     await page.getByRole('button', { name: 'Gửi trả lời' }).click();
     await notice(page).waitFor();
-    await expect(notice(page).textContent()).resolves.toContain('Đã gửi trả lời');
+    await expect(notice(page).textContent()).resolves.toContain('đang được gửi tới người dân');
 
     // The resident sees it in the chat, pushed live.
     await chat.getByText('mang theo sổ tiêm chủng').waitFor({ timeout: 15_000 });

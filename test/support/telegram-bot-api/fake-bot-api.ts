@@ -142,8 +142,25 @@ export class FakeBotApi {
     this.failures.set(method, list);
   }
 
+  /** The user blocks the bot: sends to them fail as Telegram's do (403, "bot was blocked by the user"). */
   blockUser(userId: number | string): void {
     this.blocked.add(String(userId));
+  }
+
+  /** The user unblocks the bot; with `notify`, the my_chat_member update Telegram then sends. */
+  unblockUser(userId: number | string, opts: { notify?: boolean } = {}): void {
+    this.blocked.delete(String(userId));
+    if (!opts.notify) return;
+    const bot = { id: Number(this.token.split(':')[0]), is_bot: true, first_name: 'Loa Xã', username: this.opts.botUsername };
+    this.pushUpdate({
+      my_chat_member: {
+        chat: { id: Number(userId), type: 'private', first_name: 'Dân' },
+        from: { id: Number(userId), is_bot: false, first_name: 'Dân' },
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: bot, status: 'kicked', until_date: 0 },
+        new_chat_member: { user: bot, status: 'member' },
+      },
+    });
   }
 
   addFile(fileId: string, content: Buffer): void {

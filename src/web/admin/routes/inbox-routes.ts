@@ -13,12 +13,14 @@ import { publishFaq } from '../../../tickets/faq.ts';
 import { effect, refreshAdminPostsJob } from '../../../tickets/ticket-jobs.ts';
 import { formOf, NO_COMMUNE, pickId, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { eventLabel } from '../labels.ts';
+import { channelName, deliveryLabel } from '../../../tickets/answer-delivery.ts';
 
 const OPEN = ['new', 'received', 'in_progress'];
 
 // The verbs of /admin/phan-anh/:code/:verb, their audit action and the notice after success.
 const VERBS = {
-  'tra-loi': { action: 'ticket.answer', done: 'Đã gửi trả lời tới người dân.' },
+  // Sent when the platform accepts it; the thread below shows what it said.
+  'tra-loi': { action: 'ticket.answer', done: 'Câu trả lời đang được gửi tới người dân; tình trạng gửi hiện ngay dưới câu trả lời.' },
   giao: { action: 'ticket.assign', done: 'Đã giao phiếu.' },
   'chuyen': { action: 'ticket.transfer', done: 'Đã chuyển phiếu.' },
   gop: { action: 'ticket.merge', done: 'Đã gộp vào phiếu gốc; người dân được báo.' },
@@ -99,6 +101,8 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
         error: extra.error,
         statusLabel,
         eventLabel,
+        deliveryLabel,
+        channelName,
         maxLength: maxAnswer,
         ...fmt,
       },
