@@ -108,13 +108,19 @@ export async function fire(deps: { prisma: PrismaClient; enqueue: Enqueue; log: 
   return { runId: run.runId, deliveries: run.deliveryIds.length };
 }
 
-/** Starts the minute tick (and one at once, to catch up after a restart). */
-export function startScheduler(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs: number; timezone?: string }): { stop(): Promise<void> } {
-  const run = () =>
-    tick(deps).catch((e: Error) => {
+/**
+ * Starts the minute tick (and one at once, to catch up after a restart). `onTick` runs after the
+ * firings on the same tick: the process's recovery pass, which must not depend on Redis either.
+ */
+export function startScheduler(deps: { prisma: PrismaClient; enqueue: Enqueue; log: Logger; graceMs: number; timezone?: string; onTick?: () => Promise<unknown> }): { stop(): Promise<void> } {
+  const run = async () => {
+    const n = await tick(deps).catch((e: Error) => {
       deps.log.warn({ err: e.message }, 'bộ hẹn giờ phát bản tin lỗi; thử lại ở phút sau');
       return 0;
     });
+    await deps.onTick?.().catch((e: Error) => deps.log.warn({ err: e.message }, 'khôi phục việc lỗi; thử lại ở phút sau'));
+    return n;
+  };
   void run();
   const task: ScheduledTask = cron.schedule('* * * * *', run, { timezone: deps.timezone ?? DEFAULT_TIME_ZONE, noOverlap: true, name: 'loaxa-bulletin-tick' });
   return {

@@ -10,6 +10,7 @@ import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { findOnPath, versionLine } from '../system/find-executable.ts';
 import { telegramHealth, zaloHealth } from '../channels/channel-health.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
+import { readLease } from '../db/process-lease.ts';
 
 type Mark = 'ok' | 'warn' | 'fail' | 'off';
 interface Line {
@@ -61,6 +62,26 @@ async function checkDatabase(settings: Settings, lines: Line[]): Promise<OpenedD
     lines.push({ name: 'Cơ sở dữ liệu', mark: 'fail', text: `${label} — không kết nối được: ${(e as Error).message}` });
     return none;
   }
+}
+
+/** The workers' last recovery pass: when, by whom, and what it had to queue again. */
+async function checkRecovery(prisma: PrismaClient, lines: Line[], now = new Date()): Promise<void> {
+  const lease = await readLease(prisma, 'reconcile').catch(() => null);
+  if (!lease?.lastRunAt) {
+    lines.push({ name: 'Phục hồi', mark: 'warn', text: 'chưa có worker nào chạy khôi phục (chạy loaxa worker hoặc npm start)' });
+    return;
+  }
+  const ago = Math.round((now.getTime() - lease.lastRunAt.getTime()) / 1000);
+  const r = lease.lastResult ?? {};
+  const names: Record<string, string> = { deliveries: 'lượt gửi bản tin', inbound: 'tin nhắn đến', messages: 'tin gửi người dân', posts: 'bài đăng nhóm quản trị', timers: 'hẹn giờ phiếu', overdue: 'hạn quá giờ' };
+  const restored = Object.entries(names).filter(([k]) => (r[k] ?? 0) > 0).map(([k, label]) => `${r[k]} ${label}`);
+  // The pass runs every minute: much older means no worker is ticking.
+  const stale = ago > 5 * 60;
+  lines.push({
+    name: 'Phục hồi',
+    mark: stale ? 'warn' : 'ok',
+    text: `lần cuối ${ago} giây trước (${lease.holder.split(':').slice(0, 2).join(' pid ')}) — ${restored.length ? `đã xếp lại ${restored.join(', ')}` : 'không có việc bị mất'}${stale ? '; không worker nào đang chạy?' : ''}`,
+  });
 }
 
 async function checkRedis(settings: Settings, lines: Line[]): Promise<void> {
@@ -119,6 +140,7 @@ export async function runDoctor({ settings }: { settings: Settings; log: Logger 
   const tg = await telegramHealth(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT);
   lines.push({ name: 'Telegram', mark: tg.status === 'ok' ? 'ok' : tg.status === 'off' ? 'off' : 'fail', text: tg.detail });
   if (database.prisma) {
+    await checkRecovery(database.prisma, lines);
     const zalo = await zaloHealth(database.prisma);
     lines.push({ name: 'Zalo', mark: zalo.status === 'ok' ? 'ok' : zalo.status === 'off' ? 'off' : 'warn', text: zalo.detail });
   }

@@ -12,24 +12,31 @@ import { outboundHandlers } from '../tickets/outbound-delivery.ts';
 import { deadlineJob, fetchAttachmentJob, processInboundJob } from '../tickets/ticket-jobs.ts';
 import { fetchAttachment } from '../tickets/attachments.ts';
 import { runDeadlineCheck } from '../tickets/deadlines.ts';
-import { reconcileJob, reconcileListening } from '../tickets/reconcile.ts';
+import { reconcileJob } from '../tickets/reconcile.ts';
 import { deliverJob } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { fire, fireJob, startScheduler } from '../../broadcasts/schedule/scheduler.ts';
 import { deliverDeps } from './broadcast-runtime.ts';
-import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
+import { createRecovery, type Recovery } from './recovery.ts';
 
 // A firing later than this after its time is recorded as missed instead of going out.
 const FIRING_GRACE_MS = 30 * 60_000;
 
 const HOUR_MS = 3600_000;
 
-export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
+export async function startWorkerRole(rt: Runtime): Promise<RunningRole & { recovery: Recovery }> {
   const { queues, db, log, settings } = rt;
   const channels = await processChannels(rt);
   const enqueue = queues.enqueue.bind(queues);
   const deps = await createTicketDeps({ prisma: db.prisma, log, settings, enqueue, cancelJob: queues.cancel.bind(queues), concurrentConnections: db.kind === 'postgres' });
 
+  const recovery = createRecovery({
+    prisma: db.prisma,
+    queues,
+    tickets: deps,
+    log,
+    repeatables: [{ def: housekeepingPurgeSessions as never, every: HOUR_MS, data: {} }],
+  });
   const workers = [
     queues.startWorker(
       'housekeeping',
@@ -39,12 +46,8 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
           jobLog.info({ removed }, 'đã xoá phiên đăng nhập hết hạn');
           return { removed };
         },
-        [reconcileJob.name]: async (_data, { log: jobLog }) => {
-          const r = await reconcileListening(deps, { olderThanMs: 60_000 });
-          const b = await reconcileDeliveries({ prisma: db.prisma, enqueue, now: () => new Date() }, { olderThanMs: 120_000 });
-          if (r.inbound + r.messages + r.posts + b.deliveries > 0) jobLog.warn({ ...r, ...b }, 'đã xếp lại việc bị sót');
-          return { ...r, ...b };
-        },
+        // Left by versions that reconciled from a repeatable job; the tick does it now.
+        [reconcileJob.name]: async () => recovery.run(),
       },
       { concurrency: 1 },
     ),
@@ -71,14 +74,16 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole> {
       { concurrency: settings.WORKER_CONCURRENCY },
     ),
   );
-  const scheduler = startScheduler({ prisma: db.prisma, enqueue, log, graceMs: FIRING_GRACE_MS });
-  await queues.upsertRepeatable(housekeepingPurgeSessions, HOUR_MS, {});
-  await queues.upsertRepeatable(reconcileJob, 60_000, {});
+  await queues.removeRepeatable(reconcileJob);
+  // The first tick runs at once: repeating jobs are declared and lost work queued before anything else.
+  const scheduler = startScheduler({ prisma: db.prisma, enqueue, log, graceMs: FIRING_GRACE_MS, onTick: () => recovery.run() });
   log.info({ queues: ['housekeeping', 'inbound', 'outbound', 'reminders', 'broadcast'] }, 'worker đã nhận việc');
   return {
+    recovery,
     // The queue kit drains running jobs when the runtime closes; stopping here stops taking new ones.
     stop: async () => {
       await scheduler.stop();
+      await recovery.release();
       await Promise.all(workers.map((w) => w.close()));
       deps.stop();
     },

@@ -37,10 +37,18 @@ export interface QueueKit {
   enqueue<Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions): Promise<string>;
   queue(name: QueueName): Queue;
   startWorker(name: QueueName, handlers: Record<string, JobHandler<never>>, opts?: WorkerOptions): WorkerHandle;
+  /**
+   * Adds the job unless one with its id is still waiting, delayed or running (PostgreSQL says the
+   * work is pending; Redis may have lost it). A finished job under that id (completed or failed
+   * while the database still says pending) is replaced when `replaceFinished`. True when added.
+   */
+  restore<Data>(def: JobDefinition<Data>, data: Data, opts: EnqueueOptions & { jobId: string }, replaceFinished?: boolean): Promise<boolean>;
   /** Removes a waiting or delayed job (e.g. a deadline reminder of a closed ticket); no-op if gone. */
   cancel<Data>(def: JobDefinition<Data>, jobId: string): Promise<boolean>;
   /** Declares a repeating job; every process may call it, one schedule results. */
   upsertRepeatable<Data>(def: JobDefinition<Data>, every: number | string, data: Data): Promise<void>;
+  /** Removes a repeating job's schedule (one this version no longer declares). */
+  removeRepeatable<Data>(def: JobDefinition<Data>): Promise<void>;
   depths(): Promise<Record<QueueName, QueueCounts>>;
   close(timeoutMs: number): Promise<void>;
 }
@@ -129,6 +137,20 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
       const job = await queue(def.queue).add(def.name, data, { ...def.options, ...jobOpts });
       return job.id!;
     },
+    async restore(def, data, jobOpts, replaceFinished = false) {
+      const q = queue(def.queue);
+      const existing = await q.getJob(jobOpts.jobId);
+      if (existing) {
+        const state = await existing.getState();
+        const finished = state === 'completed' || state === 'failed';
+        if (!finished && state !== 'unknown') return false;
+        if (finished && !replaceFinished) return false;
+        // A finished job's id would make add() a no-op; a job being removed by its worker is gone too.
+        await existing.remove().catch(() => undefined);
+      }
+      await q.add(def.name, data, { ...def.options, ...jobOpts });
+      return true;
+    },
     async cancel(def, jobId) {
       const job = await queue(def.queue).getJob(jobId);
       if (!job) return false;
@@ -140,6 +162,9 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     async upsertRepeatable(def, every, data) {
       const repeat = typeof every === 'number' ? { every } : { pattern: every };
       await queue(def.queue).upsertJobScheduler(def.name, repeat, { name: def.name, data, opts: def.options });
+    },
+    async removeRepeatable(def) {
+      await queue(def.queue).removeJobScheduler(def.name);
     },
     async depths() {
       const out = {} as Record<QueueName, QueueCounts>;

@@ -7,8 +7,7 @@ import type { TicketDeps } from './ticket-deps.ts';
 import { formatDue } from './resident-texts.ts';
 import { effect, sendDirectJob } from './ticket-jobs.ts';
 import { dispatchEffects } from './process-inbound.ts';
-
-const STILL_OPEN = ['new', 'received', 'in_progress'];
+import { awaitingAnswerStatuses } from './ticket-status.ts';
 
 export const deadlineTexts = {
   receive: (code: string, who: string) => `⏰ Phiếu ${code} đã quá hạn tiếp nhận mà chưa ai bấm "Nhận xử lý" (phụ trách: ${who}).`,
@@ -26,7 +25,7 @@ export async function runDeadlineCheck(
   if (!ticket) return { done: 'gone' };
   // The deadline moved (re-planned) or the ticket moved on: this check is stale.
   if (!ticket.dueAt || ticket.dueAt.toISOString() !== data.dueAt) return { done: 'stale' };
-  if (!STILL_OPEN.includes(ticket.status)) return { done: 'answered_or_closed' };
+  if (!awaitingAnswerStatuses.includes(ticket.status)) return { done: 'answered_or_closed' };
   if (data.kind === 'receive' && ticket.status !== 'new') return { done: 'already_received' };
 
   const who = ticket.assignee?.displayName ?? 'chưa giao';

@@ -2,20 +2,30 @@
 // but whose job was lost (Redis restarted without its data, a crash between commit and enqueue)
 // and queues it again. Job ids make a job that still exists a no-op.
 import { defineJob } from '../queues/job-definition.ts';
-import type { TicketDeps } from './ticket-deps.ts';
+import type { RestoreJob, TicketDeps } from './ticket-deps.ts';
 import { postTicketJob, processInboundJob, sendTicketMessageJob } from './ticket-jobs.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 
 export const reconcileJob = defineJob<Record<string, never>>()('housekeeping', 'reconcile-listening', { attempts: 1 });
 
-export async function reconcileListening(deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'now'>, opts: { olderThanMs: number }): Promise<{ inbound: number; messages: number; posts: number }> {
+/**
+ * With `restore` (the workers' tick), only work whose job is missing (or finished while the row
+ * still says pending) is queued and counted; with plain `enqueue`, everything found is.
+ */
+export async function reconcileListening(
+  deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'now'> & { restore?: RestoreJob },
+  opts: { olderThanMs: number },
+): Promise<{ inbound: number; messages: number; posts: number }> {
   const before = new Date(deps.now().getTime() - opts.olderThanMs);
   const { prisma } = deps;
+  const put: RestoreJob = deps.restore ?? (async (def, data, o) => (await deps.enqueue(def, data, o), true));
+  let restoredInbound = 0;
   const inbound = await prisma.inboundMessage.findMany({ where: { status: 'pending', receivedAt: { lt: before } }, select: { id: true }, take: 500 });
-  for (const r of inbound) await deps.enqueue(processInboundJob, { inboundId: r.id }, { jobId: `in-${r.id}` });
+  for (const r of inbound) if (await put(processInboundJob, { inboundId: r.id }, { jobId: `in-${r.id}` }, true)) restoredInbound += 1;
 
+  let restoredMessages = 0;
   const messages = await prisma.ticketMessage.findMany({ where: { direction: 'outbound', deliveryStatus: 'pending', createdAt: { lt: before } }, select: { id: true }, take: 500 });
-  for (const m of messages) await deps.enqueue(sendTicketMessageJob, { messageId: m.id }, { jobId: `msg-${m.id}` });
+  for (const m of messages) if (await put(sendTicketMessageJob, { messageId: m.id }, { jobId: `msg-${m.id}` }, true)) restoredMessages += 1;
 
   // Tickets of the last week never posted to an admin chat their commune has.
   const recent = await prisma.ticket.findMany({
@@ -28,8 +38,8 @@ export async function reconcileListening(deps: Pick<TicketDeps, 'prisma' | 'enqu
   for (const t of recent) {
     if (!chatsByCommune.has(t.communeId)) chatsByCommune.set(t.communeId, (await adminChatsOf(prisma, t.communeId)).length);
     if (chatsByCommune.get(t.communeId) === 0) continue;
-    await deps.enqueue(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}` });
-    posts += 1;
+    // A finished post job is kept: it may have found no channel for the chat in its process.
+    if (await put(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}` })) posts += 1;
   }
-  return { inbound: inbound.length, messages: messages.length, posts };
+  return { inbound: restoredInbound, messages: restoredMessages, posts };
 }

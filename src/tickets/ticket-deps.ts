@@ -47,6 +47,8 @@ export const defaultTicketPolicy: TicketPolicy = {
 };
 
 export type Enqueue = <Data>(def: JobDefinition<Data>, data: Data, opts?: EnqueueOptions) => Promise<string>;
+/** Queues work the database says is pending unless its job still exists; true when it was missing. */
+export type RestoreJob = <Data>(def: JobDefinition<Data>, data: Data, opts: EnqueueOptions & { jobId: string }, replaceFinished?: boolean) => Promise<boolean>;
 export type CancelJob = <Data>(def: JobDefinition<Data>, jobId: string) => Promise<boolean>;
 
 export interface TicketDeps {

@@ -63,6 +63,20 @@ export async function queueResidentMessage(
   return effect(sendTicketMessageJob, { messageId: msg.id, ...(p.askRating ? { askRating: true } : {}), ...(p.report ? { report: p.report } : {}) }, `msg-${msg.id}`);
 }
 
+/** The working-time deadlines of a ticket, from its category's (or the commune's) rules. */
+export function planTicketDeadlines(
+  deps: Pick<TicketDeps, 'deadlines' | 'policy'>,
+  p: { receivedAt: Date; timezone: string; priority: 'normal' | 'urgent'; category: { receiveWorkingHours: number | null; answerWorkingDays: number | null } | null },
+) {
+  return deps.deadlines.plan(p.receivedAt, {
+    timezone: p.timezone,
+    priority: p.priority,
+    receiveWorkingHours: p.category?.receiveWorkingHours ?? deps.policy.receiveWorkingHours,
+    answerWorkingDays: p.category?.answerWorkingDays ?? deps.policy.answerWorkingDays,
+    urgentWorkingHours: deps.policy.urgentWorkingHours,
+  });
+}
+
 /** Delayed checks at each deadline; each one looks at the ticket first, so a closed ticket gets none. */
 export function deadlineEffects(ticketId: string, due: { receiveDueAt: Date; dueAt: Date; remindAt: Date[] }, round = 0): Effect[] {
   const dueAt = due.dueAt.toISOString();
@@ -113,13 +127,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const category =
     (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
-  const due = deps.deadlines.plan(m.receivedAt, {
-    timezone: commune.timezone,
-    priority,
-    receiveWorkingHours: category.receiveWorkingHours ?? deps.policy.receiveWorkingHours,
-    answerWorkingDays: category.answerWorkingDays ?? deps.policy.answerWorkingDays,
-    urgentWorkingHours: deps.policy.urgentWorkingHours,
-  });
+  const due = planTicketDeadlines(deps, { receivedAt: m.receivedAt, timezone: commune.timezone, priority, category });
   // Complaints and denunciations: only the staff designated for the field see who wrote.
   const confidential = category.code === 'KHIEU_NAI_TO_CAO';
   const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);

@@ -18,6 +18,9 @@ export const statusLabel: Record<TicketStatus, string> = {
 /** Statuses in which the resident's follow-up messages still join the ticket. */
 export const openStatuses: TicketStatus[] = ['new', 'received', 'in_progress', 'answered'];
 
+/** Statuses in which the ticket still waits for an answer: its deadline checks still matter. */
+export const awaitingAnswerStatuses: TicketStatus[] = ['new', 'received', 'in_progress'];
+
 /** Final statuses: nothing more happens unless the resident is not satisfied (reopen). */
 export const finalStatuses: TicketStatus[] = ['closed', 'rejected', 'transferred', 'duplicate'];
 

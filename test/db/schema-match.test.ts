@@ -177,6 +177,7 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, endpointId: endpoint.id } });
     await prisma.auditLog.create({ data: { communeId: commune.id, actorKind: 'staff', actorStaffId: staff.id, action: 'test.write', entityType: 'Ticket', entityId: ticket.id, data: { ok: true } } });
     await prisma.loginThrottle.create({ data: { key: 'k'.repeat(64), attempts: 3, failures: 2, blockedUntil: new Date() } });
+    await prisma.processLease.create({ data: { name: 'reconcile', holder: 'test', expiresAt: new Date(), lastResult: { deliveries: 0 } } });
 
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');

@@ -131,6 +131,21 @@ describe('GET /metrics', () => {
     await db.prisma.ticket.updateMany({ where: { status: 'closed' }, data: { status: 'answered' } });
   });
 
+  it('shows the last recovery pass and what it queued again', async () => {
+    const app = await appWith(db);
+    const none = parse((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    // 0 until a worker ran it once.
+    expect(value(none, 'loaxa_reconcile_last_run_timestamp_seconds', {})).toBe(0);
+    const at = new Date('2026-12-02T08:00:00Z');
+    await db.prisma.processLease.create({ data: { name: 'reconcile', holder: 'host:1:ab', expiresAt: at, lastRunAt: at, lastResult: { deliveries: 82, timers: 1200, inbound: 0 } } });
+    const s = parse((await app.inject({ method: 'GET', url: '/metrics' })).body);
+    expect(value(s, 'loaxa_reconcile_last_run_timestamp_seconds', {})).toBe(at.getTime() / 1000);
+    expect(value(s, 'loaxa_reconcile_restored', { kind: 'deliveries' })).toBe(82);
+    expect(value(s, 'loaxa_reconcile_restored', { kind: 'timers' })).toBe(1200);
+    expect(value(s, 'loaxa_reconcile_restored', { kind: 'inbound' })).toBe(0);
+    await db.prisma.processLease.deleteMany();
+  });
+
   it('two apps in one process keep separate registries', async () => {
     const a = await appWith(db);
     const b = await appWith(db);

@@ -10,6 +10,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Database } from '../../db/database.ts';
 import { DeliveryStatus, TicketStatus } from '../../db/generated/client.ts';
 import type { HealthRegistry } from '../../health/health-registry.ts';
+import { readLease } from '../../db/process-lease.ts';
 
 /** Job counts per queue and BullMQ state (Queue.getJobCounts()). */
 export type QueueDepths = () => Promise<Record<string, Record<string, number>>>;
@@ -43,6 +44,17 @@ export function createAppMetrics(opts: MetricsPluginOptions) {
   const queueFailed = new Gauge({ name: 'loaxa_queue_jobs_failed', help: 'Failed jobs kept per queue', labelNames: ['queue'], registers: [register] });
   const tickets = new Gauge({ name: 'loaxa_tickets', help: 'Tickets per status', labelNames: ['status'], registers: [register] });
   const deliveries = new Gauge({ name: 'loaxa_deliveries', help: 'Bulletin deliveries per status', labelNames: ['status'], registers: [register] });
+  const reconcileLast = new Gauge({
+    name: 'loaxa_reconcile_last_run_timestamp_seconds',
+    help: 'When a worker last ran the recovery pass (re-queueing what Redis lost), Unix time; 0 = never',
+    registers: [register],
+  });
+  const reconcileRestored = new Gauge({
+    name: 'loaxa_reconcile_restored',
+    help: 'What the last recovery pass queued again, by kind (deliveries, inbound, messages, posts, timers, overdue…)',
+    labelNames: ['kind'],
+    registers: [register],
+  });
   const dependencyUp = new Gauge({
     name: 'loaxa_dependency_up',
     help: '1 when a dependency answers (ok or degraded), 0 when down; dependencies not configured are left out',
@@ -79,11 +91,16 @@ export function createAppMetrics(opts: MetricsPluginOptions) {
     },
     database: {
       read: async () => {
-        const [t, d] = await Promise.all([
+        const [t, d, lease] = await Promise.all([
           opts.db.prisma.ticket.groupBy({ by: ['status'], _count: { _all: true } }),
           opts.db.prisma.delivery.groupBy({ by: ['status'], _count: { _all: true } }),
+          readLease(opts.db.prisma, 'reconcile'),
         ]);
         return () => {
+          reconcileLast.reset();
+          reconcileRestored.reset();
+          if (lease?.lastRunAt) reconcileLast.set(lease.lastRunAt.getTime() / 1000);
+          for (const [kind, n] of Object.entries(lease?.lastResult ?? {})) reconcileRestored.set({ kind }, n);
           // Every enum value, 0 when none: a status that disappears reads as "no data", not 0.
           for (const status of Object.values(TicketStatus)) tickets.set({ status }, t.find((r) => r.status === status)?._count._all ?? 0);
           for (const status of Object.values(DeliveryStatus)) deliveries.set({ status }, d.find((r) => r.status === status)?._count._all ?? 0);
@@ -92,6 +109,8 @@ export function createAppMetrics(opts: MetricsPluginOptions) {
       clear: () => {
         tickets.reset();
         deliveries.reset();
+        reconcileLast.reset();
+        reconcileRestored.reset();
       },
     },
     health: {
