@@ -1,7 +1,9 @@
-// The one interface every messaging platform hides behind (Telegram, Zalo, web chat). Domain
-// code in src/ speaks only these types; it never imports telegraf or zca-js.
+// The one interface every messaging platform hides behind (Telegram, Zalo personal accounts, the
+// Zalo Bot Platform, Zalo Official Accounts, web chat). Domain code in src/ speaks only these
+// types; it never imports telegraf or zca-js.
 
-export type Platform = 'telegram' | 'zalo' | 'webchat';
+/** zalo: a personal account through zca-js; zalo_bot: Zalo Bot Platform; zalo_oa: Official Account. */
+export type Platform = 'telegram' | 'zalo' | 'webchat' | 'zalo_bot' | 'zalo_oa';
 
 export interface Attachment {
   kind: 'photo' | 'audio' | 'voice' | 'file' | 'video' | 'sticker' | 'other';
@@ -86,6 +88,28 @@ export interface ChannelLimits {
   maxFileBytes: number;
 }
 
+/** How a kind of media can be sent: from anything (upload), only from a public URL, or not at all. */
+export type MediaSupport = 'any' | 'url' | 'none';
+
+/**
+ * What the adapter can do, declared as data; the conformance suite checks every declaration
+ * against the adapter's behaviour over its fake, so a caller can plan with it.
+ */
+export interface ChannelCapabilities {
+  /** A text over maxTextLength: sent in several parts, or refused as bad_request. */
+  longText: 'split' | 'refuse';
+  photo: MediaSupport;
+  audio: MediaSupport;
+  voice: MediaSupport;
+  file: MediaSupport;
+  /** Whether OutboundContent.replyTo quotes the message on the platform (otherwise ignored). */
+  replyTo: boolean;
+  /** inline: buttons under the message; numbered: "Trả lời bằng số" and the reply becomes an action. */
+  buttons: 'inline' | 'numbered';
+  /** Whether group chats exist for this adapter (admin chats, bulletin targets). */
+  groups: boolean;
+}
+
 export type ChannelErrorKind = 'rate_limited' | 'blocked' | 'not_found' | 'bad_request' | 'network' | 'unknown';
 
 /** What went wrong, in terms the domain decides retries on. */
@@ -118,6 +142,7 @@ export interface Channel {
   readonly platform: Platform;
   readonly accountId: string;
   readonly limits: ChannelLimits;
+  readonly capabilities: ChannelCapabilities;
   start(handlers: ChannelHandlers): Promise<void>;
   stop(): Promise<void>;
   send(chatId: string, content: OutboundContent): Promise<SendResult>;

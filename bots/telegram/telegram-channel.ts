@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Input, Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import type { Logger } from 'pino';
-import type { Button, Channel, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
+import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { mapTelegramError } from './map-error.ts';
 import { messageKey, normalizeUpdate } from './normalize-update.ts';
@@ -22,6 +22,8 @@ export const telegramLimits: ChannelLimits = {
   maxPhotoBytes: 10 * 1024 * 1024,
   maxFileBytes: 50 * 1024 * 1024,
 };
+
+export const telegramCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'any', file: 'any', replyTo: true, buttons: 'inline', groups: true };
 
 export type TelegramMode = { kind: 'polling'; timeoutSeconds?: number } | { kind: 'webhook'; url: string; secretToken: string } | { kind: 'send-only' };
 
@@ -169,6 +171,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     platform: 'telegram',
     accountId,
     limits: telegramLimits,
+    capabilities: telegramCapabilities,
     async start(h) {
       handlers = h;
       if (opts.mode.kind === 'send-only') return;

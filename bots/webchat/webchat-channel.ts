@@ -3,7 +3,7 @@
 // published, so whichever web process holds the resident's live connection pushes it at once.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Button, Channel, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
+import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 
 export interface WebChatEntry {
@@ -25,6 +25,8 @@ export const webChatLimits: ChannelLimits = {
   maxPhotoBytes: 10 * 1024 * 1024,
   maxFileBytes: 10 * 1024 * 1024,
 };
+
+export const webChatCapabilities: ChannelCapabilities = { longText: 'split', photo: 'none', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'inline', groups: false };
 
 // A month of conversation is enough to read an answer that came days later.
 const HISTORY_TTL_S = 30 * 24 * 3600;
@@ -55,6 +57,7 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
     platform: 'webchat',
     accountId: opts.accountId ?? 'webchat',
     limits: webChatLimits,
+    capabilities: webChatCapabilities,
     async start(h) {
       current = h;
     },

@@ -64,7 +64,7 @@ export async function choiceAction(memory: ChoiceMemory, m: InboundMessage): Pro
   const data = stored ? (JSON.parse(stored) as string[])[Number(n) - 1] : undefined;
   if (!data) return undefined;
   return {
-    platform: 'zalo',
+    platform: m.platform,
     accountId: m.accountId,
     actionId: `${m.chatId}|${m.platformMessageId}`,
     chatId: m.chatId,

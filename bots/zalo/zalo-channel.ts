@@ -2,7 +2,7 @@
 // chat, and Zalo groups that receive bulletins. Sends are paced per account across processes
 // (zalo-pacer); buttons become numbered choices; quoted replies carry the quoted message's id.
 // Only the bots role listens (one connection per account); other processes only send.
-import type { Button, Channel, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
+import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { splitText } from '../../src/text/split-text.ts';
 import type { ZaloApi } from './zalo-api.ts';
@@ -21,6 +21,9 @@ export const zaloLimits: ChannelLimits = {
   maxPhotoBytes: 10 * 1024 * 1024,
   maxFileBytes: 25 * 1024 * 1024,
 };
+
+// Voice plays from a hosted link; audio given as a link goes as voice, otherwise as a file.
+export const zaloCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'url', file: 'any', replyTo: false, buttons: 'numbered', groups: true };
 
 export interface ZaloChannelOptions {
   /** The ChannelAccount's name. */
@@ -92,6 +95,7 @@ export function createZaloChannel(opts: ZaloChannelOptions): ZaloChannel {
     platform: 'zalo',
     accountId: opts.accountId,
     limits: zaloLimits,
+    capabilities: zaloCapabilities,
 
     async start(handlers: ChannelHandlers) {
       session = new ZaloSession({

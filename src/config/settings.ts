@@ -124,6 +124,13 @@ export const settingsSchema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || v === '' || /^-?\d+$/.test(v), 'cần mã số nhóm Telegram, ví dụ -1001234567890'),
+  // Zalo Bot Platform: one bot for a one-commune install (token "id:secret" from Zalo Bot Manager).
+  ZALO_BOT_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^\d+:[A-Za-z0-9_-]{10,}$/.test(v), 'cần mã bot Zalo dạng 1234567890:AbC… do Zalo Bot Manager cấp'),
+  // bot-api.zapps.me in older documents; a local fake in tests.
+  ZALO_BOT_API_ROOT: url(['http:', 'https:'], 'https://bot-api.zaloplatforms.com').transform((v) => v ?? 'https://bot-api.zaloplatforms.com'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -142,7 +149,7 @@ export class SettingsError extends Error {
 }
 
 // Values a setting must never echo back in an error line.
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'DEMO_PASSWORD']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'TELEGRAM_BOT_TOKEN', 'ZALO_BOT_TOKEN', 'DEMO_PASSWORD']);
 
 /** Reads `.env` from `cwd` (if present) under the real environment, which wins. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {

@@ -28,6 +28,11 @@ export async function startBotsRole(rt: Runtime): Promise<RunningRole> {
     await tg.start(await channels.handlersFor('telegram', tg.accountId));
     started.push({ name: 'telegram', stop: () => tg.stop() });
   }
+  const zb = channels.zaloBot;
+  if (zb && !rt.settings.PUBLIC_BASE_URL) {
+    await zb.start(await channels.handlersFor('zalo_bot', zb.accountId));
+    started.push({ name: 'zalo_bot', stop: () => zb.stop() });
+  }
   for (const { channel, status } of channels.zalo) {
     if (NEEDS_QR.includes(status)) {
       rt.log.warn({ account: channel.accountId, status }, 'Zalo: tài khoản cần đăng nhập lại bằng mã QR (loaxa zalo login), chưa bật');
@@ -46,7 +51,7 @@ export async function startBotsRole(rt: Runtime): Promise<RunningRole> {
       },
     });
   }
-  if (started.length === 0) rt.log.info('bots: chưa có kênh tự nhận tin (đặt TELEGRAM_BOT_TOKEN; xem README: kết nối Telegram, Zalo)');
+  if (started.length === 0) rt.log.info('bots: chưa có kênh tự nhận tin (đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN; xem README: kết nối Telegram, Zalo)');
   else rt.log.info({ channels: started.map((s) => s.name) }, 'đã bật các kênh nhắn tin');
   return {
     stop: async () => {

@@ -17,12 +17,16 @@ import { createZaloPacer, DEFAULT_ZALO_PACING } from '../../bots/zalo/zalo-pacer
 import { redisChoices } from '../../bots/zalo/numbered-choices.ts';
 import { loginWithCredentials } from '../../bots/zalo/zca-login.ts';
 import type { ZaloCredentials } from '../../bots/zalo/zalo-api.ts';
+import { createZaloBotChannel, type ZaloBotChannel } from '../../bots/zalo-bot/zalo-bot-channel.ts';
+import { residentTexts } from '../tickets/resident-texts.ts';
 import { openZaloCredentials, recordZaloHealth, type ZaloPacingSettings } from '../channels/zalo-accounts.ts';
 
 export interface ProcessChannels {
   directory: ChannelDirectory;
   webchat: WebChatChannel;
   telegram?: TelegramChannel;
+  /** The Zalo Bot of ZALO_BOT_TOKEN, if set. */
+  zaloBot?: ZaloBotChannel;
   /** One per Zalo account with saved credentials (`loaxa zalo login`). */
   zalo: Array<{ channel: ZaloChannel; status: ChannelAccountStatus }>;
   /** Handlers that store what arrives and queue it (the adapter acknowledges after they resolve). */
@@ -47,6 +51,11 @@ export function telegramWebhookPath(token: string): string {
   return `/telegram/webhook/${Buffer.from(token.split(':')[0] ?? 'bot').toString('hex')}`;
 }
 
+/** The Zalo Bot's webhook path: from the bot's public id, never its secret. */
+export function zaloBotWebhookPath(token: string): string {
+  return `/zalo-bot/webhook/${Buffer.from(token.split(':')[0] ?? 'bot').toString('hex')}`;
+}
+
 async function build(rt: Runtime): Promise<ProcessChannels> {
   const { settings, log, db } = rt;
   const directory = new ChannelDirectory();
@@ -68,6 +77,26 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook });
     directory.register(telegram);
     await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID });
+  }
+
+  // Zalo Bot: polling without a public address, else a webhook every web replica can check (the
+  // secret is derived from the token, as for Telegram).
+  let zaloBot: ZaloBotChannel | undefined;
+  if (settings.ZALO_BOT_TOKEN) {
+    const token = settings.ZALO_BOT_TOKEN;
+    const base = settings.PUBLIC_BASE_URL?.replace(/\/$/, '');
+    zaloBot = createZaloBotChannel({
+      token,
+      apiRoot: settings.ZALO_BOT_API_ROOT,
+      mode: base
+        ? { kind: 'webhook', url: `${base}${zaloBotWebhookPath(token)}`, secretToken: createHmac('sha256', token).update('loaxa-zalo-bot-webhook').digest('hex').slice(0, 48) }
+        : { kind: 'polling' },
+      texts: { disclosure: residentTexts.botDisclosure, unsupported: residentTexts.protectedUser(base ? `${base}/chat` : undefined) },
+      memory: redisChoices(redis, `${settings.REDIS_PREFIX}:zalo-bot-memory`),
+      log: log.child({ channel: 'zalo_bot' }),
+    });
+    directory.register(zaloBot);
+    await ensureChannelAccount(db.prisma, { platform: 'zalo_bot', name: zaloBot.accountId });
   }
 
   // Zalo: every account that has logged in once; its pace and numbered choices live in Redis so
@@ -104,5 +133,5 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   const close = () => (closed ??= redis.quit().then(() => undefined, () => redis.disconnect()));
   // Every role of the process shares these channels: they close with the runtime, after the roles.
   rt.onClose('channels', close);
-  return { directory, webchat, ...(telegram ? { telegram } : {}), zalo, handlersFor, close };
+  return { directory, webchat, ...(telegram ? { telegram } : {}), ...(zaloBot ? { zaloBot } : {}), zalo, handlersFor, close };
 }

@@ -7,7 +7,7 @@ import { buildApp } from '../web/app.ts';
 import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
-import { processChannels, telegramWebhookPath } from './channels.ts';
+import { processChannels, telegramWebhookPath, zaloBotWebhookPath } from './channels.ts';
 import { bulletinRenderer, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { loginWithQr } from '../../bots/zalo/zca-login.ts';
@@ -26,6 +26,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   await channels.webchat.start(await channels.handlersFor('webchat', channels.webchat.accountId));
   const telegram = channels.telegram && settings.PUBLIC_BASE_URL && settings.TELEGRAM_BOT_TOKEN ? channels.telegram : undefined;
   if (telegram) await telegram.start(await channels.handlersFor('telegram', telegram.accountId));
+  // The Zalo Bot's webhook (registered with Zalo by this start) is served here, like Telegram's.
+  const zaloBot = channels.zaloBot && settings.PUBLIC_BASE_URL && settings.ZALO_BOT_TOKEN ? channels.zaloBot : undefined;
+  if (zaloBot) await zaloBot.start(await channels.handlersFor('zalo_bot', zaloBot.accountId));
 
   const signer = await mediaSigner(settings);
   const render = bulletinRenderer(settings, rt.db.prisma);
@@ -44,6 +47,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       publicBaseUrl: settings.PUBLIC_BASE_URL,
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
+    ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
     admin: {
@@ -75,6 +79,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       await app.close();
       await channels.webchat.stop();
       if (telegram) await telegram.stop();
+      if (zaloBot) await zaloBot.stop();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -50,6 +50,12 @@ export const residentTexts = {
   unknownCommand: 'Lệnh này chưa có. Gõ /huongdan để xem cách dùng.',
   myDataHeader: 'Dữ liệu Ủy ban đang lưu về bạn:',
   erased: 'Đã xoá dữ liệu cá nhân của bạn. Các phản ánh vẫn được giữ (ẩn danh) để thống kê.',
+  // Zalo Bot Platform: its terms require the bot to say it is one; protected users' messages
+  // reach the bot without their content.
+  botDisclosure: '🤖 Bạn đang nhắn với trợ lý tự động (bot) của Ủy ban. Câu hỏi, phản ánh của bạn được chuyển tới cán bộ phụ trách để trả lời.',
+  protectedUser: (webChatUrl: string | undefined) =>
+    'Tài khoản Zalo của bạn đang bật chế độ bảo vệ nên Ủy ban không đọc được tin nhắn này. ' +
+    (webChatUrl ? `Bạn có thể gửi câu hỏi qua trang hỏi đáp của xã: ${webChatUrl}` : 'Bạn có thể gửi câu hỏi qua trang hỏi đáp trên trang web của xã.'),
 } as const;
 
 /** "15:30 ngày 02/12/2026" in the commune's time zone. */

@@ -13,6 +13,7 @@ import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
 import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
+import { zaloBotWebhookPlugin, type ZaloBotWebhookOptions } from './plugins/zalo-bot-webhook.ts';
 import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
 import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
 import { bulletinApiPlugin, type BulletinApiOptions } from './plugins/bulletin-api.ts';
@@ -30,6 +31,7 @@ export interface WebDeps {
   /** The resident web chat (/chat); absent in tests that do not need it. */
   webchat?: WebChatPluginOptions;
   telegramWebhook?: TelegramWebhookOptions;
+  zaloBotWebhook?: ZaloBotWebhookOptions;
   /** Signed links to rendered audio (loudspeakers, Zalo voice). */
   media?: MediaPluginOptions;
   /** Loudspeaker reports. */
@@ -65,6 +67,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);
   if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
+  if (deps.zaloBotWebhook) await app.register(zaloBotWebhookPlugin, deps.zaloBotWebhook);
   if (deps.media) await app.register(mediaPlugin, deps.media);
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
   if (deps.api) await app.register(bulletinApiPlugin, deps.api);

@@ -29,6 +29,9 @@ import { FakeZaloApi } from './zalo/fake-zalo-api.ts';
 import { createZaloChannel, type ZaloChannel } from '../../bots/zalo/zalo-channel.ts';
 import { createZaloPacer } from '../../bots/zalo/zalo-pacer.ts';
 import { inMemoryChoices } from '../../bots/zalo/numbered-choices.ts';
+import { createZaloBotChannel, type ZaloBotChannel } from '../../bots/zalo-bot/zalo-bot-channel.ts';
+import { residentTexts } from '../../src/tickets/resident-texts.ts';
+import { FakeZaloBotApi } from './zalo-bot-api/fake-zalo-bot-api.ts';
 import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services.ts';
 
 export const ADMIN_CHAT = -1001234567;
@@ -46,6 +49,8 @@ export interface ListeningHarness {
   webchatHandlers: ChannelHandlers;
   /** With `zalo: true`: the Zalo channel over the fake zca-js API, with its admin group. */
   zalo?: { channel: ZaloChannel; api(): FakeZaloApi };
+  /** With `zaloBot: true`: the Zalo Bot channel polling the local Bot Platform fake. */
+  zaloBot?: { channel: ZaloBotChannel; api: FakeZaloBotApi };
   communeId: string;
   /** Waits until every queue is empty (nothing waiting, active or delayed). */
   settle(timeoutMs?: number): Promise<void>;
@@ -56,7 +61,7 @@ export interface ListeningHarness {
   close(): Promise<void>;
 }
 
-export async function startListeningHarness(opts: { env?: Record<string, string>; zalo?: boolean } = {}): Promise<ListeningHarness> {
+export async function startListeningHarness(opts: { env?: Record<string, string>; zalo?: boolean; zaloBot?: boolean } = {}): Promise<ListeningHarness> {
   const db = await openMigratedTestDatabase('listen', 8);
   const prisma = db.prisma;
   await ensureCategories(prisma);
@@ -95,6 +100,25 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     const account = await ensureChannelAccount(prisma, { platform: 'zalo', name: channel.accountId, adminChatId: ZALO_ADMIN_GROUP });
     await channel.start(handlers(account.id));
     zalo = { channel, api: () => current! };
+  }
+
+  let zaloBot: ListeningHarness['zaloBot'];
+  if (opts.zaloBot) {
+    const botApi = new FakeZaloBotApi();
+    const { apiRoot: botRoot } = await botApi.start();
+    const channel = createZaloBotChannel({
+      token: botApi.token,
+      apiRoot: botRoot,
+      mode: { kind: 'polling', timeoutSeconds: 1 },
+      texts: { disclosure: residentTexts.botDisclosure, unsupported: residentTexts.protectedUser('https://loa.example.vn/chat') },
+      memory: inMemoryChoices(),
+      log: silentLogger,
+      client: { baseBackoffMs: 20 },
+    });
+    directory.register(channel);
+    const account = await ensureChannelAccount(prisma, { platform: 'zalo_bot', name: channel.accountId });
+    await channel.start(handlers(account.id));
+    zaloBot = { channel, api: botApi };
   }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-listen-'));
@@ -141,6 +165,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     webchat,
     webchatHandlers,
     ...(zalo ? { zalo } : {}),
+    ...(zaloBot ? { zaloBot } : {}),
     communeId: demo.communeId,
     settle,
     async linkStaff(username, userId, platform = 'telegram') {
@@ -156,6 +181,8 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     async close() {
       await telegram.stop();
       await zalo?.channel.stop();
+      await zaloBot?.channel.stop();
+      await zaloBot?.api.close();
       await webchat.stop();
       deps.stop();
       await queues.close(2000);
