@@ -98,7 +98,7 @@ describe('listening over the Zalo Bot', () => {
     h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: Number(post.platformMessageId.split(':')[1]), text: 'Thứ hai xe rác sẽ vào thu gom.' });
     await h.settle();
     const answer = await h.prisma.ticketMessage.findFirstOrThrow({ where: { ticketId: ticket.id, text: { contains: 'xe rác' } } });
-    expect(answer.deliveryStatus).toBe('failed');
+    expect(answer.deliveryStatus).toBe('refused');
     expect(answer.deliveryError).toBe('blocked');
     expect((await h.prisma.residentIdentity.findFirstOrThrow({ where: { platformUserId: R } })).unreachableAt).not.toBeNull();
   });
