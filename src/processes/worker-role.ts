@@ -18,6 +18,8 @@ import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { fire, fireJob, startScheduler } from '../../broadcasts/schedule/scheduler.ts';
 import { deliverDeps } from './broadcast-runtime.ts';
 import { createRecovery, type Recovery } from './recovery.ts';
+import { classifierTrainingHandlers } from '../tickets/classification/training-handlers.ts';
+import { NIGHTLY_TRAINING_CRON, trainClassifiersNightlyJob } from '../tickets/classification/classifier-jobs.ts';
 
 // A firing later than this after its time is recorded as missed instead of going out.
 const FIRING_GRACE_MS = 30 * 60_000;
@@ -35,7 +37,10 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole & { reco
     queues,
     tickets: deps,
     log,
-    repeatables: [{ def: housekeepingPurgeSessions as never, every: HOUR_MS, data: {} }],
+    repeatables: [
+      { def: housekeepingPurgeSessions as never, every: HOUR_MS, data: {} },
+      { def: trainClassifiersNightlyJob as never, every: NIGHTLY_TRAINING_CRON, data: {} },
+    ],
   });
   const workers = [
     queues.startWorker(
@@ -48,6 +53,7 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole & { reco
         },
         // Left by versions that reconciled from a repeatable job; the tick does it now.
         [reconcileJob.name]: async () => recovery.run(),
+        ...classifierTrainingHandlers({ prisma: db.prisma, log, enqueue }),
       },
       { concurrency: 1 },
     ),

@@ -12,6 +12,7 @@ import type { TicketDeps } from './ticket-deps.ts';
 import { answerActionJob, effect, sendDirectJob, type DirectMessage, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
 import { rateTicket } from './ticket-actions.ts';
+import { forgetExamplesOfTickets } from './classification/record-example.ts';
 
 export interface Outcome {
   status: 'processed' | 'ignored';
@@ -247,6 +248,7 @@ async function eraseResident(tx: Prisma.TransactionClient, residentId: string): 
   const ids = tickets.map((t) => t.id);
   await tx.ticketMessage.updateMany({ where: { ticketId: { in: ids }, direction: 'inbound' }, data: { text: '[đã xoá theo yêu cầu]', attachments: [] } });
   await tx.ticket.updateMany({ where: { id: { in: ids } }, data: { subject: null } });
+  await forgetExamplesOfTickets(tx, ids);
   await tx.auditLog.create({ data: { actorKind: 'resident', action: 'resident.erase', entityType: 'Resident', entityId: residentId, data: { tickets: ids.length } } });
 }
 

@@ -12,6 +12,7 @@ import { cancelDeadlines, type Effect } from './ticket-jobs.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { settleDelivery, type DeliveryReport } from './answer-delivery.ts';
+import { recordTransferExample } from './classification/record-example.ts';
 
 export type ActionResult = { ok: true; effects: Effect[]; code: string } | { ok: false; reason: string; message: string };
 
@@ -190,8 +191,9 @@ export async function transferTicket(tx: Tx, ticketId: string, staffId: string, 
     await tx.ticketEvent.create({
       data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, data: { fromCategory: t.category?.code ?? null, toCategory: target.code, assigneeId }, createdAt: now },
     });
+    const learn = target.code === t.category?.code ? [] : await recordTransferExample(tx, { communeId: t.communeId, ticketId, fromCategory: t.category?.code ?? null, toCategory: target.code, staffId, at: now });
     const effects = await tellResident(tx, ticketId, `Phản ánh ${t.code} đã được chuyển sang lĩnh vực ${target.name} để xử lý.`);
-    return { ok: true, code: t.code, effects };
+    return { ok: true, code: t.code, effects: [...effects, ...learn] };
   }
   const r = await change(tx, ticketId, 'transferred', { staffId, kind: 'staff' }, { now, reason: note, data: { transferNote: note, transferredTo: note.slice(0, 200) } });
   if (!r.ok) return r;

@@ -8,10 +8,13 @@ import type { EnqueueOptions } from '../queues/queue-kit.ts';
 export interface Classification {
   category: string;
   score: number;
+  /** The rules, the commune's learned model, or neither (the general inbox). */
+  decidedBy?: 'rules' | 'model' | 'fallback';
 }
 
 export interface Classifier {
-  classify(text: string): Classification;
+  /** With the commune, its learned model (if it has an active one) joins the rules. */
+  classify(text: string, ctx?: { communeId?: string }): Classification;
 }
 
 export interface TicketDeadlines {

@@ -123,7 +123,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   }
 
   const commune = await tx.commune.findUniqueOrThrow({ where: { id: m.communeId } });
-  const classification = m.text ? deps.classifier.classify(m.text) : { category: 'KHAC', score: 0 };
+  const classification = m.text ? deps.classifier.classify(m.text, { communeId: m.communeId }) : { category: 'KHAC', score: 0 };
   const category =
     (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
@@ -153,7 +153,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       confidential,
       subject: m.text ? m.text.slice(0, 120) : null,
       assigneeId,
-      classifiedBy: 'rules',
+      classifiedBy: classification.decidedBy === 'model' ? 'model' : 'rules',
       classificationScore: classification.score,
       receiveDueAt: due.receiveDueAt,
       dueAt: due.dueAt,
@@ -176,7 +176,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   await tx.ticketEvent.createMany({
     data: [
       { ticketId: ticket.id, type: 'created', toStatus: 'new', actorKind: 'resident', data: { channel: m.platform } },
-      { ticketId: ticket.id, type: 'classified', actorKind: 'system', data: { category: category.code, score: classification.score } },
+      { ticketId: ticket.id, type: 'classified', actorKind: 'system', data: { category: category.code, score: classification.score, by: classification.decidedBy ?? 'rules' } },
       { ticketId: ticket.id, type: 'assigned', actorKind: 'system', data: { assigneeId, rule: assigneeId ? 'assignment' : 'none' } },
     ],
   });

@@ -3,16 +3,18 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Settings } from '../config/settings.ts';
-import { createClassifier, type ClassifierRule } from './classification/classifier.ts';
+import { createClassifier, type ClassifierRule, type Classifier as RulesClassifier } from './classification/classifier.ts';
 import { builtinRules } from './classification/lexicon.ts';
+import { combine } from './classification/combined-classifier.ts';
+import { loadActiveModels, type LoadedModel } from './classification/commune-models.ts';
 import { createWorkingCalendar, type WorkingCalendar } from '../calendar/working-time.ts';
 import { slaDeadlines } from '../calendar/sla.ts';
 import { defaultTicketPolicy, type CancelJob, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
 
-// Staff edits to the rules take effect within this time in every process.
+// Staff edits to the rules, and a newly activated model, take effect within this time in every process.
 const RULES_REFRESH_MS = 60_000;
 
-export async function loadClassifier(prisma: PrismaClient, log: Logger): Promise<Classifier> {
+export async function loadClassifier(prisma: PrismaClient, log: Logger): Promise<RulesClassifier> {
   const rows = await prisma.classificationRule.findMany({ where: { active: true }, include: { category: true } });
   const dbRules: ClassifierRule[] = rows.map((r) => ({ categoryCode: r.category.code, kind: r.kind, pattern: r.pattern, weight: r.weight }));
   return createClassifier([...builtinRules(), ...dbRules], {
@@ -20,17 +22,32 @@ export async function loadClassifier(prisma: PrismaClient, log: Logger): Promise
   });
 }
 
-/** A classifier that reloads the database rules now and then, never blocking a message on it. */
+/**
+ * A classifier that reloads the database rules and the communes' active models now and then,
+ * never blocking a message on it: a message of a commune with a model gets both (combined).
+ */
 export async function refreshingClassifier(prisma: PrismaClient, log: Logger): Promise<Classifier & { stop(): void }> {
   let current = await loadClassifier(prisma, log);
+  let models: Map<string, LoadedModel> = await loadActiveModels(prisma, new Map(), log);
   const timer = setInterval(() => {
     loadClassifier(prisma, log).then(
       (c) => (current = c),
       (e: Error) => log.warn({ err: e.message }, 'không tải lại được luật phân loại'),
     );
+    loadActiveModels(prisma, models, log).then(
+      (m) => (models = m),
+      (e: Error) => log.warn({ err: e.message }, 'không tải lại được mô hình phân loại'),
+    );
   }, RULES_REFRESH_MS);
   timer.unref();
-  return { classify: (text) => current.classify(text), stop: () => clearInterval(timer) };
+  return {
+    classify: (text, ctx) => {
+      const model = ctx?.communeId ? (models.get(ctx.communeId)?.model ?? null) : null;
+      const r = combine(current.classify(text), model, text);
+      return { category: r.category, score: r.score, decidedBy: r.decidedBy };
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Deadlines in working time of the commune's own time zone (one calendar per zone, built once). */

@@ -178,6 +178,14 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.auditLog.create({ data: { communeId: commune.id, actorKind: 'staff', actorStaffId: staff.id, action: 'test.write', entityType: 'Ticket', entityId: ticket.id, data: { ok: true } } });
     await prisma.loginThrottle.create({ data: { key: 'k'.repeat(64), attempts: 3, failures: 2, blockedUntil: new Date() } });
     await prisma.processLease.create({ data: { name: 'reconcile', holder: 'test', expiresAt: new Date(), lastResult: { deliveries: 0 } } });
+    await prisma.classificationExample.create({ data: { communeId: commune.id, ticketId: ticket.id, text: 'Đường hỏng', fromCategory: 'KHAC', toCategory: 'HA_TANG', staffId: staff.id } });
+    await prisma.classifierModel.create({
+      data: { communeId: commune.id, version: 1, exampleCount: 40, heldOutCount: 10, heldOutAccuracy: 0.9, modelAccuracy: 0.8, rulesAccuracy: 0.85, active: true, decision: 'activated', weights: { format: 'nb-1' } },
+    });
+    // The migration's own guarantee: one active version per commune.
+    await expect(
+      prisma.classifierModel.create({ data: { communeId: commune.id, version: 2, exampleCount: 40, heldOutCount: 10, heldOutAccuracy: 0.9, modelAccuracy: 0.8, rulesAccuracy: 0.85, active: true, decision: 'activated', weights: {} } }),
+    ).rejects.toThrow();
 
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');
