@@ -136,6 +136,11 @@ export interface ChannelHandlers {
   /** Resolves once the message is stored; only then does the adapter acknowledge it. */
   onMessage(m: InboundMessage): Promise<void>;
   onAction(a: InboundAction): Promise<void>;
+  /**
+   * An update whose onMessage/onAction failed: 'quarantined' when it has failed often enough to
+   * be set aside (the adapter then acknowledges it and moves on), 'retry' otherwise.
+   */
+  onFailure?(f: { updateKey: string; raw: unknown; error: string }): Promise<'retry' | 'quarantined'>;
 }
 
 export interface Channel {

@@ -78,7 +78,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
         ),
       );
     }
-    await telegram.start(inboxHandlers(prisma, enqueue, account.id));
+    await telegram.start(inboxHandlers(prisma, enqueue, account.id, 'telegram'));
     const workers = [
       queues.startWorker('inbound', { [processInboundJob.name]: async (d: { inboundId: string }) => processInbound(deps, d.inboundId) }, { concurrency: CONCURRENCY }),
       queues.startWorker('outbound', outboundHandlers({ ...deps, channels: directory, dataDir: '/tmp/loaxa-bench-unused' }), { concurrency: CONCURRENCY }),

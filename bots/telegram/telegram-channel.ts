@@ -82,6 +82,19 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   let abort: AbortController | undefined;
   let loop: Promise<void> | undefined;
 
+  /** After a failed handler: whether to retry the update or move past it (quarantined). */
+  async function afterFailure(u: Update, e: unknown): Promise<'retry' | 'quarantined'> {
+    if (!handlers?.onFailure) return 'retry';
+    try {
+      const verdict = await handlers.onFailure({ updateKey: String(u.update_id), raw: u, error: (e as Error).message ?? String(e) });
+      if (verdict === 'quarantined') log.error({ updateId: u.update_id }, 'tin nhắn Telegram không lưu được sau nhiều lần thử: đã để riêng, nhận tiếp các tin sau');
+      return verdict;
+    } catch {
+      // Not even the failure could be recorded (the database is down): the update waits.
+      return 'retry';
+    }
+  }
+
   async function dispatch(u: Update): Promise<void> {
     const n = normalizeUpdate(u, accountId);
     if (n.kind === 'message') await handlers!.onMessage(n.message);
@@ -111,6 +124,10 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
           await dispatch(u);
           offset = u.update_id + 1;
         } catch (e) {
+          if ((await afterFailure(u, e)) === 'quarantined') {
+            offset = u.update_id + 1;
+            continue;
+          }
           // Not confirmed: the next getUpdates returns this update again, after a pause.
           log.error({ updateId: u.update_id, err: (e as Error).message }, 'không lưu được tin nhắn Telegram; sẽ nhận lại');
           await sleep(1000, undefined, { signal }).catch(() => undefined);
@@ -233,7 +250,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         await dispatch(u);
         return 200;
       } catch (e) {
-        log.error({ err: (e as Error).message }, 'không lưu được tin nhắn Telegram (webhook); Telegram sẽ gửi lại');
+        // Set aside after a few attempts: 200 then, so Telegram stops redelivering it.
+        if ((await afterFailure(u, e)) === 'quarantined') return 200;
+        log.error({ updateId: u.update_id }, 'không lưu được tin nhắn Telegram (webhook); Telegram sẽ gửi lại');
         return 500;
       }
     },

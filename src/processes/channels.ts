@@ -126,7 +126,7 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
       accountIds.set(key, row.id);
     }
     const accountId = accountIds.get(key)!;
-    return inboxHandlers(db.prisma, rt.queues.enqueue.bind(rt.queues), accountId);
+    return inboxHandlers(db.prisma, rt.queues.enqueue.bind(rt.queues), accountId, platform);
   }
 
   let closed: Promise<void> | undefined;

@@ -2,9 +2,11 @@
 // ids, then queue it. Only after this resolves does the adapter acknowledge the update to the
 // platform, so a crash at any point loses nothing and a redelivered update changes nothing.
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { ChannelHandlers, InboundAction, InboundMessage } from '../../bots/channel.ts';
+import type { ChannelHandlers, InboundAction, InboundMessage, Platform } from '../../bots/channel.ts';
 import type { Enqueue } from './ticket-deps.ts';
 import { processInboundJob } from './ticket-jobs.ts';
+import { cleanDeep } from '../text/clean-text.ts';
+import { recordFailedUpdate } from './quarantine.ts';
 
 export type StoredInbound = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction };
 
@@ -13,7 +15,9 @@ export interface StoreResult {
   duplicate: boolean;
 }
 
-export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, item: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
+export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
+  // The one place every platform's input passes: cleaned here, stored clean everywhere after.
+  const item = cleanDeep(received);
   const platform = item.kind === 'message' ? item.message.platform : item.action.platform;
   const chatId = item.kind === 'message' ? item.message.chatId : item.action.chatId;
   // Button presses have their own ids; prefixed so they can never collide with message ids.
@@ -33,9 +37,10 @@ export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, item:
 }
 
 /** What a channel calls with what arrives for one account: store it, then acknowledge. */
-export function inboxHandlers(prisma: PrismaClient, enqueue: Enqueue, channelAccountId: string | null): ChannelHandlers {
+export function inboxHandlers(prisma: PrismaClient, enqueue: Enqueue, channelAccountId: string | null, platform: Platform): ChannelHandlers {
   return {
     onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, channelAccountId)),
     onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, channelAccountId)),
+    onFailure: async (f) => recordFailedUpdate(prisma, enqueue, { platform, channelAccountId, ...f }),
   };
 }

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDeadlineCheck } from '../../src/tickets/deadlines.ts';
 import type { TicketDeps } from '../../src/tickets/ticket-deps.ts';
-import type { ChannelHandlers } from '../../bots/channel.ts';
+import type { ChannelHandlers, Platform } from '../../bots/channel.ts';
 import { FakeBotApi } from './telegram-bot-api/fake-bot-api.ts';
 import { FakeZaloApi } from './zalo/fake-zalo-api.ts';
 import { createZaloChannel, type ZaloChannel } from '../../bots/zalo/zalo-channel.ts';
@@ -81,9 +81,9 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const directory = new ChannelDirectory().register(webchat).register(telegram);
   const tgAccount = await ensureChannelAccount(prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: String(ADMIN_CHAT) });
   const wcAccount = await ensureChannelAccount(prisma, { platform: 'webchat', name: webchat.accountId });
-  const handlers = (accountId: string): ChannelHandlers => inboxHandlers(prisma, enqueue, accountId);
+  const handlers = (accountId: string, platform: Platform = 'telegram'): ChannelHandlers => inboxHandlers(prisma, enqueue, accountId, platform);
   await telegram.start(handlers(tgAccount.id));
-  const webchatHandlers = handlers(wcAccount.id);
+  const webchatHandlers = handlers(wcAccount.id, 'webchat');
   await webchat.start(webchatHandlers);
 
   let zalo: ListeningHarness['zalo'];
@@ -98,7 +98,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     });
     directory.register(channel);
     const account = await ensureChannelAccount(prisma, { platform: 'zalo', name: channel.accountId, adminChatId: ZALO_ADMIN_GROUP });
-    await channel.start(handlers(account.id));
+    await channel.start(handlers(account.id, 'zalo'));
     zalo = { channel, api: () => current! };
   }
 
