@@ -89,7 +89,7 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
         redisUrl = embedded.url;
         redisEmbedded = true;
       }
-      const kit = createQueueKit({ redisUrl, prefix: settings.REDIS_PREFIX, log });
+      const kit = createQueueKit({ redisUrl, prefix: settings.REDIS_PREFIX, log, shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
       closers.add('queues', () => kit.close(settings.SHUTDOWN_TIMEOUT_MS));
       queues = kit;
     }

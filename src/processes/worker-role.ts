@@ -86,7 +86,7 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole & { reco
   log.info({ queues: ['housekeeping', 'inbound', 'outbound', 'reminders', 'broadcast'] }, 'worker đã nhận việc');
   return {
     recovery,
-    // The queue kit drains running jobs when the runtime closes; stopping here stops taking new ones.
+    // Stops taking jobs, lets running ones finish within SHUTDOWN_TIMEOUT_MS, hands the rest back.
     stop: async () => {
       await scheduler.stop();
       await recovery.release();

@@ -27,8 +27,11 @@ export interface WorkerOptions {
 }
 
 export interface WorkerHandle {
-  /** Stops taking jobs and waits for the running ones (the kit's close() bounds the wait). */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, waits for the running ones up to `timeoutMs` (the kit's shutdown budget
+   * unless given), then hands those still running back to the queue for another worker.
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized', number>;
@@ -57,13 +60,48 @@ export interface QueueKitOptions {
   redisUrl: string;
   prefix: string;
   log?: Logger;
+  /** How long a closing worker waits for its running jobs before handing them back (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs?: number;
+}
+
+interface RunningWorker {
+  name: QueueName;
+  worker: Worker;
+  /** Running jobs with their lock tokens, to hand them back at shutdown. */
+  running: Map<Job, string | undefined>;
 }
 
 export function createQueueKit(opts: QueueKitOptions): QueueKit {
   const log = opts.log ?? silentLogger;
   let shared: Redis | undefined;
   const queues = new Map<QueueName, Queue>();
-  const workers = new Set<{ name: QueueName; worker: Worker; running: Set<Job> }>();
+  const workers = new Set<RunningWorker>();
+  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 15_000;
+
+  /**
+   * Stops fetching at once, lets running jobs finish for up to timeoutMs, then moves the ones
+   * still running back to waiting (their locks released), so another worker starts them now
+   * instead of after the stalled-job check. A handler still running here keeps going until the
+   * process exits; handlers are idempotent and record each side effect.
+   */
+  async function drain(list: RunningWorker[], timeoutMs: number): Promise<void> {
+    await Promise.all(list.map((w) => w.worker.pause(true).catch(() => undefined)));
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && list.some((w) => w.running.size > 0)) await new Promise((r) => setTimeout(r, 20));
+    const still = list.flatMap((w) => [...w.running].map(([job, token]) => ({ w, job, token })));
+    if (still.length) {
+      log.warn({ jobs: still.map(({ w, job }) => ({ queue: w.name, job: job.name, jobId: job.id })) }, 'hết thời gian chờ; trả lại các việc đang chạy cho worker khác');
+      await Promise.all(
+        still.map(async ({ w, job, token }) => {
+          w.running.delete(job);
+          // Fails only when the job finished or its lock was lost meanwhile: nothing to hand back.
+          await job.moveToWait(token).catch((e: Error) => log.debug({ jobId: job.id, err: e.message }, 'không trả lại được việc'));
+        }),
+      );
+    }
+    await Promise.all(list.map((w) => w.worker.close(still.length > 0).catch(() => undefined)));
+    for (const w of list) workers.delete(w);
+  }
   let closing: Promise<void> | undefined;
 
   const connection = (): Redis => (shared ??= createRedisConnection(opts.redisUrl, 'queues', { log }));
@@ -81,14 +119,14 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
 
   const startWorker: QueueKit['startWorker'] = (name, handlers, wopts = {}) => {
     if (closing) throw new Error('queue kit is closed');
-    const running = new Set<Job>();
+    const running = new Map<Job, string | undefined>();
     const worker = new Worker(
       name,
       async (job: Job, token?: string) => {
         const handler = handlers[job.name] as JobHandler | undefined;
         // A job nobody can run would only fail again: no retries.
         if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${name}"`);
-        running.add(job);
+        running.set(job, token);
         try {
           return await handler(job.data, { job, log: log.child({ queue: name, job: job.name, jobId: job.id }) });
         } catch (e) {
@@ -120,13 +158,11 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     });
     worker.on('completed', (job) => log.debug({ queue: name, job: job.name, jobId: job.id }, 'việc xong'));
     worker.on('error', (e) => log.warn({ queue: name, err: e.message }, 'lỗi worker'));
-    const entry = { name, worker, running };
+    const entry: RunningWorker = { name, worker, running };
     workers.add(entry);
+    let closed: Promise<void> | undefined;
     return {
-      close: async () => {
-        await worker.close();
-        workers.delete(entry);
-      },
+      close: (timeoutMs = shutdownTimeoutMs) => (closed ??= drain([entry], timeoutMs)),
     };
   };
 
@@ -176,23 +212,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     },
     close(timeoutMs) {
       closing ??= (async () => {
-        const list = [...workers];
-        // Stop taking jobs and let running ones finish, up to the timeout. pause() waits for the
-        // active jobs; close() would too, and a later close(true) would only return its promise.
-        const graceful = Promise.all(list.map((w) => w.worker.pause(false)));
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = await Promise.race([
-          graceful.then(() => false),
-          new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
-        ]);
-        clearTimeout(timer);
-        if (timedOut) {
-          const still = list.flatMap((w) => [...w.running].map((j) => ({ queue: w.name, job: j.name, jobId: j.id })));
-          log.warn({ jobs: still }, 'hết thời gian chờ; trả lại các việc đang chạy cho worker khác');
-        }
-        // Forced when jobs are still running: their locks lapse and BullMQ's stalled-job check
-        // moves them back to waiting, so they run again elsewhere (handlers are idempotent).
-        await Promise.all(list.map((w) => w.worker.close(timedOut).catch(() => undefined)));
+        await drain([...workers], timeoutMs);
         workers.clear();
         await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
         queues.clear();
