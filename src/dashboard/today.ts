@@ -3,13 +3,14 @@
 // messaging accounts that need someone (a Zalo QR login, a broken bot).
 import type { PrismaClient } from '../db/generated/client.ts';
 import { localDate, localInstant } from '../calendar/local-time.ts';
+import { projectSummaries, type Viewer } from '../tickets/ticket-visibility.ts';
 
 export interface TodayOverview {
   date: string;
   slots: Array<{ name: string; timeOfDay: string }>;
   runs: Array<{ bulletinId: string; title: string; class: string; scheduledFor: Date; status: string; sent: number; failed: number; open: number; total: number }>;
   upcoming: Array<{ bulletinId: string; title: string; at: Date }>;
-  tickets: { new: number; overdue: number; overdueList: Array<{ id: string; code: string; subject: string | null; dueAt: Date | null }> };
+  tickets: { new: number; overdue: number; overdueList: Array<{ id: string; code: string; subject: string | null; dueAt: Date | null; masked: boolean }> };
   awaitingApproval: number;
   endpointsDown: Array<{ id: string; name: string; status: string; lastHeartbeatAt: Date | null; reason: string | null }>;
   accountsNeedingCare: Array<{ id: string; platform: string; name: string; status: string; reason: string | null }>;
@@ -17,7 +18,8 @@ export interface TodayOverview {
 
 const OPEN_TICKET = ['new', 'received', 'in_progress'] as const;
 
-export async function todayOverview(prisma: PrismaClient, communeId: string, now = new Date()): Promise<TodayOverview> {
+/** The day for one viewer: ticket texts go through the visibility rule (a denunciation shows a placeholder). */
+export async function todayOverview(prisma: PrismaClient, communeId: string, now: Date, viewer: Viewer): Promise<TodayOverview> {
   const commune = await prisma.commune.findUniqueOrThrow({ where: { id: communeId } });
   const tz = commune.timezone;
   const { date, isoWeekday } = localDate(now, tz);
@@ -30,7 +32,7 @@ export async function todayOverview(prisma: PrismaClient, communeId: string, now
     prisma.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: ['scheduled', 'sending', 'done', 'partly_failed'] } } }, include: { slot: true, bulletin: { select: { id: true, title: true, expiresAt: true } } } }),
     prisma.ticket.count({ where: { communeId, status: 'new' } }),
     prisma.ticket.count({ where: { communeId, status: { in: [...OPEN_TICKET] }, dueAt: { lt: now } } }),
-    prisma.ticket.findMany({ where: { communeId, status: { in: [...OPEN_TICKET] }, dueAt: { lt: now } }, orderBy: { dueAt: 'asc' }, take: 10, select: { id: true, code: true, subject: true, dueAt: true } }),
+    prisma.ticket.findMany({ where: { communeId, status: { in: [...OPEN_TICKET] }, dueAt: { lt: now } }, orderBy: { dueAt: 'asc' }, take: 10, select: { id: true, code: true, subject: true, dueAt: true, communeId: true, confidential: true, categoryId: true, assigneeId: true } }),
     prisma.bulletin.count({ where: { communeId, status: 'submitted' } }),
     prisma.endpoint.findMany({ where: { communeId, status: { in: ['offline', 'broken'] } }, orderBy: { name: 'asc' }, select: { id: true, name: true, status: true, lastHeartbeatAt: true, statusReason: true } }),
     prisma.channelAccount.findMany({ where: { communeId, status: { in: ['logged_out', 'kicked', 'suspected_ban', 'error', 'reconnecting'] } }, orderBy: { name: 'asc' } }),
@@ -72,7 +74,7 @@ export async function todayOverview(prisma: PrismaClient, communeId: string, now
       total: of(r.id, ['sent', 'failed', 'pending', 'sending', 'cancelled']),
     })),
     upcoming,
-    tickets: { new: newTickets, overdue, overdueList },
+    tickets: { new: newTickets, overdue, overdueList: (await projectSummaries(prisma, viewer, overdueList)).map((t) => ({ id: t.id, code: t.code, subject: t.subject, dueAt: t.dueAt, masked: t.masked })) },
     awaitingApproval,
     endpointsDown: endpointsDown.map((e) => ({ id: e.id, name: e.name, status: e.status, lastHeartbeatAt: e.lastHeartbeatAt, reason: e.statusReason })),
     accountsNeedingCare: accounts.map((a) => ({ id: a.id, platform: a.platform, name: a.name, status: a.status, reason: a.statusReason })),

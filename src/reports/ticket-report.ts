@@ -8,6 +8,7 @@
 //   resolvedRate — (answered + transferred) / eligible
 import type { PrismaClient } from '../db/generated/client.ts';
 import { localInstant } from '../calendar/local-time.ts';
+import { accessWith, clearanceOf, type Viewer } from '../tickets/ticket-visibility.ts';
 
 export interface Period {
   /** Local dates, inclusive. */
@@ -40,6 +41,8 @@ export interface Report {
   broadcasts: { bulletins: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
   tickets: Array<{ code: string; field: string; village: string; status: string; channel: string; createdAt: Date; dueAt: Date | null; answeredAt: Date | null; onTime: boolean | null; changes: Array<{ at: Date; to: string }> }>;
 }
+
+const MASKED = '(bảo mật)';
 
 export function quarterPeriod(year: number, quarter: 1 | 2 | 3 | 4): Period {
   const startMonth = (quarter - 1) * 3 + 1;
@@ -81,7 +84,8 @@ function figures(rows: Row[], end: Date): TicketFigures {
   };
 }
 
-export async function ticketReport(prisma: PrismaClient, communeId: string, period: Period): Promise<Report> {
+/** The figures, and each ticket as `viewer` may see it (a denunciation's village and channel could name the complainant). */
+export async function ticketReport(prisma: PrismaClient, communeId: string, period: Period, viewer: Viewer): Promise<Report> {
   const commune = await prisma.commune.findUniqueOrThrow({ where: { id: communeId } });
   const start = localInstant(period.from, '00:00', commune.timezone);
   const end = new Date(localInstant(period.to, '00:00', commune.timezone).getTime() + 86_400_000);
@@ -90,6 +94,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     orderBy: { createdAt: 'asc' },
     include: { category: true, village: true, events: { where: { type: 'status_changed' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true, toStatus: true } } },
   });
+  const clearance = await clearanceOf(prisma, viewer);
   const group = (key: (t: (typeof tickets)[number]) => string) => {
     const m = new Map<string, Row[]>();
     for (const t of tickets) m.set(key(t), [...(m.get(key(t)) ?? []), t]);
@@ -133,9 +138,8 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     tickets: tickets.map((t) => ({
       code: t.code,
       field: t.category?.name ?? 'Chưa phân loại',
-      village: t.village?.name ?? 'Chưa rõ thôn',
+      ...(accessWith(clearance, t) === 'full' ? { village: t.village?.name ?? 'Chưa rõ thôn', channel: t.channel as string } : { village: MASKED, channel: MASKED }),
       status: t.status,
-      channel: t.channel,
       createdAt: t.createdAt,
       dueAt: t.dueAt,
       answeredAt: t.answeredAt,

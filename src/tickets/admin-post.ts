@@ -1,9 +1,10 @@
 // The ticket's post in the admin chat: what cadres see and the buttons they act with. A
-// confidential ticket (complaints, denunciations) never shows who wrote it.
+// confidential ticket (complaints, denunciations) shows neither who wrote nor what.
 import type { Prisma } from '../db/generated/client.ts';
 import type { Button } from '../../bots/channel.ts';
 import { formatDue } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
+import { placeholderTexts, ticketAccess, visibleAttachments, visibleText, type Access } from './ticket-visibility.ts';
 
 export type AdminVerb = 'take' | 'transfer' | 'reject' | 'close' | 'faq';
 
@@ -25,23 +26,31 @@ export function adminButtons(ticketId: string, status: string): Button[][] {
   return [row, [{ label: 'Từ chối', data: adminButtonData(ticketId, 'reject') }, { label: 'Đóng', data: adminButtonData(ticketId, 'close') }]];
 }
 
-export async function renderAdminPost(tx: Prisma.TransactionClient, ticketId: string): Promise<{ text: string; buttons: Button[][] }> {
+/**
+ * The post as the admin chat's members see it: the group is one viewer of the visibility rule, so
+ * a denunciation shows only its code, field, deadline and assignee, and a placeholder where the
+ * resident's words would be; the designated cadre reads it in the web admin. `access` tells the
+ * poster whether the resident's attachments may follow the post.
+ */
+export async function renderAdminPost(tx: Prisma.TransactionClient, ticketId: string): Promise<{ text: string; buttons: Button[][]; access: Access }> {
   const t = await tx.ticket.findUniqueOrThrow({
     where: { id: ticketId },
     include: { category: true, village: true, assignee: true, resident: true, messages: { where: { direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 } },
   });
+  const access = await ticketAccess(tx, { kind: 'group', communeId: t.communeId }, t);
   const first = t.messages[0];
-  const photos = Array.isArray(first?.attachments) ? (first.attachments as unknown[]).length : 0;
+  const photos = visibleAttachments(access, Array.isArray(first?.attachments) ? (first.attachments as unknown[]) : []).length;
+  const full = access === 'full';
   const lines = [
-    `${t.priority === 'urgent' ? '🔴 KHẨN' : '🆕'} ${t.code} · ${t.category?.name ?? 'Khác'}`,
-    `Thôn: ${t.village?.name ?? 'chưa rõ'} · Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}`,
+    `${t.priority === 'urgent' ? '🔴 KHẨN' : full ? '🆕' : '🔒'} ${t.code} · ${t.category?.name ?? 'Khác'}`,
+    full ? `Thôn: ${t.village?.name ?? 'chưa rõ'} · Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}` : `Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}`,
     `Phụ trách: ${t.assignee?.displayName ?? 'chưa giao'} · ${statusLabel[t.status]}`,
-    t.confidential ? 'Người gửi: (bảo mật — chỉ cán bộ được giao xem trên trang quản trị)' : `Người gửi: ${t.resident.displayName ?? 'ẩn danh'} (${t.channel})`,
+    full ? `Người gửi: ${t.resident.displayName ?? 'ẩn danh'} (${t.channel})` : placeholderTexts.sender,
     '',
-    first?.text ?? '(không có chữ)',
+    visibleText(access, first?.text ?? '(không có chữ)') ?? '(không có chữ)',
     ...(photos ? [`📎 ${photos} tệp đính kèm`] : []),
     '',
     'Trả lời tin này để gửi câu trả lời cho người dân.',
   ];
-  return { text: lines.join('\n'), buttons: adminButtons(t.id, t.status) };
+  return { text: lines.join('\n'), buttons: adminButtons(t.id, t.status), access };
 }

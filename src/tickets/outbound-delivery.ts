@@ -11,6 +11,7 @@ import type { TicketDeps } from './ticket-deps.ts';
 import type { StoredAttachment } from './attachments.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 import { renderAdminPost, adminButtons } from './admin-post.ts';
+import { visibleAttachments } from './ticket-visibility.ts';
 import { residentTexts } from './resident-texts.ts';
 import {
   answerActionJob,
@@ -125,7 +126,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       posted += 1;
       // The resident's photos follow the post, as replies to it, so cadres see what was reported.
       const first = await prisma.ticketMessage.findFirst({ where: { ticketId: ticket.id, direction: 'inbound' }, orderBy: { createdAt: 'asc' } });
-      const atts = (first?.attachments ?? []) as unknown as StoredAttachment[];
+      const atts = visibleAttachments(post.access, (first?.attachments ?? []) as unknown as StoredAttachment[]);
       for (const [i, a] of atts.entries()) {
         const media = await mediaRefFor(a, chat.platform);
         if (!media) continue;

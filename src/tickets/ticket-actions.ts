@@ -13,6 +13,7 @@ import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { settleDelivery, type DeliveryReport } from './answer-delivery.ts';
 import { recordTransferExample } from './classification/record-example.ts';
+import { accessWith, clearanceOf, isConfidentialField, mayShareAnswer } from './ticket-visibility.ts';
 
 export type ActionResult = { ok: true; effects: Effect[]; code: string } | { ok: false; reason: string; message: string };
 
@@ -113,8 +114,10 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'message_out', actorKind: 'staff', actorStaffId: staffId, createdAt: now } });
   const effects = await tellResident(tx, ticketId, residentTexts.answered(r.code, text), { authorStaffId: staffId, askRating: true, now, ...(report ? { report } : {}) });
-  // Residents whose tickets were merged into this one get the same answer.
-  for (const dup of await tx.ticket.findMany({ where: { mergedIntoId: ticketId, status: 'duplicate' }, select: { id: true, code: true } })) {
+  // Residents whose tickets were merged into this one get the same answer, unless a confidential
+  // ticket stands between them.
+  const dups = await tx.ticket.findMany({ where: { mergedIntoId: ticketId, status: 'duplicate' }, select: { id: true, code: true, confidential: true, residentId: true } });
+  for (const dup of dups.filter((d) => mayShareAnswer(t, d))) {
     effects.push(...(await tellResident(tx, dup.id, residentTexts.answered(`${r.code} (phiếu gốc của ${dup.code})`, text), { authorStaffId: staffId })));
   }
   return { ok: true, code: r.code, effects };
@@ -134,7 +137,7 @@ export async function assignTicket(tx: Tx, ticketId: string, byStaffId: string, 
   if (!by.isLeader && !by.roles.includes('admin')) return { ok: false, reason: 'forbidden', message: 'Chỉ lãnh đạo hoặc quản trị được giao phiếu cho người khác.' };
   const to = await tx.staff.findFirst({ where: { id: toStaffId, communeId: t.communeId, active: true } });
   const answers = to && (to.isLeader || to.roles.some((r) => r === 'responder' || r === 'admin'));
-  const cleared = to && (!t.confidential || to.isLeader || (await tx.assignment.count({ where: { staffId: to.id, categoryId: t.categoryId ?? undefined } })) > 0);
+  const cleared = to && accessWith(await clearanceOf(tx, { kind: 'staff', staff: to }), t) === 'full';
   if (!to || !answers) return { ok: false, reason: 'bad_assignee', message: 'Người được giao phải là cán bộ trả lời phản ánh của xã.' };
   if (!cleared) return { ok: false, reason: 'bad_assignee', message: `Phiếu ${t.code} là khiếu nại, tố cáo: chỉ giao cho lãnh đạo hoặc cán bộ được phân công lĩnh vực này.` };
   if (t.assigneeId === to.id) return { ok: false, reason: 'unchanged', message: `Phiếu ${t.code} đã do ${to.displayName} phụ trách.` };
@@ -148,14 +151,18 @@ export async function assignTicket(tx: Tx, ticketId: string, byStaffId: string, 
 export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string, staffId: string, now: Date): Promise<ActionResult> {
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
   const other = await tx.ticket.findFirst({ where: { code: otherCode, communeId: t.communeId } });
-  if (!other || other.id === t.id) return { ok: false, reason: 'no_such_ticket', message: `Không có phiếu ${otherCode} khác trong xã.` };
+  // Read access to both: a target this person may not read answers exactly like a missing one.
+  const staff = await tx.staff.findUniqueOrThrow({ where: { id: staffId } });
+  const clearance = await clearanceOf(tx, { kind: 'staff', staff });
+  if (accessWith(clearance, t) !== 'full') return { ok: false, reason: 'forbidden', message: 'Bạn không có quyền thao tác trên phiếu này.' };
+  if (!other || other.id === t.id || accessWith(clearance, other) !== 'full') return { ok: false, reason: 'no_such_ticket', message: `Không có phiếu ${otherCode} khác trong xã.` };
   if (other.status === 'duplicate') return { ok: false, reason: 'chain', message: `Phiếu ${otherCode} cũng là phiếu trùng; hãy gộp vào phiếu gốc.` };
   const r = await change(tx, ticketId, 'duplicate', { staffId, kind: 'staff' }, { now, reason: otherCode, data: { mergedIntoId: other.id } });
   if (!r.ok) return r;
   await tx.ticketEvent.create({ data: { ticketId, type: 'merged', actorKind: 'staff', actorStaffId: staffId, data: { into: other.id, code: other.code }, createdAt: now } });
   const effects = [...(await tellResident(tx, ticketId, residentTexts.duplicateOf(r.code, other.code))), ...cancelDeadlines(ticketId)];
-  // Already answered: the resident gets that answer now.
-  const answer = await tx.ticketMessage.findFirst({ where: { ticketId: other.id, direction: 'outbound', authorStaffId: { not: null } }, orderBy: { createdAt: 'desc' } });
+  // Already answered: the resident gets that answer now (never across a confidential ticket).
+  const answer = mayShareAnswer(other, t) ? await tx.ticketMessage.findFirst({ where: { ticketId: other.id, direction: 'outbound', authorStaffId: { not: null } }, orderBy: { createdAt: 'desc' } }) : null;
   if (answer?.text) effects.push(...(await tellResident(tx, ticketId, answer.text.replace(other.code, `${other.code} (phiếu gốc của ${r.code})`))));
   return { ok: true, code: r.code, effects };
 }
@@ -187,7 +194,7 @@ export async function transferTicket(tx: Tx, ticketId: string, staffId: string, 
       return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không chuyển lĩnh vực được.` };
     }
     const assigneeId = await chooseAssignee(tx, t.communeId, target.id, t.villageId);
-    await tx.ticket.update({ where: { id: ticketId }, data: { categoryId: target.id, assigneeId, confidential: t.confidential || target.code === 'KHIEU_NAI_TO_CAO', classifiedBy: 'staff' } });
+    await tx.ticket.update({ where: { id: ticketId }, data: { categoryId: target.id, assigneeId, confidential: t.confidential || isConfidentialField(target.code), classifiedBy: 'staff' } });
     await tx.ticketEvent.create({
       data: { ticketId, type: 'transferred', actorKind: 'staff', actorStaffId: staffId, reason: note, data: { fromCategory: t.category?.code ?? null, toCategory: target.code, assigneeId }, createdAt: now },
     });

@@ -12,6 +12,7 @@ import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { DeliveryReport } from './answer-delivery.ts';
 import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
+import { isConfidentialField } from './ticket-visibility.ts';
 
 export interface IntakeMessage {
   communeId: string;
@@ -129,7 +130,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
   const due = planTicketDeadlines(deps, { receivedAt: m.receivedAt, timezone: commune.timezone, priority, category });
   // Complaints and denunciations: only the staff designated for the field see who wrote.
-  const confidential = category.code === 'KHIEU_NAI_TO_CAO';
+  const confidential = isConfidentialField(category.code);
   const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: commune.timezone, year: 'numeric' }).format(m.receivedAt));
   // On PostgreSQL in its own short transaction: the counter row is the one every new ticket of

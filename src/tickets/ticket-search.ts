@@ -5,6 +5,7 @@
 import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import type { TicketStatus } from '../db/generated/enums.ts';
 import { foldDiacritics, foldVietnamese } from '../text/fold-vietnamese.ts';
+import { fullAccessSql, type ViewerClearance } from './ticket-visibility.ts';
 
 // Every Vietnamese letter with a mark, both cases, and what it folds to (lower case, no mark).
 const MARKED = 'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ';
@@ -19,8 +20,11 @@ export interface TicketFilters {
   assigneeId?: string;
   overdue?: boolean;
   q?: string;
-  /** Confidential tickets are listed only for those who may read them. */
-  includeConfidentialFor?: string | 'all';
+  /**
+   * Whose list it is: only tickets this viewer reads in full are listed or searched (a confidential
+   * one matching the words would tell that it exists and what it says).
+   */
+  visibleTo: ViewerClearance;
   limit?: number;
 }
 
@@ -45,10 +49,7 @@ export async function searchTickets(prisma: PrismaClient, communeId: string, f: 
   if (f.villageId) where.push(Prisma.sql`t."villageId" = ${f.villageId}::uuid`);
   if (f.assigneeId) where.push(Prisma.sql`t."assigneeId" = ${f.assigneeId}::uuid`);
   if (f.overdue) where.push(Prisma.sql`t.status IN ('new','received','in_progress') AND t."dueAt" < ${now}`);
-  if (f.includeConfidentialFor !== 'all') {
-    const who = f.includeConfidentialFor ?? '00000000-0000-0000-0000-000000000000';
-    where.push(Prisma.sql`(NOT t.confidential OR t."assigneeId" = ${who}::uuid OR EXISTS (SELECT 1 FROM "Staff" s WHERE s.id = ${who}::uuid AND s."isLeader") OR EXISTS (SELECT 1 FROM "Assignment" a WHERE a."staffId" = ${who}::uuid AND a."categoryId" = t."categoryId"))`);
-  }
+  where.push(fullAccessSql(f.visibleTo, 't'));
   const q = foldVietnamese(f.q ?? '').slice(0, 100);
   if (q) {
     const like = `%${q.replace(/[%_\\]/g, '')}%`;

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('quarterly ticket report', () => {
   it('counts by the definitions', async () => {
-    const r = await ticketReport(prisma, communeId, quarterPeriod(2026, 4));
+    const r = await ticketReport(prisma, communeId, quarterPeriod(2026, 4), { kind: 'api', communeId });
     expect(r.period).toMatchObject({ from: '2026-10-01', to: '2026-12-31', label: 'Quý IV năm 2026' });
     expect(r.totals).toMatchObject({ received: 6, eligible: 4, answered: 2, onTime: 1, transferred: 1, resolvedRate: 0.75, onTimeRate: 0.5, rated: 1, satisfied: 1 });
     // (56.5 h + 242 h) / 2 = 149.25 h, shown to a tenth.
@@ -55,7 +55,7 @@ describe('quarterly ticket report', () => {
   });
 
   it('an empty quarter gives zeros, not errors', async () => {
-    const r = await ticketReport(prisma, communeId, quarterPeriod(2025, 1));
+    const r = await ticketReport(prisma, communeId, quarterPeriod(2025, 1), { kind: 'api', communeId });
     expect(r.totals).toMatchObject({ received: 0, eligible: 0, resolvedRate: 0, avgHoursToAnswer: null });
     expect(r.broadcasts).toEqual({ bulletins: 0, runs: 0, deliveredByChannel: { telegram: 0, zalo: 0, loudspeaker: 0 }, broadcastHours: 0 });
     expect(r.byMonth.map((m) => m.received)).toEqual([0, 0, 0]);

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { answerTicket, markDuplicate } from '../../src/tickets/ticket-actions.ts';
 import { renderAdminPost } from '../../src/tickets/admin-post.ts';
 import { todayOverview } from '../../src/dashboard/today.ts';
+import { ticketReport } from '../../src/reports/ticket-report.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 import { form, sessionFor, type TestSession } from '../support/staff-session.ts';
 
@@ -71,7 +72,7 @@ beforeAll(async () => {
         jobs.push({ name: def.name, data });
         return 'job';
       },
-      cancelJob: async () => undefined,
+      cancelJob: async () => true,
     },
   });
 });
@@ -170,5 +171,25 @@ describe('finding 7: the admin-chat post of a denunciation', () => {
     // An ordinary ticket's post still shows the question.
     const plain = await ticket({ category: 'HA_TANG', text: 'Cống thôn 2 bị tắc', chatId: '9900' });
     expect((await renderAdminPost(prisma, plain.id)).text).toContain('Cống thôn 2 bị tắc');
+  });
+});
+
+describe('exports of the quarter report', () => {
+  it('give a denunciation no village or channel for readers not designated for it', async () => {
+    const village = await prisma.village.findFirstOrThrow({ where: { communeId, name: 'Thôn 3' } });
+    const t = await ticket({ confidential: true, category: 'KHIEU_NAI_TO_CAO', assignee: 'phochutich', text: DENUNCIATION, chatId: '9950' });
+    await prisma.ticket.update({ where: { id: t.id }, data: { villageId: village.id } });
+    const now = new Date();
+    const period = { from: now.toISOString().slice(0, 10), to: now.toISOString().slice(0, 10), label: 'hôm nay' };
+    const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! }, include: { oversightGrants: true } });
+    const masked = (await ticketReport(prisma, communeId, period, { kind: 'staff', staff: oversight })).tickets.find((r) => r.code === t.code)!;
+    expect(masked).toMatchObject({ field: 'Khiếu nại, tố cáo', village: '(bảo mật)', channel: '(bảo mật)' });
+    const leader = await prisma.staff.findUniqueOrThrow({ where: { id: ids.chutich! } });
+    const full = (await ticketReport(prisma, communeId, period, { kind: 'staff', staff: leader })).tickets.find((r) => r.code === t.code)!;
+    expect(full).toMatchObject({ village: 'Thôn 3', channel: 'telegram' });
+    // The CSV a viewer downloads carries the same.
+    const csv = await app.inject({ method: 'GET', url: '/admin/bao-cao/tai-ve.csv', headers: { cookie: sessions.diachinh!.cookie } });
+    const line = csv.body.split('\n').find((l) => l.startsWith(t.code))!;
+    expect(line).not.toContain('Thôn 3');
   });
 });

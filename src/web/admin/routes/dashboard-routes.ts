@@ -12,7 +12,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: AdminContext) {
     const { chosen, choices } = ctx.chosenCommune(who, req.query.xa);
     if (!chosen) return ctx.page(reply, 'dashboard-empty', { title: 'Tổng quan' }, who, '/admin/tong-quan');
     const now = new Date();
-    const o = await todayOverview(ctx.prisma, chosen.id, now);
+    const o = await todayOverview(ctx.prisma, chosen.id, now, { kind: 'staff', staff: who.staff });
     return ctx.page(reply, 'dashboard', { title: 'Tổng quan', o, today: fmt.day(now), communes: choices, classLabel, accountLabel, ...fmt }, who, '/admin/tong-quan');
   });
 }

@@ -8,6 +8,7 @@ import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { searchTickets } from '../../../tickets/ticket-search.ts';
 import { statusLabel } from '../../../tickets/ticket-status.ts';
 import { mayActOnTicket, mayReadTicket } from '../../../tickets/ticket-permissions.ts';
+import { clearanceOf } from '../../../tickets/ticket-visibility.ts';
 import { answerTicket, assignTicket, closeTicket, markDuplicate, transferTicket, type ActionResult } from '../../../tickets/ticket-actions.ts';
 import { publishFaq } from '../../../tickets/faq.ts';
 import { effect, refreshAdminPostsJob } from '../../../tickets/ticket-jobs.ts';
@@ -42,8 +43,9 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     const status = q['trang-thai'] && q['trang-thai'] in statusLabel ? (q['trang-thai'] as TicketStatus) : undefined;
     const f = { status, categoryId: pickId(q['linh-vuc']), villageId: pickId(q.thon), assigneeId: pickId(q['can-bo']), overdue: q['qua-han'] === '1', q: typeof q.q === 'string' ? q.q.slice(0, 100) : undefined };
     const now = new Date();
+    const visibleTo = await clearanceOf(prisma, { kind: 'staff', staff: who.staff });
     const [rows, categories, villages, staffList] = await Promise.all([
-      searchTickets(prisma, communeId, { ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== false)), includeConfidentialFor: who.staff.id }, now),
+      searchTickets(prisma, communeId, { ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== false)), visibleTo }, now),
       prisma.category.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
       prisma.village.findMany({ where: { communeId }, orderBy: { sortOrder: 'asc' }, select: { id: true, name: true } }),
       prisma.staff.findMany({ where: { communeId, active: true }, orderBy: { displayName: 'asc' }, select: { id: true, displayName: true } }),

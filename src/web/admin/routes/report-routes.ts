@@ -23,7 +23,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!who) return reply;
     const p = reportParams(who, req.query);
     if (!p.chosen) return ctx.page(reply, 'dashboard-empty', { title: 'Báo cáo' }, who, '/admin/bao-cao');
-    const r = await ticketReport(ctx.prisma, p.chosen.id, quarterPeriod(p.year, p.quarter));
+    const r = await ticketReport(ctx.prisma, p.chosen.id, quarterPeriod(p.year, p.quarter), { kind: 'staff', staff: who.staff });
     const charts = reportCharts(r);
     // The charts' numbers travel as JSON in a non-executed script element; '<' is escaped so a
     // field name can never close the element.
@@ -36,7 +36,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!who) return reply;
     const p = reportParams(who, req.query);
     if (!p.chosen || !['xlsx', 'csv', 'pdf'].includes(req.params.ext)) return reply.code(404).type('text/plain; charset=utf-8').send('Không có báo cáo này.');
-    const r = await ticketReport(ctx.prisma, p.chosen.id, quarterPeriod(p.year, p.quarter));
+    const r = await ticketReport(ctx.prisma, p.chosen.id, quarterPeriod(p.year, p.quarter), { kind: 'staff', staff: who.staff });
     const name = `bao-cao-phan-anh-${p.year}-quy-${p.quarter}`;
     reply.header('content-disposition', `attachment; filename="${name}.${req.params.ext}"`).header('cache-control', 'no-store');
     if (req.params.ext === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportXlsx(r));
