@@ -1,7 +1,7 @@
 // The HTTP application, built in a function so tests drive it with inject() and every process
 // role (web, start) gets the same app. Its dependencies come in; it opens and closes nothing of
 // theirs (closing the app leaves the database and Redis to whoever opened them).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logger.ts';
@@ -40,6 +40,8 @@ export interface WebDeps {
   api?: BulletinApiOptions;
   /** The web admin (/admin). */
   admin?: AdminPluginOptions;
+  /** Sees every route as it is registered (the role × route matrix test lists them this way). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
@@ -57,6 +59,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   // Cross-cutting concerns sit on the root instance so they cover every feature and the 404s.
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installRequestId(app);
   installErrorHandler(app);
 

@@ -1,0 +1,299 @@
+// Role × route × commune: every route of the web admin (/admin) and of the API (/api/v1), as
+// registered in the Fastify app, tried by every role of the commune, by a district oversight
+// account, by the admin of another commune, anonymously and with the commune's API key, against
+// the real database. The expected outcome of each cell is in ONE table below; a route registered
+// without an entry fails the test, so a new page cannot ship without someone deciding who may use it.
+//
+// Outcomes: o = allowed (the request reached the action: 2xx, a redirect elsewhere than the login,
+// or a 400/409 about the input or the state), d = refused (403), m = answered as missing (404: the
+// id of another commune, or a confidential ticket, is never confirmed), l = sign in first (401, or
+// a redirect to the login page), p = public (anything but a server error).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaClient, StaffRole } from '../../src/db/generated/client.ts';
+import type { Database } from '../../src/db/database.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { HealthRegistry } from '../../src/health/health-registry.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { createApiKey } from '../../src/auth/staff-sessions.ts';
+import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
+import { scheduleBulletin } from '../../src/bulletins/bulletin-schedule.ts';
+import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
+import type { AudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
+import { form, sessionFor } from '../support/staff-session.ts';
+
+const WHO = ['admin', 'editor', 'approver', 'responder', 'viewer', 'oversight', 'other', 'anon', 'apikey'] as const;
+type Who = (typeof WHO)[number];
+type Outcome = 'o' | 'd' | 'm' | 'l' | 'p';
+
+interface Req {
+  url: string;
+  /** A form (admin) or JSON (API) body; absent for GET. */
+  body?: Record<string, unknown>;
+  raw?: { type: string; data: Buffer };
+}
+type Build = () => Promise<Req>;
+
+let db: MigratedTestDatabase;
+let prisma: PrismaClient;
+let app: FastifyInstance;
+let dataDir = '';
+let communeId = '';
+let apiKey = '';
+const actor: Partial<Record<Who, string>> = {};
+const demo: Record<string, string> = {};
+const routes = new Set<string>();
+
+// ───────────── fixtures: fresh rows for every cell that changes something ─────────────
+
+let seq = 0;
+const unique = () => `${Date.now().toString(36)}${(seq += 1)}`;
+const wf = () => createBulletinWorkflow(prisma);
+const inThreeDays = () => {
+  const d = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 3 * 86_400_000));
+  return { local: `${d}T09:30`, iso: `${d}T09:30:00+07:00` };
+};
+
+async function bulletin(state: 'draft' | 'submitted' | 'approved') {
+  const b = await wf().createDraft({ staffId: demo.vanhoa! }, { communeId, title: `Bản tin ${unique()}`, text: 'Mời bà con họp thôn lúc 19 giờ.' });
+  if (state !== 'draft') await wf().submit({ staffId: demo.vanhoa! }, b.id);
+  if (state === 'approved') await wf().approve({ staffId: demo.chutich! }, b.id);
+  return b.id;
+}
+
+async function ticket(p: { status?: string; confidential?: boolean; answered?: boolean } = {}) {
+  const n = 50000 + (seq += 1);
+  const category = await prisma.category.findUniqueOrThrow({ where: { code: p.confidential ? 'KHIEU_NAI_TO_CAO' : 'HA_TANG' } });
+  const resident = await prisma.resident.create({ data: { communeId } });
+  const t = await prisma.ticket.create({
+    data: {
+      code: `PA-2026-${n}`,
+      communeId,
+      year: 2026,
+      seq: n,
+      residentId: resident.id,
+      channel: 'telegram',
+      status: (p.status ?? 'in_progress') as never,
+      confidential: p.confidential ?? false,
+      categoryId: category.id,
+      subject: 'Đèn đường thôn 4 hỏng',
+      messages: {
+        create: [
+          { direction: 'inbound', channel: 'telegram', text: 'Đèn đường thôn 4 hỏng' },
+          ...(p.answered ? [{ direction: 'outbound' as const, channel: 'telegram' as const, text: 'Trả lời phản ánh: xã đã sửa.', authorStaffId: demo.diachinh! }] : []),
+        ],
+      },
+    },
+  });
+  return t.code;
+}
+
+async function staffMember() {
+  return (await prisma.staff.create({ data: { communeId, username: `nv${unique()}`, displayName: 'Nhân viên thử', roles: ['responder'] } })).id;
+}
+
+const shared: Record<string, string> = {};
+
+// ───────────── the table ─────────────
+// prettier-ignore
+const MATRIX: Array<[method: string, route: string, expected: string, build: Build, note?: string]> = [
+  //                                                           adm edi app res vie ovs oth ano key
+  ['GET', '/admin',                                           'p p p p p p p p p', async () => ({ url: '/admin' })],
+  ['GET', '/admin/static/:file',                              'p p p p p p p p p', async () => ({ url: '/admin/static/admin.css' })],
+  ['GET', '/admin/dang-nhap',                                 'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap' })],
+  ['POST', '/admin/dang-nhap',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  ['POST', '/admin/dang-xuat',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
+  ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
+  ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
+  ['GET', '/admin/tong-quan',                                 'o o o o o o o l l', async () => ({ url: '/admin/tong-quan' })],
+  ['GET', '/admin/phan-anh',                                  'o o o o o o o l l', async () => ({ url: '/admin/phan-anh?q=den' })],
+  ['GET', '/admin/phan-anh/:code',                            'o o o o o m m l l', async () => ({ url: `/admin/phan-anh/${shared.ticket}` })],
+  ['GET', '/admin/phan-anh/:code',                            'm m m m m m m l l', async () => ({ url: `/admin/phan-anh/${shared.denunciation}` }), 'a denunciation: only the leader, its assignee, designated staff'],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/tra-loi`, body: { answer: 'Xã đã cho người sửa đèn.' } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d d d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/giao`, body: { assigneeId: demo.diachinh! } }), 'giao: leader or admin'],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/chuyen`, body: { category: 'Y_TE' } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/gop`, body: { into: await ticket() } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/dong`, body: {} })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket({ status: 'answered', answered: true })}/hoi-dap`, body: {} })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'm m m m m m m l l', async () => ({ url: `/admin/phan-anh/${await ticket({ confidential: true })}/tra-loi`, body: { answer: 'Trả lời' } }), 'a denunciation'],
+  ['GET', '/admin/ban-tin',                                   'o o o o o o o l l', async () => ({ url: '/admin/ban-tin' })],
+  ['GET', '/admin/ban-tin/moi',                               'o o o d d d o l l', async () => ({ url: '/admin/ban-tin/moi' })],
+  ['POST', '/admin/ban-tin/moi',                              'o o d d d d o l l', async () => ({ url: '/admin/ban-tin/moi', body: { title: `Thông báo ${unique()}`, text: 'Lịch tiêm phòng cho trẻ.', class: 'normal', reach: 'all' } })],
+  ['GET', '/admin/ban-tin/:id',                               'o o o o o o m l l', async () => ({ url: `/admin/ban-tin/${shared.bulletin}` })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/gui-duyet`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/duyet`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ họp' } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/huy`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/sua`, body: { title: 'Tiêu đề mới', text: 'Nội dung mới.' } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/len-lich`, body: { kind: 'once', runAt: inThreeDays().local } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/phat-ngay`, body: {} })],
+  ['GET', '/admin/lich-phat',                                 'o o o o o o o l l', async () => ({ url: '/admin/lich-phat' })],
+  ['POST', '/admin/lich-phat/doi',                            'o o o d d d m l l', async () => {
+    const id = await bulletin('approved');
+    const s = await scheduleBulletin(prisma, { staffId: demo.vanhoa! }, id, { kind: 'once', runAt: new Date(Date.now() + 2 * 86_400_000) });
+    return { url: '/admin/lich-phat/doi', body: { scheduleId: s.id, runAt: inThreeDays().local } };
+  }],
+  ['GET', '/admin/cum-loa',                                   'o o o o o o o l l', async () => ({ url: '/admin/cum-loa' })],
+  ['GET', '/admin/cum-loa/loa/moi',                           'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/loa/moi' })],
+  ['GET', '/admin/cum-loa/loa/:id',                           'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}` })],
+  ['POST', '/admin/cum-loa/loa/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1', volume: '60' } })],
+  ['GET', '/admin/cum-loa/nhom/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}` })],
+  ['POST', '/admin/cum-loa/nhom/:id',                         'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
+  ['GET', '/admin/can-bo',                                    'o d d d d d o l l', async () => ({ url: '/admin/can-bo' })],
+  ['POST', '/admin/can-bo/moi',                               'o d d d d d o l l', async () => ({ url: '/admin/can-bo/moi', body: { username: `cb${unique()}`, displayName: 'Cán bộ mới', roles: 'responder' } })],
+  ['GET', '/admin/can-bo/:id',                                'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${shared.staff}` })],
+  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/sua`, body: { displayName: 'Tên mới', roles: 'responder', active: '1' } })],
+  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/dat-lai-mat-khau`, body: {} })],
+  ['POST', '/admin/phan-cong',                                'o d d d d d m l l', async () => ({ url: '/admin/phan-cong', body: { staffId: await staffMember(), categoryId: shared.category! } })],
+  ['GET', '/admin/bao-cao',                                   'o o o o o o o l l', async () => ({ url: '/admin/bao-cao' })],
+  ['GET', '/admin/bao-cao/tai-ve.:ext',                       'o o o o o o o l l', async () => ({ url: '/admin/bao-cao/tai-ve.csv' })],
+  ['GET', '/admin/nhat-ky',                                   'o d d d d d o l l', async () => ({ url: '/admin/nhat-ky' })],
+
+  ['POST', '/api/v1/auth/login',                              'p p p p p p p p p', async () => ({ url: '/api/v1/auth/login', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  ['POST', '/api/v1/auth/logout',                             'o o o o o o o l o', async () => ({ url: '/api/v1/auth/logout', body: {} })],
+  ['GET', '/api/v1/bulletins',                                'o o o o o o o l o', async () => ({ url: '/api/v1/bulletins' })],
+  ['POST', '/api/v1/bulletins',                               'o o d d d d o l o', async () => ({ url: '/api/v1/bulletins', body: { title: `Tin ${unique()}`, text: 'Thông báo lịch cắt điện.' } })],
+  ['GET', '/api/v1/bulletins/:id',                            'o o o o o o m l o', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}` })],
+  ['PATCH', '/api/v1/bulletins/:id',                          'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}`, body: { title: 'Tiêu đề sửa' } })],
+  ['PUT', '/api/v1/bulletins/:id/audience',                   'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/audience`, body: { all: true } })],
+  ['POST', '/api/v1/bulletins/:id/submit',                    'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/submit`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/approve',                   'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/approve`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/reject',                    'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/reject`, body: { comment: 'Chưa rõ giờ' } })],
+  ['POST', '/api/v1/bulletins/:id/cancel',                    'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/cancel`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/schedules',                 'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/schedules`, body: { kind: 'once', runAt: inThreeDays().iso } })],
+  ['POST', '/api/v1/bulletins/:id/send-now',                  'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/send-now`, body: {} })],
+  ['GET', '/api/v1/bulletins/:id/report',                     'o o o o o o m l o', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/report` })],
+  ['PUT', '/api/v1/bulletins/:id/versions/:language/audio',   'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/versions/bdq/audio`, raw: { type: 'audio/mpeg', data: randomBytes(2048) } })],
+  ['POST', '/api/v1/bulletins/:id/versions/:language/preview', 'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/versions/vi/preview`, body: {} }), 'rendering costs CPU: those who write or approve'],
+  ['GET', '/api/v1/targets',                                  'o o o o o o o l o', async () => ({ url: '/api/v1/targets' })],
+  ['POST', '/api/v1/targets',                                 'o d d d d d o l d', async () => ({ url: '/api/v1/targets', body: { channelAccountId: shared.zaloAccount!, chatId: `g:${unique()}`, name: 'Nhóm Zalo thôn 2' } }), 'another admin names an account of this commune: "not of your commune", as for a missing one'],
+  ['PATCH', '/api/v1/targets/:id',                            'o d d d d d m l d', async () => ({ url: `/api/v1/targets/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
+  ['POST', '/api/v1/endpoints',                               'o d d d d d o l d', async () => ({ url: '/api/v1/endpoints', body: { name: `Cụm ${unique()}`, protocol: 'loaxa_http', baseUrl: 'http://10.0.0.9:8080', secret: 'bi-mat-cum-loa-1' } })],
+  ['PATCH', '/api/v1/endpoints/:id',                          'o d d d d d m l d', async () => ({ url: `/api/v1/endpoints/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1' } })],
+  ['GET', '/api/v1/channel-accounts',                         'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts' })],
+  ['PATCH', '/api/v1/channel-accounts/:id',                   'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}`, body: { pacing: { perHour: 30 } } })],
+  ['GET', '/api/v1/channel-accounts/:id/groups',              'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}/groups` })],
+  ['POST', '/api/v1/channel-accounts/zalo-login',             'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts/zalo-login', body: { account: 'zalo-xa' } })],
+  ['GET', '/api/v1/channel-accounts/zalo-login/:id',          'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/zalo-login/${shared.zaloLogin}` })],
+];
+
+// Routes outside the matrix: not behind a staff sign-in at all (each has its own tests).
+const OUTSIDE = /^\/(healthz|metrics|chat|media|radio|telegram)(\/|$)|^\/$/;
+
+beforeAll(async () => {
+  db = await openMigratedTestDatabase('route-matrix', 8);
+  prisma = db.prisma;
+  communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
+  for (const s of await prisma.staff.findMany()) demo[s.username] = s.id;
+  // One account per role, none the leader, none designated for a field.
+  for (const role of ['admin', 'editor', 'approver', 'responder', 'viewer'] as const) {
+    actor[role] = (await prisma.staff.create({ data: { communeId, username: `m-${role}`, displayName: `Ma trận ${role}`, roles: [role as StaffRole] } })).id;
+  }
+  actor.oversight = demo.giamsat!;
+  const other = await prisma.commune.create({ data: { name: 'Xã Bên Cạnh', code: '99977' } });
+  actor.other = (await prisma.staff.create({ data: { communeId: other.id, username: 'm-other-admin', displayName: 'Quản trị xã bên', roles: ['admin'] } })).id;
+  apiKey = (await createApiKey(prisma, { communeId, name: 'Huyện' })).key;
+
+  shared.ticket = await ticket();
+  shared.denunciation = await ticket({ confidential: true });
+  shared.bulletin = await bulletin('approved');
+  shared.endpoint = (await prisma.endpoint.findFirstOrThrow({ where: { communeId } })).id;
+  shared.target = (await prisma.target.findFirstOrThrow({ where: { communeId } })).id;
+  shared.staff = demo.diachinh!;
+  shared.category = (await prisma.category.findUniqueOrThrow({ where: { code: 'NONG_NGHIEP' } })).id;
+  shared.zaloAccount = (await prisma.channelAccount.create({ data: { communeId, platform: 'zalo', name: 'zalo-xa', status: 'logged_out' } })).id;
+
+  dataDir = mkdtempSync(join(tmpdir(), 'loaxa-matrix-'));
+  const enqueue = async () => 'job';
+  const fakePipeline = { inspect: async () => ({ durationMs: 1000, inputI: -16, inputTp: -2, warnings: [] }) } as unknown as AudioPipeline;
+  app = await buildApp({
+    log: silentLogger,
+    db: { kind: 'postgres', label: 'test', prisma } as unknown as Database,
+    health: new HealthRegistry(),
+    queueDepths: async () => ({}),
+    onRoute: (r) => {
+      for (const m of ([] as string[]).concat(r.method)) if (m !== 'HEAD' && !OUTSIDE.test(r.url)) routes.add(`${m} ${r.url}`);
+    },
+    admin: { prisma, secureCookies: false, enqueue, cancelJob: async () => true, encryptionKey: randomBytes(32) },
+    api: {
+      prisma,
+      enqueue,
+      secureCookies: false,
+      encryptionKey: randomBytes(32),
+      audio: { pipeline: fakePipeline, render: async () => ({ sha256: 'a'.repeat(64), durationMs: 1000 }), signer: createMediaLinkSigner(randomBytes(32)), dataDir, maxUploadBytes: 1024 * 1024 },
+      // A QR login that never completes: the attempt stays open, as while the admin looks for a phone.
+      zaloQrLogin: (events) => {
+        events.qr('iVBORw0KGgo=');
+        return new Promise(() => undefined);
+      },
+    },
+  });
+  const s = await sessionFor(prisma, actor.admin!);
+  const started = await app.inject({ method: 'POST', url: '/api/v1/channel-accounts/zalo-login', headers: { authorization: `Bearer ${s.token}` }, payload: { account: 'zalo-xa' } });
+  shared.zaloLogin = (started.json() as { id: string }).id;
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function outcomeOf(status: number, location: string | undefined): Outcome | 'error' {
+  if (status >= 500) return 'error';
+  if (status === 401 || ((status === 302 || status === 303) && location?.startsWith('/admin/dang-nhap'))) return 'l';
+  if (status === 403) return 'd';
+  if (status === 404) return 'm';
+  return 'o';
+}
+
+async function attempt(who: Who, method: string, req: Req): Promise<{ outcome: Outcome | 'error'; status: number }> {
+  const headers: Record<string, string> = {};
+  const api = req.url.startsWith('/api/');
+  const session = who === 'anon' || who === 'apikey' ? undefined : await sessionFor(prisma, actor[who]!);
+  if (session && api) headers.authorization = `Bearer ${session.token}`;
+  if (session && !api) headers.cookie = session.cookie;
+  if (who === 'apikey') headers['x-api-key'] = apiKey;
+  let payload: string | Buffer | undefined;
+  if (req.raw) {
+    headers['content-type'] = req.raw.type;
+    payload = req.raw.data;
+  } else if (req.body && api) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(req.body);
+  } else if (req.body) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    payload = form(session, req.body as Record<string, string>);
+  }
+  const r = await app.inject({ method: method as 'GET', url: req.url, headers, ...(payload !== undefined ? { payload } : {}) });
+  return { outcome: outcomeOf(r.statusCode, r.headers.location as string | undefined), status: r.statusCode };
+}
+
+describe('role × route × commune matrix', () => {
+  it('has one entry for every registered route of the web admin and the API, and none for a route that is gone', () => {
+    const covered = new Set(MATRIX.map(([m, r]) => `${m} ${r}`));
+    expect([...routes].filter((r) => !covered.has(r)).sort()).toEqual([]);
+    expect([...covered].filter((r) => !routes.has(r)).sort()).toEqual([]);
+    for (const [, , expected] of MATRIX) expect(expected.split(/\s+/)).toHaveLength(WHO.length);
+  });
+
+  it('gives every role, oversight, another commune, anonymous callers and the API key the outcome of the table', async () => {
+    const wrong: string[] = [];
+    for (const [method, route, expected, build, note] of MATRIX) {
+      const want = expected.split(/\s+/) as Outcome[];
+      for (const [i, who] of WHO.entries()) {
+        const req = await build();
+        const got = await attempt(who, method, req);
+        const ok = want[i] === 'p' ? got.outcome !== 'error' : got.outcome === want[i];
+        if (!ok) wrong.push(`${method} ${req.url} (${route}${note ? `; ${note}` : ''}) as ${who}: expected ${want[i]}, got ${got.outcome} (${got.status})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 300_000);
+});
