@@ -5,6 +5,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
 import { localDate, localInstant } from '../calendar/local-time.ts';
+import { requireOwnCommune } from '../auth/commune-scope.ts';
 
 const LIVE = ['approved', 'scheduled', 'sending', 'done', 'partly_failed'] as const;
 
@@ -101,7 +102,8 @@ export async function moveOneOff(prisma: PrismaClient, actor: Actor, scheduleId:
     if (!s) throw new AppError('NOT_FOUND', 'Không tìm thấy lịch phát.');
     await tx.$queryRaw`SELECT id FROM "Bulletin" WHERE id = ${s.bulletinId}::uuid FOR UPDATE`;
     const staff = await tx.staff.findUnique({ where: { id: actor.staffId } });
-    if (!staff || !staff.active || staff.communeId !== s.bulletin.communeId) throw new AppError('NOT_FOUND', 'Không tìm thấy lịch phát.');
+    if (!staff || !staff.active) throw new AppError('NOT_FOUND', 'Không tìm thấy lịch phát.');
+    await requireOwnCommune(tx, staff, s.bulletin.communeId, 'Không tìm thấy lịch phát.');
     if (!staff.roles.some((r) => r === 'admin' || r === 'editor' || r === 'approver')) throw new AppError('FORBIDDEN', 'Bạn không có quyền dời lịch phát.');
     if (s.bulletin.class !== 'normal') throw new AppError('CONFLICT', 'Bản tin ưu tiên hoặc khẩn cấp không dời lịch được.');
     if (s.kind !== 'once' || !s.active || !s.runAt) throw new AppError('CONFLICT', 'Chỉ dời được lượt phát một lần; lịch lặp lại thì sửa giờ trong bản tin.');

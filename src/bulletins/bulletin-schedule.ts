@@ -5,6 +5,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
 import { nextSlotTime } from '../calendar/local-time.ts';
+import { requireOwnCommune } from '../auth/commune-scope.ts';
 
 export type ScheduleInput =
   | { kind: 'once'; runAt: Date }
@@ -19,7 +20,9 @@ export async function scheduleBulletin(prisma: PrismaClient, actor: Actor, bulle
     const b = await tx.bulletin.findUnique({ where: { id: bulletinId } });
     if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
     const staff = await tx.staff.findUnique({ where: { id: actor.staffId } });
-    if (!staff || !staff.active || staff.communeId !== b.communeId || !staff.roles.some((r) => r === 'admin' || r === 'editor' || r === 'approver')) {
+    if (!staff || !staff.active) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+    await requireOwnCommune(tx, staff, b.communeId, 'Không tìm thấy bản tin.');
+    if (!staff.roles.some((r) => r === 'admin' || r === 'editor' || r === 'approver')) {
       throw new AppError('FORBIDDEN', 'Bạn không có quyền lên lịch bản tin của xã này.');
     }
     if (!['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) throw new AppError('CONFLICT', 'Chỉ lên lịch được bản tin đã duyệt.');

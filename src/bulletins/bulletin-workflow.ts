@@ -6,6 +6,7 @@ import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
 import type { BulletinClass, BulletinStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
+import { requireOwnCommune } from '../auth/commune-scope.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -65,9 +66,10 @@ async function staffOf(tx: Tx, actor: Actor): Promise<Staff> {
   return staff;
 }
 
-function requireRole(staff: Staff, communeId: string, roles: StaffRole[], what: string): void {
-  // Staff act only in their own commune; district/province oversight accounts have none.
-  if (staff.communeId !== communeId) throw new AppError('FORBIDDEN', `Bạn không thuộc xã của bản tin này nên không thể ${what}.`);
+async function requireRole(tx: Tx, staff: Staff, communeId: string, roles: StaffRole[], what: string): Promise<void> {
+  // Staff act only in their own commune; another commune's bulletin answers as missing (as reading
+  // it does), district/province oversight accounts only read.
+  await requireOwnCommune(tx, staff, communeId, 'Không tìm thấy bản tin.');
   if (!staff.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN', `Tài khoản của bạn không có quyền ${what}.`);
 }
 
@@ -100,7 +102,7 @@ async function workingRevision(tx: Tx, b: { id: string; revision: number; approv
 async function loadEditable(tx: Tx, actor: Actor, bulletinId: string) {
   const b = await load(tx, bulletinId);
   const staff = await staffOf(tx, actor);
-  requireRole(staff, b.communeId, ['editor'], 'sửa bản tin');
+  await requireRole(tx, staff, b.communeId, ['editor'], 'sửa bản tin');
   if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không sửa được nữa.`);
   return { b, staff };
 }
@@ -128,9 +130,9 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
           if (staff.communeId === input.communeId && !staff.roles.some((r) => r === 'approver' || r === 'admin')) {
             throw new AppError('FORBIDDEN', 'Chỉ người duyệt mới tạo được bản tin khẩn cấp.');
           }
-          requireRole(staff, input.communeId, ['approver'], 'tạo bản tin khẩn cấp');
+          await requireRole(tx, staff, input.communeId, ['approver'], 'tạo bản tin khẩn cấp');
         } else {
-          requireRole(staff, input.communeId, ['editor'], 'soạn bản tin');
+          await requireRole(tx, staff, input.communeId, ['editor'], 'soạn bản tin');
         }
         const b = await tx.bulletin.create({
           data: {
@@ -210,7 +212,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
         const approved = ['approved', 'scheduled'].includes(b.status);
-        requireRole(staff, b.communeId, approved ? ['approver'] : ['editor', 'approver'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
+        await requireRole(tx, staff, b.communeId, approved ? ['approver'] : ['editor', 'approver'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
         if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không đổi nơi nhận được nữa.`);
         const rows: Prisma.BulletinAudienceCreateManyInput[] = [];
         if (input.all) rows.push({ bulletinId, kind: 'all' });
@@ -242,7 +244,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
       inTx(async (tx) => {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
-        requireRole(staff, b.communeId, ['editor'], 'gửi duyệt bản tin');
+        await requireRole(tx, staff, b.communeId, ['editor'], 'gửi duyệt bản tin');
         if (b.status !== 'draft' && b.status !== 'rejected') throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không gửi duyệt được.`);
         const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'submitted' } });
         await audit(tx, actor, b.communeId, 'bulletin.submit', b.id, { revision: b.revision });
@@ -253,7 +255,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
       inTx(async (tx) => {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
-        requireRole(staff, b.communeId, ['approver'], 'duyệt bản tin');
+        await requireRole(tx, staff, b.communeId, ['approver'], 'duyệt bản tin');
         // An emergency may be approved straight from a draft: it goes out now.
         const allowed = b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft');
         if (!allowed) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không duyệt được.`);
@@ -276,7 +278,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         if (!comment?.trim()) throw new AppError('VALIDATION', 'Cần ghi lý do trả lại bản tin.', { field: 'comment' });
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
-        requireRole(staff, b.communeId, ['approver'], 'duyệt bản tin');
+        await requireRole(tx, staff, b.communeId, ['approver'], 'duyệt bản tin');
         if (b.status !== 'submitted') throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không trả lại được.`);
         await tx.approval.create({ data: { bulletinId, revision: b.revision, approverId: staff.id, decision: 'rejected', comment: comment.trim() } });
         const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'rejected' } });
@@ -314,7 +316,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
       inTx(async (tx) => {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
-        requireRole(staff, b.communeId, ['editor', 'approver'], 'hủy bản tin');
+        await requireRole(tx, staff, b.communeId, ['editor', 'approver'], 'hủy bản tin');
         if (FINAL.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
         const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'cancelled' } });
         // Nothing not yet sent goes out: pending deliveries of its runs are cancelled too.

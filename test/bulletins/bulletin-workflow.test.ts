@@ -81,7 +81,9 @@ describe('bulletin workflow', () => {
   it('refuses approvers of another commune, viewers and editors approving, and oversight accounts', async () => {
     const b = await draft();
     await wf.submit(as('vanhoa'), b.id);
-    await expect(wf.approve({ staffId: ids.approverElsewhere! }, b.id)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('không thuộc xã') });
+    // Another commune's bulletin answers as missing, as reading it does: the id is not confirmed.
+    await expect(wf.approve({ staffId: ids.approverElsewhere! }, b.id)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy bản tin.' });
+    await expect(wf.approve({ staffId: ids.approverElsewhere! }, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy bản tin.' });
     await expect(wf.approve(as('vanhoa'), b.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(wf.approve(as('giamsat'), b.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(wf.createDraft(as('giamsat'), { communeId, title: 'x', text: 'y' })).rejects.toMatchObject({ code: 'FORBIDDEN' });

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
 import { storeMediaFile } from '../../media/media-store.ts';
+import { requireOwnCommune } from '../../auth/commune-scope.ts';
 import type { MediaLinkSigner } from '../../media/signed-url.ts';
 import type { BulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { AudioRenderError, type AudioPipeline } from '../../../broadcasts/render/audio-pipeline.ts';
@@ -88,7 +89,10 @@ export function registerBulletinAudioRoutes(
     const b = await prisma.bulletin.findUnique({ where: { id } });
     const staff = await prisma.staff.findUnique({ where: { id: actor.staffId } });
     if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
-    if (!staff || staff.communeId !== b.communeId) throw new AppError('FORBIDDEN', 'Bản tin không thuộc xã của bạn.');
+    if (!staff) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
+    await requireOwnCommune(prisma, staff, b.communeId, 'Không tìm thấy bản tin.');
+    // Rendering costs the server seconds of CPU: only those who write or approve bulletins.
+    if (!staff.roles.some((r) => r === 'admin' || r === 'editor' || r === 'approver')) throw new AppError('FORBIDDEN', 'Chỉ người soạn hoặc duyệt bản tin mới nghe thử được.');
     const v = await prisma.bulletinVersion.findUnique({ where: { bulletinId_revision_language: { bulletinId: id, revision: b.revision, language } } });
     if (!v) throw new AppError('NOT_FOUND', `Bản tin chưa có bản ngôn ngữ "${language}".`);
     const r = await audio.render(v.id).catch((e: unknown) => {

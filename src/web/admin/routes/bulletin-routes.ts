@@ -60,8 +60,9 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!who) return reply;
     const f = formOf(req);
     const v = { title: f.one('title', 300), text: f.one('text', 25_000), class: f.one('class', 20), reach: f.one('reach', 20) };
+    // Oversight has no commune to write in (and no villages for the form): the refusal page.
+    if (!who.staff.communeId) return ctx.forbidden(reply, who, '/admin/ban-tin');
     if (!ctx.checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403);
-    if (!who.staff.communeId) return newBulletinPage(reply, who, v, 'Tài khoản giám sát chỉ được xem.', 403);
     const villageIds = f.all('villageIds').filter((x) => UUID.test(x));
     if (v.reach === 'villages' && villageIds.length === 0) return newBulletinPage(reply, who, v, 'Chọn ít nhất một thôn, hoặc chọn "Toàn xã".', 400);
     const cls = (['normal', 'priority', 'emergency'].includes(v.class) ? v.class : 'normal') as BulletinClass;
