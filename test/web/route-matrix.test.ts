@@ -156,6 +156,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/nhat-ky',                                   'o d d d d d o l l', async () => ({ url: '/admin/nhat-ky' })],
 
   ['POST', '/api/v1/auth/login',                              'p p p p p p p p p', async () => ({ url: '/api/v1/auth/login', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  ['POST', '/api/v1/auth/password',                           'o o o o o o o l d', async () => ({ url: '/api/v1/auth/password', body: { current: 'khong-dung', next: 'Mot-mat-khau-moi-2026' } })],
   ['POST', '/api/v1/auth/logout',                             'o o o o o o o l o', async () => ({ url: '/api/v1/auth/logout', body: {} })],
   ['GET', '/api/v1/bulletins',                                'o o o o o o o l o', async () => ({ url: '/api/v1/bulletins' })],
   ['POST', '/api/v1/bulletins',                               'o o d d d d o l o', async () => ({ url: '/api/v1/bulletins', body: { title: `Tin ${unique()}`, text: 'Thông báo lịch cắt điện.' } })],
