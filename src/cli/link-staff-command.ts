@@ -1,33 +1,41 @@
-// `loaxa link-staff <username> <platform> <user-id>`: tells Loa Xã which chat account belongs to a
-// staff member, so their actions in the admin chat are accepted. The bot tells a cadre their id
-// when it refuses them; the commune's IT officer links it here (or, later, in the web admin).
+// `loaxa link-staff <username> [<platform> <user-id>]`: tells Loa Xã which chat account belongs to
+// a staff member, so their actions in the admin chat are accepted; with only the username it makes
+// a one-time code the cadre types as "/lienket 123456". Works while `npm start` runs: against
+// PostgreSQL directly, or — embedded database — through the running process's control socket.
 import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../processes/runtime.ts';
 import { OperatorError } from '../processes/operator-error.ts';
+import { isAppError } from '../errors.ts';
+import { askControlSocket } from '../runtime/control-socket.ts';
+import { DataDirLockedError } from '../runtime/data-dir-lock.ts';
+import { linkStaff, type LinkStaffRequest } from '../staff/link-staff.ts';
 
-const PLATFORMS = ['telegram', 'zalo'] as const;
-
-export async function runLinkStaff(p: { settings: Settings; log: Logger; username: string; platform: string; userId: string; unlink?: boolean }): Promise<number> {
-  if (!(PLATFORMS as readonly string[]).includes(p.platform)) throw new OperatorError(`Nền tảng "${p.platform}" không hợp lệ: dùng telegram hoặc zalo`);
-  if (!/^-?\d{1,20}$|^[A-Za-z0-9_.-]{1,64}$/.test(p.userId)) throw new OperatorError(`Mã tài khoản "${p.userId}" không hợp lệ`);
-  const rt = await openRuntime(p.settings, p.log, { redis: false });
+export async function runLinkStaff(p: { settings: Settings; log: Logger; username: string; platform?: string | undefined; userId?: string | undefined; unlink?: boolean }): Promise<number> {
+  if (p.platform && !p.userId) throw new OperatorError('Thiếu mã tài khoản: loaxa link-staff <tên đăng nhập> <telegram|zalo> <mã>, hoặc chỉ <tên đăng nhập> để tạo mã liên kết');
+  const request: LinkStaffRequest = { username: p.username, ...(p.platform ? { platform: p.platform, userId: p.userId! } : {}), ...(p.unlink ? { unlink: true } : {}) };
+  let text: string;
   try {
-    const staff = await rt.db.prisma.staff.findUnique({ where: { username: p.username } });
-    if (!staff) throw new OperatorError(`Không có cán bộ với tên đăng nhập "${p.username}"`);
-    const platform = p.platform as (typeof PLATFORMS)[number];
-    const key = { platform_platformUserId: { platform, platformUserId: p.userId } };
-    if (p.unlink) {
-      const { count } = await rt.db.prisma.staffIdentity.deleteMany({ where: { platform, platformUserId: p.userId, staffId: staff.id } });
-      process.stdout.write(count ? `Đã bỏ liên kết ${platform} ${p.userId} khỏi ${staff.displayName}.\n` : 'Không có liên kết nào như vậy.\n');
-      return 0;
-    }
-    const existing = await rt.db.prisma.staffIdentity.findUnique({ where: key, include: { staff: true } });
-    if (existing && existing.staffId !== staff.id) throw new OperatorError(`Tài khoản ${platform} ${p.userId} đang gắn với ${existing.staff.username}; bỏ liên kết đó trước (--unlink)`);
-    await rt.db.prisma.staffIdentity.upsert({ where: key, create: { staffId: staff.id, platform, platformUserId: p.userId }, update: {} });
-    await rt.db.prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'system', action: 'staff.link_identity', entityType: 'Staff', entityId: staff.id, data: { platform, userId: p.userId } } });
-    process.stdout.write(`Đã liên kết ${platform} ${p.userId} với ${staff.displayName} (${staff.username}).\n`);
-    return 0;
+    text = await direct(p.settings, p.log, request);
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e;
+    // `npm start` holds the embedded database: it does the change for us.
+    const reply = await askControlSocket(p.settings.DATA_DIR, 'link-staff', request as unknown as Record<string, unknown>);
+    if (!reply) throw e;
+    if (!reply.ok) throw new OperatorError(reply.error);
+    text = reply.text;
+  }
+  process.stdout.write(text);
+  return 0;
+}
+
+async function direct(settings: Settings, log: Logger, request: LinkStaffRequest): Promise<string> {
+  const rt = await openRuntime(settings, log, { redis: false });
+  try {
+    return await linkStaff(rt.db.prisma, request);
+  } catch (e) {
+    if (isAppError(e)) throw new OperatorError(e.userMessage);
+    throw e;
   } finally {
     await rt.close();
   }

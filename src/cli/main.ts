@@ -64,12 +64,12 @@ program
 
 program
   .command('link-staff')
-  .description('liên kết tài khoản Telegram/Zalo với cán bộ, để cán bộ thao tác trong nhóm quản trị')
+  .description('liên kết tài khoản Telegram/Zalo với cán bộ (chạy được cả khi hệ thống đang chạy); chỉ ghi tên đăng nhập để tạo mã /lienket dùng một lần')
   .argument('<username>', 'tên đăng nhập của cán bộ')
-  .argument('<platform>', 'telegram hoặc zalo')
-  .argument('<user-id>', 'mã tài khoản (bot báo mã này khi từ chối cán bộ chưa liên kết)')
+  .argument('[platform]', 'telegram hoặc zalo')
+  .argument('[user-id]', 'mã tài khoản (bot báo mã này khi từ chối cán bộ chưa liên kết)')
   .option('--unlink', 'bỏ liên kết')
-  .action((username: string, platform: string, userId: string, o: { unlink?: boolean }) =>
+  .action((username: string, platform: string | undefined, userId: string | undefined, o: { unlink?: boolean }) =>
     guarded(() => runLinkStaff({ ...settingsAndLogger(), username, platform, userId, unlink: o.unlink ?? false })),
   );
 

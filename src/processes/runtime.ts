@@ -10,6 +10,9 @@ import { startEmbeddedRedis } from '../runtime/embedded-redis.ts';
 import { assertRedisReachable } from '../redis/connection.ts';
 import { createQueueKit, type QueueKit } from '../queues/queue-kit.ts';
 import { databaseUnavailable } from './operator-error.ts';
+import { startControlSocket } from '../runtime/control-socket.ts';
+import { linkStaff, type LinkStaffRequest } from '../staff/link-staff.ts';
+import { isAppError } from '../errors.ts';
 
 export interface Runtime {
   settings: Settings;
@@ -55,9 +58,11 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
   const closers = new Closers(log);
   try {
     // The embedded database and the private redis-server live in DATA_DIR: one process only.
+    let locked = false;
     if (!settings.DATABASE_URL || (wantRedis && !settings.REDIS_URL)) {
       const lock: DataDirLock = await lockDataDir(settings.DATA_DIR);
       closers.add('data-dir-lock', () => lock.release());
+      locked = true;
     }
 
     let db: Database;
@@ -74,6 +79,16 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
       const result = await migrate(db.sql, { log });
       if (result.applied.length > 0) log.info({ applied: result.applied }, 'đã áp dụng migration');
       await ensureCategories(db.prisma);
+    }
+
+    // Only this process can reach the embedded database: it answers `loaxa link-staff` meanwhile.
+    if (locked && !settings.DATABASE_URL) {
+      const control = await startControlSocket(settings.DATA_DIR, { 'link-staff': (args) => linkStaff(db.prisma, args as unknown as LinkStaffRequest) }, (e) => {
+        if (isAppError(e)) return e.userMessage;
+        log.error({ err: e }, 'lệnh quản trị qua socket lỗi');
+        return 'Lỗi không mong đợi trong tiến trình Loa Xã đang chạy; xem nhật ký của nó.';
+      });
+      closers.add('control-socket', () => control.close());
     }
 
     let redisUrl = '';

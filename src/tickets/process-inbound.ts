@@ -10,6 +10,7 @@ import { handleResidentAction, handleResidentMessage, type Outcome } from './res
 import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
 import type { Effect } from './ticket-jobs.ts';
 import { redeliverOnContact } from './answer-delivery.ts';
+import { handleLinkCommand } from './link-command.ts';
 
 export interface ProcessResult {
   status: 'processed' | 'ignored' | 'skipped';
@@ -61,8 +62,12 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
         const communes = await tx.commune.findMany({ select: { id: true }, take: 2 });
         if (communes.length === 1) communeId = communes[0]!.id;
       }
+      const linkCommand = stored.kind === 'message' && stored.message.command?.name.toLowerCase() === 'lienket' ? stored.message : undefined;
       if (!account || !communeId) {
         outcome = { status: 'ignored', note: 'account_without_commune', effects: [] };
+      } else if (linkCommand && (chatKind === 'private' || (await isAdminChat(tx, platform, chatId)))) {
+        // A cadre linking their chat account with a code: not a resident's question, not a reply.
+        outcome = await handleLinkCommand(tx, inboundId, linkCommand, receivedAt);
       } else if (chatKind === 'group') {
         const admin = await isAdminChat(tx, platform, chatId);
         if (!admin && stored.kind === 'message' && isGroupRegistrationCommand(stored.message as InboundMessage)) outcome = await handleGroupRegistration(tx, stored.message as InboundMessage, account, communeId, inboundId);

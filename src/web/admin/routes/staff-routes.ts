@@ -7,6 +7,8 @@ import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { addAssignment, createStaff, removeAssignment, resetStaffPassword, ROLES, updateStaff } from '../../../staff/staff-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { roleLabel } from '../labels.ts';
+import { createLinkCode } from '../../../staff/staff-link-codes.ts';
+import { channelName } from '../../../tickets/answer-delivery.ts';
 
 type AdminSigned = Signed & { staff: { communeId: string } };
 
@@ -86,11 +88,11 @@ export function staffRoutes(app: FastifyInstance, ctx: AdminContext) {
     }
   });
 
-  async function editPage(reply: FastifyReply, who: AdminSigned, id: string, extra: PageExtra & { password?: string } = {}) {
-    const s = UUID.test(id) ? await prisma.staff.findFirst({ where: { id, communeId: who.staff.communeId } }) : null;
+  async function editPage(reply: FastifyReply, who: AdminSigned, id: string, extra: PageExtra & { password?: string; linkCode?: { code: string; expiresAt: Date } } = {}) {
+    const s = UUID.test(id) ? await prisma.staff.findFirst({ where: { id, communeId: who.staff.communeId }, include: { identities: { orderBy: { createdAt: 'asc' } } } }) : null;
     if (!s) return ctx.notFound(reply, who);
     if (extra.status) reply.code(extra.status);
-    return ctx.page(reply, 'staff-form', { title: `Cán bộ ${s.displayName}`, s, roles: ROLES, roleLabel, self: s.id === who.staff.id, ...extra, ...fmt }, who, '/admin/can-bo');
+    return ctx.page(reply, 'staff-form', { title: `Cán bộ ${s.displayName}`, s, roles: ROLES, roleLabel, channelName, self: s.id === who.staff.id, ...extra, ...fmt }, who, '/admin/can-bo');
   }
 
   app.get<{ Params: { id: string } }>('/admin/can-bo/:id', async (req, reply) => {
@@ -110,6 +112,11 @@ export function staffRoutes(app: FastifyInstance, ctx: AdminContext) {
       if (verb === 'sua') {
         await updateStaff(actx(who, req), id, { ...staffInput(f), active: f.one('active', 5) === '1' });
         return reply.redirect('/admin/can-bo?da=sua-can-bo', 303);
+      }
+      if (verb === 'ma-lien-ket') {
+        // Shown once, on this response only, like a first password.
+        const link = await createLinkCode(prisma, { staffId: id, by: { id: who.staff.id, communeId: who.staff.communeId }, now: new Date(), ip: req.ip });
+        return editPage(reply, who, id, { notice: 'Đã tạo mã liên kết.', linkCode: link });
       }
       if (verb === 'dat-lai-mat-khau') {
         const password = await resetStaffPassword(actx(who, req), id);
