@@ -6,6 +6,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { AppError } from '../errors.ts';
+import { channelName } from '../tickets/answer-delivery.ts';
 
 export const LINK_CODE_TTL_MS = 15 * 60_000;
 /** Wrong codes one chat account may type per hour before it must wait. */
@@ -56,8 +57,6 @@ export const linkTexts = {
   already: (name: string) => `Tài khoản này đã liên kết với cán bộ ${name} từ trước; mã đã được dùng.`,
 };
 
-const PLATFORM_NAME: Record<Platform, string> = { telegram: 'Telegram', zalo: 'Zalo', webchat: 'web' };
-
 /** "/lienket <code>" from a chat account: links it, or says precisely why not. */
 export async function redeemLinkCode(tx: Prisma.TransactionClient, p: { platform: Platform; userId: string; userName?: string; args: string; now: Date }): Promise<{ ok: boolean; text: string }> {
   const who = { platform: p.platform, userId: p.userId };
@@ -81,5 +80,5 @@ export async function redeemLinkCode(tx: Prisma.TransactionClient, p: { platform
   await tx.auditLog.create({
     data: { communeId: row.staff.communeId, actorKind: 'system', action: 'staff.link_identity', entityType: 'Staff', entityId: row.staffId, data: { ...who, via: 'code', codeId: row.id }, createdAt: p.now },
   });
-  return { ok: true, text: existing ? linkTexts.already(row.staff.displayName) : linkTexts.linked(row.staff.displayName, PLATFORM_NAME[p.platform]) };
+  return { ok: true, text: existing ? linkTexts.already(row.staff.displayName) : linkTexts.linked(row.staff.displayName, channelName(p.platform)) };
 }

@@ -18,11 +18,11 @@ export type DeliveryState = 'pending' | 'sent' | 'refused' | 'failed';
  */
 export type DeliveryReport = NonNullable<TicketMessageJob['report']>;
 
-const platformName: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', webchat: 'trang hỏi đáp của xã' };
+const platformName: Record<Platform, string> = { telegram: 'Telegram', zalo: 'Zalo', zalo_oa: 'Zalo OA', zalo_bot: 'Zalo', webchat: 'trang hỏi đáp của xã' };
 
 /** A platform's name as people say it (never the internal code). */
 export function channelName(platform: string): string {
-  return platformName[platform] ?? 'kênh nhắn tin';
+  return platformName[platform as Platform] ?? 'kênh nhắn tin';
 }
 
 /** Why a send was refused, from the ChannelError kind stored in deliveryError. */
