@@ -1,6 +1,7 @@
 // Every setting of Loa Xã, read from the environment (and an optional .env), validated once at
 // start. A wrong value stops the process with one line naming the setting and what is expected.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
@@ -81,6 +82,25 @@ const encryptionKey = z
     return buf;
   });
 
+// Reverse proxies whose X-Forwarded-For is believed: addresses or networks (CIDR), or the names
+// loopback, linklocal, uniquelocal. Empty: the connecting address is the client.
+const proxyList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const items = (v ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const item of items) {
+      const [addr, bits, extra] = item.split('/');
+      const family = isIP(addr ?? '');
+      const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+      if (!(['loopback', 'linklocal', 'uniquelocal'].includes(item) || (family !== 0 && okBits && extra === undefined))) {
+        ctx.addIssue({ code: 'custom', message: 'cần danh sách địa chỉ của reverse proxy, cách nhau bởi dấu phẩy (ví dụ 127.0.0.1, 10.0.0.0/8)' });
+        return z.NEVER;
+      }
+    }
+    return items;
+  });
+
 export const settingsSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test'], { error: 'cần production, development hoặc test' }).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'cần fatal, error, warn, info, debug, trace hoặc silent' }).default('info'),
@@ -92,6 +112,7 @@ export const settingsSchema = z.object({
   REDIS_SERVER_BIN: z.string().default('redis-server'),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,40}$/, 'cần 1–40 ký tự chữ, số, _ : -').default('loaxa'),
   PUBLIC_BASE_URL: url(['http:', 'https:'], 'https://loa.xa-abc.gov.vn'),
+  TRUST_PROXY: proxyList,
   DEMO_PASSWORD: z
     .string()
     .optional()

@@ -40,11 +40,13 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     db: rt.db,
     health,
     queueDepths: () => rt.queues.depths(),
+    trustProxy: settings.TRUST_PROXY,
     webchat: {
       channel: channels.webchat,
       subscriber: createRedisConnection(rt.redisUrl, 'webchat-sub', { log }),
       communeName: async () => (await rt.db.prisma.commune.findFirst({ orderBy: { createdAt: 'asc' } }))?.name ?? 'Ủy ban nhân dân xã',
       publicBaseUrl: settings.PUBLIC_BASE_URL,
+      limits,
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),

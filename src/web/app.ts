@@ -26,8 +26,8 @@ export interface WebDeps {
   db: Database;
   health: HealthRegistry;
   queueDepths: QueueDepths;
-  /** Behind nginx or a load balancer: take the client address from X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Behind nginx or a load balancer (TRUST_PROXY): the proxies whose X-Forwarded-For is believed. */
+  trustProxy?: string[] | boolean;
   /** The resident web chat (/chat); absent in tests that do not need it. */
   webchat?: WebChatPluginOptions;
   telegramWebhook?: TelegramWebhookOptions;
@@ -52,7 +52,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: requestIdFor,
     logController: new AccessLogController(),
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: Array.isArray(deps.trustProxy) ? (deps.trustProxy.length ? deps.trustProxy : false) : (deps.trustProxy ?? false),
     // Without a proxy in front, a client that never finishes its request must not hold a socket
     // forever; generous for recordings uploaded over rural mobile networks.
     requestTimeout: 120_000,

@@ -23,9 +23,9 @@ export interface Limit {
   message: string;
 }
 
-/** Registers the limiter in this plugin's scope (Redis store). */
-export async function registerLimitStore(app: FastifyInstance, store: LimitStore): Promise<void> {
-  await app.register(rateLimit, { global: false, redis: store.redis, nameSpace: `${store.prefix}:limit:`, skipOnError: false });
+/** Registers the limiter in this plugin's scope: Redis, or (a test without it) this process's memory. */
+export async function registerLimitStore(app: FastifyInstance, store: LimitStore | undefined): Promise<void> {
+  await app.register(rateLimit, { global: false, skipOnError: false, ...(store ? { redis: store.redis, nameSpace: `${store.prefix}:limit:` } : {}) });
 }
 
 const waitText = (s: number) => (s < 120 ? `${s} giây` : `${Math.ceil(s / 60)} phút`);

@@ -38,6 +38,8 @@ describe('settings', () => {
     [{ PUBLIC_BASE_URL: 'loa.xa.gov.vn' }, 'PUBLIC_BASE_URL', 'https://'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'debug'],
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO', 'true hoặc false'],
+    [{ TRUST_PROXY: 'proxy.xa.local' }, 'TRUST_PROXY', 'reverse proxy'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY', 'reverse proxy'],
     [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD', '8 ký tự'],
     [{ ENCRYPTION_KEY: 'c2hvcnQ=' }, 'ENCRYPTION_KEY', '32 byte'],
     [{ TELEGRAM_BOT_TOKEN: 'nope' }, 'TELEGRAM_BOT_TOKEN', 'BotFather'],
@@ -77,5 +79,12 @@ describe('settings', () => {
     const s = loadSettings(env);
     expect(s.PORT).toBe(4100);
     expect(s.LOG_LEVEL).toBe('warn');
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('is a list of proxy addresses and networks, empty by default', () => {
+    expect(loadSettings({}).TRUST_PROXY).toEqual([]);
+    expect(loadSettings({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8 ::1 loopback' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'loopback']);
   });
 });

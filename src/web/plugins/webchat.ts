@@ -3,7 +3,6 @@
 // random id in an HttpOnly cookie; it is the resident's identity on this channel.
 import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -12,6 +11,9 @@ import { parseCommand } from '../../../bots/command-text.ts';
 import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
 import { AppError } from '../../errors.ts';
 import { untilReady } from '../../redis/connection.ts';
+import { clientAddress } from '../../auth/client-network.ts';
+import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
+import { defaultWebChatLimits, streamSlots, webChatLimitRules, type WebChatLimitValues } from '../webchat/webchat-limits.ts';
 
 export interface WebChatPluginOptions {
   channel: WebChatChannel;
@@ -19,6 +21,8 @@ export interface WebChatPluginOptions {
   subscriber: Redis;
   communeName: () => Promise<string>;
   publicBaseUrl?: string | undefined;
+  /** Redis for the limits per session, address and overall (shared by every replica). */
+  limits?: LimitStore & { values?: Partial<WebChatLimitValues> };
 }
 
 const COOKIE = 'lx_chat';
@@ -37,8 +41,18 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
   const { channel, subscriber } = opts;
   const secure = opts.publicBaseUrl?.startsWith('https://') ?? false;
   await app.register(cookie);
-  // Per address: enough for a family sharing one phone, not for a script flooding the inbox.
-  await app.register(rateLimit, { global: false });
+  // Limits in Redis when it is given (always in production); a test without it counts in memory.
+  await registerLimitStore(app, opts.limits);
+  const limitValues = { ...defaultWebChatLimits, ...opts.limits?.values };
+  const sessionOfRequest = new WeakMap<FastifyRequest, string>();
+  const rules = webChatLimitRules(limitValues, (req) => sessionOfRequest.get(req) ?? 'none');
+  const limit = {
+    messages: enforceLimits(app, rules.messages),
+    actions: enforceLimits(app, rules.actions),
+    newTickets: enforceLimits(app, rules.newTickets),
+    sessions: enforceLimits(app, rules.sessions),
+  };
+  const slots = opts.limits ? streamSlots(opts.limits.redis, opts.limits.prefix, limitValues) : undefined;
 
   // One subscription per process, fanned out to the connected pages of each session.
   const listeners = new Map<string, Set<(ev: string) => void>>();
@@ -71,18 +85,25 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     subscriber.disconnect();
   });
 
-  function session(req: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined {
+  async function session(req: FastifyRequest, reply: FastifyReply, create: boolean): Promise<string | undefined> {
     const existing = req.cookies[COOKIE];
-    if (existing && SESSION_RE.test(existing)) return existing;
+    if (existing && SESSION_RE.test(existing)) {
+      sessionOfRequest.set(req, existing);
+      return existing;
+    }
     if (!create) return undefined;
+    // A new identity per request would escape every per-session limit: new ones are counted too.
+    await limit.sessions(req, reply);
     const sid = randomBytes(24).toString('base64url');
+    sessionOfRequest.set(req, sid);
     // Inside the commune website's iframe the cookie is third-party: it needs SameSite=None; Secure.
     reply.setCookie(COOKIE, sid, { path: '/chat', httpOnly: true, sameSite: secure ? 'none' : 'lax', secure, maxAge: 180 * 24 * 3600 });
     return sid;
   }
 
   app.get('/chat', async (req, reply) => {
-    session(req, reply, true);
+    // The page itself always shows; a refused new session surfaces when the visitor writes.
+    await session(req, reply, true).catch(() => undefined);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     return renderChatPage(await opts.communeName());
   });
@@ -94,14 +115,16 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
   });
 
   app.get('/chat/api/history', async (req, reply) => {
-    const sid = session(req, reply, false);
+    const sid = await session(req, reply, false);
     return { messages: sid ? await channel.history(sid) : [] };
   });
 
-  app.post('/chat/api/messages', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, bodyLimit: 64 * 1024 }, async (req, reply) => {
-    const sid = session(req, reply, true)!;
+  app.post('/chat/api/messages', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+    const sid = (await session(req, reply, true))!;
     const parsed = messageBody.safeParse(req.body);
     if (!parsed.success) throw new AppError('VALIDATION', 'Tin nhắn không hợp lệ.');
+    await limit.messages(req, reply);
+    if (parseCommand(parsed.data.text)?.name === 'moi') await limit.newTickets(req, reply);
     const handlers = channel.handlers();
     if (!handlers) throw new AppError('DEPENDENCY_DOWN', 'Kênh hỏi đáp đang tạm dừng, xin thử lại sau ít phút.');
     const id = `r-${parsed.data.clientMessageId}`;
@@ -125,11 +148,12 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     return { ok: true, id };
   });
 
-  app.post('/chat/api/actions', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, bodyLimit: 4 * 1024 }, async (req, reply) => {
-    const sid = session(req, reply, false);
+  app.post('/chat/api/actions', { bodyLimit: 4 * 1024 }, async (req, reply) => {
+    const sid = await session(req, reply, false);
     if (!sid) throw new AppError('UNAUTHENTICATED', 'Phiên trò chuyện đã hết, xin tải lại trang.');
     const parsed = actionBody.safeParse(req.body);
     if (!parsed.success) throw new AppError('VALIDATION', 'Thao tác không hợp lệ.');
+    await limit.actions(req, reply);
     // Only buttons the commune actually sent to this session can be pressed.
     const entry = (await channel.history(sid)).find((e) => e.id === parsed.data.messageId && e.from === 'commune');
     if (!entry?.buttons?.some((row) => row.some((b) => b.data === parsed.data.data))) throw new AppError('NOT_FOUND', 'Nút này không còn dùng được.');
@@ -150,7 +174,14 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
   });
 
   app.get('/chat/api/events', async (req, reply) => {
-    const sid = session(req, reply, true)!;
+    const sid = (await session(req, reply, true))!;
+    const streamId = randomBytes(9).toString('base64url');
+    const address = clientAddress(req.ip, true);
+    const refused = slots ? await slots.open(streamId, sid, address) : 0;
+    if (refused) {
+      reply.header('retry-after', '30');
+      throw new AppError('RATE_LIMITED', refused === 3 ? 'Kênh hỏi đáp đang quá tải, xin thử lại sau ít phút.' : 'Trang trò chuyện đang mở ở quá nhiều nơi; xin đóng bớt rồi tải lại trang.');
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -169,9 +200,13 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     set.add(listener);
     // History first, then live events; the page ignores ids it already shows.
     for (const ev of await historyEvents(sid)) write(ev);
-    const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+    const ping = setInterval(() => {
+      res.write(': ping\n\n');
+      slots?.refresh(streamId, sid, address).catch(() => undefined);
+    }, 25_000);
     streams.add(res);
     const close = () => {
+      slots?.close(streamId, sid, address).catch(() => undefined);
       streams.delete(res);
       clearInterval(ping);
       set!.delete(listener);
