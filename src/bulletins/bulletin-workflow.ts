@@ -94,7 +94,8 @@ async function workingRevision(tx: Tx, b: { id: string; revision: number; approv
   const revision = b.revision + 1;
   const previous = await tx.bulletinVersion.findMany({ where: { bulletinId: b.id, revision: b.revision } });
   for (const v of previous) {
-    await tx.bulletinVersion.create({ data: { bulletinId: b.id, revision, language: v.language, text: v.text, audioSha256: v.audioSha256, createdById: staffId } });
+    const writerIds = [...new Set([...(v.writerIds ?? []), staffId])];
+    await tx.bulletinVersion.create({ data: { bulletinId: b.id, revision, language: v.language, text: v.text, audioSha256: v.audioSha256, createdById: staffId, writerIds } });
   }
   return { revision, opened: true };
 }
@@ -141,7 +142,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
             class: input.class ?? 'normal',
             authorId: staff.id,
             expiresAt: input.expiresAt ?? null,
-            versions: { create: { revision: 1, language: input.language ?? 'vi', text: input.text, createdById: staff.id } },
+            versions: { create: { revision: 1, language: input.language ?? 'vi', text: input.text, createdById: staff.id, writerIds: [staff.id] } },
           },
         });
         await audit(tx, actor, b.communeId, 'bulletin.create', b.id, { class: b.class });
@@ -161,8 +162,8 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         if (input.text !== undefined) {
           await tx.bulletinVersion.upsert({
             where: { bulletinId_revision_language: { bulletinId, revision, language } },
-            create: { bulletinId, revision, language, text: input.text, createdById: staff.id },
-            update: { text: input.text, renderedSha256: null, renderedDurationMs: null },
+            create: { bulletinId, revision, language, text: input.text, createdById: staff.id, writerIds: [staff.id] },
+            update: { text: input.text, renderedSha256: null, renderedDurationMs: null, writerIds: { push: staff.id } },
           });
         }
         const updated = await tx.bulletin.update({
@@ -195,8 +196,8 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const { revision, opened } = await workingRevision(tx, b, staff.id);
         await tx.bulletinVersion.upsert({
           where: { bulletinId_revision_language: { bulletinId, revision, language } },
-          create: { bulletinId, revision, language, audioSha256, createdById: staff.id },
-          update: { audioSha256, renderedSha256: null, renderedDurationMs: null },
+          create: { bulletinId, revision, language, audioSha256, createdById: staff.id, writerIds: [staff.id] },
+          update: { audioSha256, renderedSha256: null, renderedDurationMs: null, writerIds: { push: staff.id } },
         });
         const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { revision, status: statusAfterEdit(b.status, opened) } });
         await audit(tx, actor, b.communeId, 'bulletin.audio', b.id, { revision, language, audioSha256, newRevision: opened });
@@ -260,10 +261,13 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const allowed = b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft');
         if (!allowed) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không duyệt được.`);
         const commune = await tx.commune.findUniqueOrThrow({ where: { id: b.communeId } });
-        if (commune.requireSecondApprover && b.authorId === staff.id && b.class !== 'emergency') {
-          throw new AppError('FORBIDDEN', 'Xã yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn.');
-        }
         const versions = await tx.bulletinVersion.findMany({ where: { bulletinId, revision: b.revision } });
+        // The second person must be second to everything approved: the author, and whoever wrote
+        // any language of this revision (or of the revisions it was copied from).
+        const wrote = b.authorId === staff.id || versions.some((v) => v.createdById === staff.id || (v.writerIds ?? []).includes(staff.id));
+        if (commune.requireSecondApprover && wrote && b.class !== 'emergency') {
+          throw new AppError('FORBIDDEN', 'Xã yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn hoặc đã sửa.');
+        }
         if (versions.length === 0 || versions.every((v) => !v.text && !v.audioSha256)) throw new AppError('VALIDATION', 'Bản tin chưa có nội dung để duyệt.');
         const now = new Date();
         await tx.bulletinVersion.updateMany({ where: { bulletinId, revision: b.revision }, data: { frozenAt: now } });

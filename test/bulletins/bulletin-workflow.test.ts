@@ -78,6 +78,26 @@ describe('bulletin workflow', () => {
     await expect(wf.approve(as('phochutich'), own.id)).resolves.toMatchObject({ status: 'approved' });
   });
 
+  it('refuses an approver who rewrote someone else\'s bulletin approving it himself (issue 14, finding 6)', async () => {
+    // chutich is approver+editor since the test above.
+    const b = await draft('Thông báo họp dân thôn 2 lúc 19 giờ thứ Sáu.');
+    await wf.submit(as('vanhoa'), b.id);
+    await wf.edit(as('chutich'), b.id, { text: 'Thông báo: nộp tiền ủng hộ vào tài khoản 0123456789.' });
+    await wf.submit(as('chutich'), b.id);
+    await expect(wf.approve(as('chutich'), b.id)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('người thứ hai') });
+    // Every writer of the revision counts, across its languages and earlier revisions.
+    const again = await draft('Lịch tiêm chủng tháng 12.');
+    await wf.edit(as('chutich'), again.id, { language: 'bdq', text: 'Bản tiếng Ba Na.' });
+    await wf.submit(as('vanhoa'), again.id);
+    await expect(wf.approve(as('chutich'), again.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(wf.approve(as('phochutich'), again.id)).resolves.toMatchObject({ status: 'approved' });
+    // A new revision opened after approval still carries who wrote what it was copied from.
+    await wf.edit(as('vanhoa'), again.id, { text: 'Lịch tiêm chủng tháng 12 (đổi giờ).' });
+    await wf.submit(as('vanhoa'), again.id);
+    await expect(wf.approve(as('chutich'), again.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(wf.approve(as('phochutich'), b.id)).resolves.toMatchObject({ status: 'approved' });
+  });
+
   it('refuses approvers of another commune, viewers and editors approving, and oversight accounts', async () => {
     const b = await draft();
     await wf.submit(as('vanhoa'), b.id);
