@@ -6,6 +6,9 @@ import type { PrismaClient, Staff } from '../db/generated/client.ts';
 import type { StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
+import type { Effect } from '../tickets/ticket-jobs.ts';
+import { isConfidentialField } from '../tickets/ticket-visibility.ts';
+import { tellOfConfidentialReader } from './confidential-designation.ts';
 
 export const ROLES: StaffRole[] = ['admin', 'editor', 'approver', 'responder', 'viewer'];
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
@@ -41,18 +44,23 @@ function audit(c: Ctx, action: string, staffId: string, data: Record<string, unk
 }
 
 /** A new account with a random first password, returned once for the admin to hand over. */
-export async function createStaff(c: Ctx, username: string, input: StaffInput): Promise<{ staff: Staff; password: string }> {
+/** `effects`: what the route queues after the change (the notice of a new leader in the admin chat). */
+export async function createStaff(c: Ctx, username: string, input: StaffInput): Promise<{ staff: Staff; password: string; effects: Effect[] }> {
   const name = username.trim().toLowerCase();
   if (!USERNAME.test(name)) throw new AppError('VALIDATION', 'Tên đăng nhập 3–32 ký tự: chữ thường không dấu, số, dấu chấm, - hoặc _.', { field: 'username' });
   const v = check(input);
   if (await c.prisma.staff.count({ where: { username: name } })) throw new AppError('CONFLICT', `Tên đăng nhập "${name}" đã có người dùng.`, { field: 'username' });
   const password = generatePassword();
-  const staff = await c.prisma.$transaction(async (tx) => {
+  const passwordHash = await hashPassword(password);
+  const { staff, effects } = await c.prisma.$transaction(async (tx) => {
+    const previous = v.isLeader ? await tx.staff.findFirst({ where: { communeId: c.admin.communeId, isLeader: true } }) : null;
     if (v.isLeader) await tx.staff.updateMany({ where: { communeId: c.admin.communeId, isLeader: true }, data: { isLeader: false } });
-    return tx.staff.create({ data: { communeId: c.admin.communeId, username: name, ...v, passwordHash: await hashPassword(password), mustChangePassword: true } });
+    const created = await tx.staff.create({ data: { communeId: c.admin.communeId, username: name, ...v, passwordHash, mustChangePassword: true } });
+    const told = v.isLeader ? await tellOfConfidentialReader(tx, { communeId: c.admin.communeId, actorId: c.admin.id, staffId: created.id, as: 'leader', previousLeaderId: previous?.id ?? null, ip: c.ip, now: new Date() }) : [];
+    return { staff: created, effects: told };
   });
   await audit(c, 'staff.create', staff.id, { username: name, roles: v.roles, isLeader: v.isLeader });
-  return { staff, password };
+  return { staff, password, effects };
 }
 
 async function ownStaff(c: Ctx, staffId: string): Promise<Staff> {
@@ -61,7 +69,7 @@ async function ownStaff(c: Ctx, staffId: string): Promise<Staff> {
   return s;
 }
 
-export async function updateStaff(c: Ctx, staffId: string, input: StaffInput & { active: boolean }): Promise<Staff> {
+export async function updateStaff(c: Ctx, staffId: string, input: StaffInput & { active: boolean }): Promise<{ staff: Staff; effects: Effect[] }> {
   const s = await ownStaff(c, staffId);
   const v = check(input);
   if (s.id === c.admin.id && (!v.roles.includes('admin') || !input.active)) throw new AppError('CONFLICT', 'Không tự bỏ quyền quản trị hay tự khóa tài khoản của mình.', { field: 'roles' });
@@ -70,6 +78,7 @@ export async function updateStaff(c: Ctx, staffId: string, input: StaffInput & {
       const admins = await tx.staff.count({ where: { communeId: c.admin.communeId, active: true, roles: { has: 'admin' }, id: { not: s.id } } });
       if (admins === 0) throw new AppError('CONFLICT', 'Xã cần ít nhất một người quản trị.', { field: 'roles' });
     }
+    const previous = v.isLeader && !s.isLeader ? await tx.staff.findFirst({ where: { communeId: c.admin.communeId, isLeader: true } }) : null;
     if (v.isLeader && !s.isLeader) await tx.staff.updateMany({ where: { communeId: c.admin.communeId, isLeader: true }, data: { isLeader: false } });
     const updated = await tx.staff.update({ where: { id: s.id }, data: { ...v, active: input.active } });
     // A switched-off account is signed out everywhere at once.
@@ -77,7 +86,9 @@ export async function updateStaff(c: Ctx, staffId: string, input: StaffInput & {
     await tx.auditLog.create({
       data: { communeId: c.admin.communeId, actorKind: 'staff', actorStaffId: c.admin.id, action: 'staff.update', entityType: 'Staff', entityId: s.id, data: { roles: v.roles, isLeader: v.isLeader, active: input.active }, ip: c.ip },
     });
-    return updated;
+    // A new leader reads every denunciation: the one replaced (or the other admins) hear of it.
+    const effects = v.isLeader && !s.isLeader && input.active ? await tellOfConfidentialReader(tx, { communeId: c.admin.communeId, actorId: c.admin.id, staffId: s.id, as: 'leader', previousLeaderId: previous?.id ?? null, ip: c.ip, now: new Date() }) : [];
+    return { staff: updated, effects };
   });
 }
 
@@ -104,9 +115,16 @@ export async function addAssignment(c: Ctx, p: { staffId: string; categoryId: st
   if (await c.prisma.assignment.count({ where: { communeId: c.admin.communeId, staffId: s.id, categoryId: p.categoryId, villageId: p.villageId } })) {
     throw new AppError('CONFLICT', 'Phân công này đã có.');
   }
-  const a = await c.prisma.assignment.create({ data: { communeId: c.admin.communeId, staffId: s.id, categoryId: p.categoryId, villageId: p.villageId } });
-  await audit(c, 'staff.assignments', s.id, { added: { categoryId: p.categoryId, villageId: p.villageId } });
-  return a;
+  return c.prisma.$transaction(async (tx) => {
+    const assignment = await tx.assignment.create({ data: { communeId: c.admin.communeId, staffId: s.id, categoryId: p.categoryId, villageId: p.villageId } });
+    await tx.auditLog.create({ data: { communeId: c.admin.communeId, actorKind: 'staff', actorStaffId: c.admin.id, action: 'staff.assignments', entityType: 'Staff', entityId: s.id, data: { added: { categoryId: p.categoryId, villageId: p.villageId } }, ip: c.ip } });
+    // Designated for the confidential field means reading its denunciations: a second person is told.
+    const category = await tx.category.findUniqueOrThrow({ where: { id: p.categoryId } });
+    const effects = isConfidentialField(category.code)
+      ? await tellOfConfidentialReader(tx, { communeId: c.admin.communeId, actorId: c.admin.id, staffId: s.id, as: 'field', categoryId: p.categoryId, villageId: p.villageId, ip: c.ip, now: new Date() })
+      : [];
+    return { assignment, effects };
+  });
 }
 
 export async function removeAssignment(c: Ctx, assignmentId: string) {

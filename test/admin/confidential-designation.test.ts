@@ -11,13 +11,13 @@ import { buildApp } from '../../src/web/app.ts';
 import { HealthRegistry } from '../../src/health/health-registry.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { ensureChannelAccount } from '../../src/tickets/channel-accounts.ts';
+import { sendDirectJob } from '../../src/tickets/ticket-jobs.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 import { form, sessionFor } from '../support/staff-session.ts';
 
 let db: MigratedTestDatabase;
 let prisma: PrismaClient;
 let app: FastifyInstance;
-let communeId = '';
 const ids: Record<string, string> = {};
 const jobs: Array<{ name: string; data: Record<string, unknown>; jobId?: string }> = [];
 const ADMIN_CHAT = '-1009876543';
@@ -25,7 +25,7 @@ const ADMIN_CHAT = '-1009876543';
 beforeAll(async () => {
   db = await openMigratedTestDatabase('designation');
   prisma = db.prisma;
-  communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
+  await seedDemo(prisma, { password: 'MatKhauKiemThu2026' });
   for (const s of await prisma.staff.findMany()) ids[s.username] = s.id;
   await ensureChannelAccount(prisma, { platform: 'telegram', name: 'bot-xa', adminChatId: ADMIN_CHAT });
   app = await buildApp({
@@ -57,7 +57,7 @@ async function dashboardOf(username: string) {
   const s = await sessionFor(prisma, ids[username]!);
   return (await app.inject({ method: 'GET', url: '/admin/tong-quan', headers: { cookie: s.cookie } })).body;
 }
-const groupNotices = () => jobs.filter((j) => j.name === 'send-direct' && j.data.chatId === ADMIN_CHAT).map((j) => String(j.data.text));
+const groupNotices = () => jobs.filter((j) => j.name === sendDirectJob.name && j.data.chatId === ADMIN_CHAT).map((j) => String(j.data.text));
 
 describe('designating someone for the confidential field', () => {
   it('an admin who designates himself: the leader is told in the web admin, the admin chat hears it, the audit says so', async () => {
@@ -69,15 +69,19 @@ describe('designating someone for the confidential field', () => {
     expect(leaderPage).toContain('Khiếu nại, tố cáo');
     expect(groupNotices().some((t) => t.includes('Nguyễn Văn Quản') && t.includes('Khiếu nại, tố cáo'))).toBe(true);
     expect(await prisma.auditLog.count({ where: { action: 'staff.confidential_designation', entityId: ids.quantri! } })).toBe(1);
-    // Nobody else's Tổng quan carries it.
-    expect(await dashboardOf('diachinh')).not.toContain('Nguyễn Văn Quản được');
+    // Nobody else's Tổng quan carries it; only the leader can mark it read.
+    expect(await dashboardOf('diachinh')).not.toContain('Nguyễn Văn Quản đã phân công');
+    const notice = await prisma.staffNotice.findFirstOrThrow({ where: { staffId: ids.chutich! } });
+    expect((await postAs('diachinh', `/admin/thong-bao/${notice.id}/da-xem`, {})).statusCode).toBe(404);
+    expect((await postAs('chutich', `/admin/thong-bao/${notice.id}/da-xem`, {})).statusCode).toBe(303);
+    expect(await dashboardOf('chutich')).not.toContain('Nguyễn Văn Quản đã phân công');
   });
 
   it('an ordinary field tells nobody', async () => {
     const before = jobs.length;
     const farming = await prisma.category.findUniqueOrThrow({ where: { code: 'NONG_NGHIEP' } });
     expect((await postAs('quantri', '/admin/phan-cong', { staffId: ids.yte!, categoryId: farming.id })).statusCode).toBe(303);
-    expect(jobs.slice(before).filter((j) => j.name === 'send-direct')).toEqual([]);
+    expect(jobs.slice(before).filter((j) => j.name === sendDirectJob.name)).toEqual([]);
     expect(await prisma.auditLog.count({ where: { action: 'staff.confidential_designation', entityId: ids.yte! } })).toBe(0);
   });
 

@@ -188,6 +188,7 @@ describe('migrated database vs schema.prisma', () => {
       prisma.classifierModel.create({ data: { communeId: commune.id, version: 2, exampleCount: 40, heldOutCount: 10, heldOutAccuracy: 0.9, modelAccuracy: 0.8, rulesAccuracy: 0.85, active: true, decision: 'activated', weights: {} } }),
     ).rejects.toThrow();
     await prisma.quarantinedUpdate.create({ data: { channel: 'telegram', accountKey: account.id, updateKey: '42', raw: '{"update_id":42}', error: 'lỗi', quarantinedAt: new Date() } });
+    await prisma.staffNotice.create({ data: { communeId: commune.id, staffId: staff.id, kind: 'confidential_field', text: 'Thông báo', data: { staffId: staff.id } } });
 
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');

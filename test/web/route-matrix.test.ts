@@ -112,6 +112,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
   ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
   ['GET', '/admin/tong-quan',                                 'o o o o o o o l l', async () => ({ url: '/admin/tong-quan' })],
+  ['POST', '/admin/thong-bao/:id/da-xem',                     'o m m m m m m l l', async () => ({ url: `/admin/thong-bao/${shared.notice}/da-xem`, body: {} }), "a notice of the matrix's admin: nobody else's"],
   ['GET', '/admin/phan-anh',                                  'o o o o o o o l l', async () => ({ url: '/admin/phan-anh?q=den' })],
   ['GET', '/admin/phan-anh/:code',                            'o o o o o m m l l', async () => ({ url: `/admin/phan-anh/${shared.ticket}` })],
   ['GET', '/admin/phan-anh/:code',                            'm m m m m m m l l', async () => ({ url: `/admin/phan-anh/${shared.denunciation}` }), 'a denunciation: only the leader, its assignee, designated staff'],
@@ -208,6 +209,7 @@ beforeAll(async () => {
   shared.target = (await prisma.target.findFirstOrThrow({ where: { communeId } })).id;
   shared.staff = demo.diachinh!;
   shared.category = (await prisma.category.findUniqueOrThrow({ where: { code: 'NONG_NGHIEP' } })).id;
+  shared.notice = (await prisma.staffNotice.create({ data: { communeId, staffId: actor.admin!, kind: 'test', text: 'Thông báo thử' } })).id;
   shared.zaloAccount = (await prisma.channelAccount.create({ data: { communeId, platform: 'zalo', name: 'zalo-xa', status: 'logged_out' } })).id;
 
   dataDir = mkdtempSync(join(tmpdir(), 'loaxa-matrix-'));

@@ -79,7 +79,8 @@ export function staffRoutes(app: FastifyInstance, ctx: AdminContext) {
     const f = formOf(req);
     if (!ctx.checkCsrf(req, who)) return listPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
     try {
-      const { staff, password } = await createStaff(actx(who, req), f.one('username', 64), staffInput(f));
+      const { staff, password, effects } = await createStaff(actx(who, req), f.one('username', 64), staffInput(f));
+      await ctx.dispatch(effects);
       // Shown once, on this response only (no-store), for the admin to hand over in person.
       return listPage(reply, who, { notice: `Đã tạo tài khoản ${staff.displayName}.`, password: { username: staff.username, password } });
     } catch (e) {
@@ -110,7 +111,7 @@ export function staffRoutes(app: FastifyInstance, ctx: AdminContext) {
     const f = formOf(req);
     try {
       if (verb === 'sua') {
-        await updateStaff(actx(who, req), id, { ...staffInput(f), active: f.one('active', 5) === '1' });
+        await ctx.dispatch((await updateStaff(actx(who, req), id, { ...staffInput(f), active: f.one('active', 5) === '1' })).effects);
         return reply.redirect('/admin/can-bo?da=sua-can-bo', 303);
       }
       if (verb === 'ma-lien-ket') {
@@ -143,7 +144,7 @@ export function staffRoutes(app: FastifyInstance, ctx: AdminContext) {
       const staffId = pickId(f.one('staffId', 40));
       const categoryId = pickId(f.one('categoryId', 40));
       if (!staffId || !categoryId) return listPage(reply, who, { error: 'Chọn cán bộ và lĩnh vực.', status: 400 });
-      await addAssignment(actx(who, req), { staffId, categoryId, villageId: pickId(f.one('villageId', 40)) ?? null });
+      await ctx.dispatch((await addAssignment(actx(who, req), { staffId, categoryId, villageId: pickId(f.one('villageId', 40)) ?? null })).effects);
     } catch (e) {
       if (isAppError(e)) return listPage(reply, who, { error: e.userMessage, status: e.status });
       throw e;
