@@ -110,7 +110,8 @@ export interface ChannelCapabilities {
   groups: boolean;
 }
 
-export type ChannelErrorKind = 'rate_limited' | 'blocked' | 'not_found' | 'bad_request' | 'network' | 'unknown';
+/** window_closed: the platform only lets us answer within a time after the person's last message (Zalo OA: 7 days). */
+export type ChannelErrorKind = 'rate_limited' | 'blocked' | 'not_found' | 'bad_request' | 'window_closed' | 'network' | 'unknown';
 
 /** What went wrong, in terms the domain decides retries on. */
 export class ChannelError extends Error {
@@ -123,9 +124,9 @@ export class ChannelError extends Error {
   ) {
     super(message);
   }
-  /** Retrying cannot help: the user blocked the bot, the chat is gone, the request is wrong. */
+  /** Retrying cannot help: the user blocked the bot, the chat is gone, the request is wrong, the answer window closed. */
   get permanent(): boolean {
-    return this.kind === 'blocked' || this.kind === 'not_found' || this.kind === 'bad_request';
+    return this.kind === 'blocked' || this.kind === 'not_found' || this.kind === 'bad_request' || this.kind === 'window_closed';
   }
   get retryAfterMs(): number | undefined {
     return this.opts.retryAfterMs;

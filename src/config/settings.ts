@@ -152,6 +152,9 @@ export const settingsSchema = z.object({
     .refine((v) => v === undefined || v === '' || /^\d+:[A-Za-z0-9_-]{10,}$/.test(v), 'cần mã bot Zalo dạng 1234567890:AbC… do Zalo Bot Manager cấp'),
   // bot-api.zapps.me in older documents; a local fake in tests.
   ZALO_BOT_API_ROOT: url(['http:', 'https:'], 'https://bot-api.zaloplatforms.com').transform((v) => v ?? 'https://bot-api.zaloplatforms.com'),
+  // Zalo Official Accounts (connected from the web admin; these only move the servers, for tests).
+  ZALO_OA_API_ROOT: url(['http:', 'https:'], 'https://openapi.zalo.me').transform((v) => v ?? 'https://openapi.zalo.me'),
+  ZALO_OA_OAUTH_ROOT: url(['http:', 'https:'], 'https://oauth.zaloapp.com').transform((v) => v ?? 'https://oauth.zaloapp.com'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -19,6 +19,8 @@ import { loginWithCredentials } from '../../bots/zalo/zca-login.ts';
 import type { ZaloCredentials } from '../../bots/zalo/zalo-api.ts';
 import { createZaloBotChannel, type ZaloBotChannel } from '../../bots/zalo-bot/zalo-bot-channel.ts';
 import { residentTexts } from '../tickets/resident-texts.ts';
+import { createZaloOaChannel, type ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
+import { oaTokenSource, openOaCredentials } from '../channels/zalo-oa-accounts.ts';
 import { openZaloCredentials, recordZaloHealth, type ZaloPacingSettings } from '../channels/zalo-accounts.ts';
 
 export interface ProcessChannels {
@@ -27,6 +29,8 @@ export interface ProcessChannels {
   telegram?: TelegramChannel;
   /** The Zalo Bot of ZALO_BOT_TOKEN, if set. */
   zaloBot?: ZaloBotChannel;
+  /** One per connected Official Account (web admin → Kết nối Zalo OA); they receive by webhook. */
+  zaloOa: ZaloOaChannel[];
   /** One per Zalo account with saved credentials (`loaxa zalo login`). */
   zalo: Array<{ channel: ZaloChannel; status: ChannelAccountStatus }>;
   /** Handlers that store what arrives and queue it (the adapter acknowledges after they resolve). */
@@ -99,6 +103,25 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     await ensureChannelAccount(db.prisma, { platform: 'zalo_bot', name: zaloBot.accountId });
   }
 
+  // Zalo OA: every connected Official Account; tokens refresh under the row's lock (any process).
+  const zaloOa: ZaloOaChannel[] = [];
+  const oaRows = await db.prisma.channelAccount.findMany({ where: { platform: 'zalo_oa', credentialsEnc: { not: null } }, orderBy: { createdAt: 'asc' } });
+  for (const row of oaRows) {
+    const c = openOaCredentials(settings.ENCRYPTION_KEY, row);
+    const channel = createZaloOaChannel({
+      accountId: row.name,
+      appId: c.appId,
+      oaSecret: c.oaSecret,
+      tokens: oaTokenSource({ prisma: db.prisma, key: settings.ENCRYPTION_KEY, name: row.name, oauthRoot: settings.ZALO_OA_OAUTH_ROOT }),
+      apiRoot: settings.ZALO_OA_API_ROOT,
+      memory: redisChoices(redis, `${settings.REDIS_PREFIX}:zalo-oa-memory`),
+      texts: { anonymousRefused: residentTexts.oaAnonymousRefused },
+      log: log.child({ channel: 'zalo_oa', account: row.name }),
+    });
+    directory.register(channel);
+    zaloOa.push(channel);
+  }
+
   // Zalo: every account that has logged in once; its pace and numbered choices live in Redis so
   // all processes of the installation share them.
   const zalo: ProcessChannels['zalo'] = [];
@@ -133,5 +156,5 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   const close = () => (closed ??= redis.quit().then(() => undefined, () => redis.disconnect()));
   // Every role of the process shares these channels: they close with the runtime, after the roles.
   rt.onClose('channels', close);
-  return { directory, webchat, ...(telegram ? { telegram } : {}), ...(zaloBot ? { zaloBot } : {}), zalo, handlersFor, close };
+  return { directory, webchat, ...(telegram ? { telegram } : {}), ...(zaloBot ? { zaloBot } : {}), zaloOa, zalo, handlersFor, close };
 }

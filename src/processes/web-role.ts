@@ -29,6 +29,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   // The Zalo Bot's webhook (registered with Zalo by this start) is served here, like Telegram's.
   const zaloBot = channels.zaloBot && settings.PUBLIC_BASE_URL && settings.ZALO_BOT_TOKEN ? channels.zaloBot : undefined;
   if (zaloBot) await zaloBot.start(await channels.handlersFor('zalo_bot', zaloBot.accountId));
+  // Official Accounts only ever receive by webhook, here.
+  const zaloOa = new Map(channels.zaloOa.map((c) => [c.accountId, c]));
+  for (const c of zaloOa.values()) await c.start(await channels.handlersFor('zalo_oa', c.accountId));
 
   const signer = await mediaSigner(settings);
   const render = bulletinRenderer(settings, rt.db.prisma);
@@ -50,6 +53,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
+    ...(zaloOa.size ? { zaloOaWebhook: { channels: zaloOa } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
     admin: {
@@ -82,6 +86,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       await channels.webchat.stop();
       if (telegram) await telegram.stop();
       if (zaloBot) await zaloBot.stop();
+      for (const c of zaloOa.values()) await c.stop();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -31,6 +31,7 @@ function refusalReason(error: string | null): string {
   if (error === 'not_found') return 'không còn cuộc trò chuyện với người dân trên kênh này';
   if (error === 'no_chat' || error === 'no_channel') return 'người dân không còn kênh liên lạc (có thể đã xoá dữ liệu)';
   if (error === 'bad_request') return 'nền tảng không nhận tin nhắn này';
+  if (error === 'window_closed') return 'đã quá 7 ngày từ tin nhắn cuối của người dân, Zalo OA không cho trả lời nữa';
   return 'kênh nhắn tin lỗi nhiều lần';
 }
 

@@ -53,6 +53,10 @@ export const residentTexts = {
   // Zalo Bot Platform: its terms require the bot to say it is one; protected users' messages
   // reach the bot without their content.
   botDisclosure: '🤖 Bạn đang nhắn với trợ lý tự động (bot) của Ủy ban. Câu hỏi, phản ánh của bạn được chuyển tới cán bộ phụ trách để trả lời.',
+  // Zalo OA: an anonymous sender can neither consent nor be answered later.
+  oaAnonymousRefused:
+    'Ủy ban chưa nhận câu hỏi gửi ẩn danh qua Zalo OA vì không thể trả lời lại cho bạn. ' +
+    'Bạn vui lòng nhắn bằng tài khoản Zalo của mình (thông tin chỉ dùng để trả lời phản ánh), hoặc gửi qua trang hỏi đáp của xã.',
   protectedUser: (webChatUrl: string | undefined) =>
     'Tài khoản Zalo của bạn đang bật chế độ bảo vệ nên Ủy ban không đọc được tin nhắn này. ' +
     (webChatUrl ? `Bạn có thể gửi câu hỏi qua trang hỏi đáp của xã: ${webChatUrl}` : 'Bạn có thể gửi câu hỏi qua trang hỏi đáp trên trang web của xã.'),

@@ -14,6 +14,7 @@ import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
 import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
 import { zaloBotWebhookPlugin, type ZaloBotWebhookOptions } from './plugins/zalo-bot-webhook.ts';
+import { zaloOaWebhookPlugin, type ZaloOaWebhookOptions } from './plugins/zalo-oa-webhook.ts';
 import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
 import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
 import { bulletinApiPlugin, type BulletinApiOptions } from './plugins/bulletin-api.ts';
@@ -32,6 +33,7 @@ export interface WebDeps {
   webchat?: WebChatPluginOptions;
   telegramWebhook?: TelegramWebhookOptions;
   zaloBotWebhook?: ZaloBotWebhookOptions;
+  zaloOaWebhook?: ZaloOaWebhookOptions;
   /** Signed links to rendered audio (loudspeakers, Zalo voice). */
   media?: MediaPluginOptions;
   /** Loudspeaker reports. */
@@ -71,6 +73,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);
   if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
   if (deps.zaloBotWebhook) await app.register(zaloBotWebhookPlugin, deps.zaloBotWebhook);
+  if (deps.zaloOaWebhook) await app.register(zaloOaWebhookPlugin, deps.zaloOaWebhook);
   if (deps.media) await app.register(mediaPlugin, deps.media);
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
   if (deps.api) await app.register(bulletinApiPlugin, deps.api);

@@ -32,6 +32,13 @@ import { inMemoryChoices } from '../../bots/zalo/numbered-choices.ts';
 import { createZaloBotChannel, type ZaloBotChannel } from '../../bots/zalo-bot/zalo-bot-channel.ts';
 import { residentTexts } from '../../src/tickets/resident-texts.ts';
 import { FakeZaloBotApi } from './zalo-bot-api/fake-zalo-bot-api.ts';
+import Fastify from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { createZaloOaChannel, type ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
+import { oaTokenSource, saveZaloOaAccount } from '../../src/channels/zalo-oa-accounts.ts';
+import { zaloOaWebhookPlugin } from '../../src/web/plugins/zalo-oa-webhook.ts';
+import type { ZaloOaEvent } from '../../bots/zalo-oa/zalo-oa-types.ts';
+import { FakeZaloOaApi } from './zalo-oa-api/fake-zalo-oa-api.ts';
 import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services.ts';
 
 export const ADMIN_CHAT = -1001234567;
@@ -51,6 +58,8 @@ export interface ListeningHarness {
   zalo?: { channel: ZaloChannel; api(): FakeZaloApi };
   /** With `zaloBot: true`: the Zalo Bot channel polling the local Bot Platform fake. */
   zaloBot?: { channel: ZaloBotChannel; api: FakeZaloBotApi };
+  /** With `zaloOa: true`: an Official Account over the local OA fake; `deliver` POSTs a signed event to the webhook route. */
+  zaloOa?: { channel: ZaloOaChannel; api: FakeZaloOaApi; deliver(e: ZaloOaEvent): Promise<number> };
   communeId: string;
   /** Waits until every queue is empty (nothing waiting, active or delayed). */
   settle(timeoutMs?: number): Promise<void>;
@@ -61,7 +70,7 @@ export interface ListeningHarness {
   close(): Promise<void>;
 }
 
-export async function startListeningHarness(opts: { env?: Record<string, string>; zalo?: boolean; zaloBot?: boolean } = {}): Promise<ListeningHarness> {
+export async function startListeningHarness(opts: { env?: Record<string, string>; zalo?: boolean; zaloBot?: boolean; zaloOa?: boolean } = {}): Promise<ListeningHarness> {
   const db = await openMigratedTestDatabase('listen', 8);
   const prisma = db.prisma;
   await ensureCategories(prisma);
@@ -121,6 +130,43 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     zaloBot = { channel, api: botApi };
   }
 
+  let zaloOa: ListeningHarness['zaloOa'];
+  let closeOa = async () => undefined as void;
+  if (opts.zaloOa) {
+    const oaApi = new FakeZaloOaApi();
+    const roots = await oaApi.start();
+    const key = randomBytes(32);
+    const t = oaApi.issueTokens();
+    const name = 'oa-xa';
+    await saveZaloOaAccount(prisma, key, { name, communeId: demo.communeId, credentials: { appId: oaApi.appId, appSecret: oaApi.appSecret, oaSecret: oaApi.oaSecret, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt.toISOString() } });
+    const channel = createZaloOaChannel({
+      accountId: name,
+      appId: oaApi.appId,
+      oaSecret: oaApi.oaSecret,
+      tokens: oaTokenSource({ prisma, key, name, oauthRoot: roots.oauthRoot, now: () => oaApi.now() }),
+      apiRoot: roots.apiRoot,
+      memory: inMemoryChoices(),
+      texts: { anonymousRefused: residentTexts.oaAnonymousRefused },
+      log: silentLogger,
+      now: () => oaApi.now(),
+    });
+    directory.register(channel);
+    const row = await prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform: 'zalo_oa', name } } });
+    await channel.start(handlers(row.id));
+    const app = Fastify();
+    await app.register(zaloOaWebhookPlugin, { channels: new Map([[name, channel]]) });
+    const deliver = async (e: ZaloOaEvent) => {
+      const { rawBody, signature } = oaApi.signed(e);
+      const res = await app.inject({ method: 'POST', url: `/zalo-oa/webhook/${name}`, headers: { 'content-type': 'application/json', 'x-zevent-signature': signature }, payload: rawBody });
+      return res.statusCode;
+    };
+    zaloOa = { channel, api: oaApi, deliver };
+    closeOa = async () => {
+      await app.close();
+      await oaApi.close();
+    };
+  }
+
   const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-listen-'));
   let workers: WorkerHandle[] = [];
   const startWorkers = () => {
@@ -166,6 +212,7 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     webchatHandlers,
     ...(zalo ? { zalo } : {}),
     ...(zaloBot ? { zaloBot } : {}),
+    ...(zaloOa ? { zaloOa } : {}),
     communeId: demo.communeId,
     settle,
     async linkStaff(username, userId, platform = 'telegram') {
@@ -183,6 +230,8 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
       await zalo?.channel.stop();
       await zaloBot?.channel.stop();
       await zaloBot?.api.close();
+      await zaloOa?.channel.stop();
+      await closeOa();
       await webchat.stop();
       deps.stop();
       await queues.close(2000);
