@@ -3,6 +3,7 @@
 import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 import { openDatabase, redactUrl, type Database } from '../db/database.ts';
+import { makeDataDirPrivate } from '../runtime/private-data-dir.ts';
 import { migrate } from '../db/migrator.ts';
 import { ensureCategories } from '../catalog/ensure-categories.ts';
 import { lockDataDir, type DataDirLock } from '../runtime/data-dir-lock.ts';
@@ -57,6 +58,9 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
   const wantRedis = opts.redis ?? true;
   const closers = new Closers(log);
   try {
+    // Only DATA_DIR's owner may read it (what it holds is the commune's); fixed before anything opens.
+    const fixed = await makeDataDirPrivate(settings.DATA_DIR);
+    if (fixed > 0) log.warn({ dataDir: settings.DATA_DIR, fixed }, 'thư mục dữ liệu có tệp người khác đọc được: đã sửa quyền thành 700/600');
     // The embedded database and the private redis-server live in DATA_DIR: one process only.
     let locked = false;
     if (!settings.DATABASE_URL || (wantRedis && !settings.REDIS_URL)) {
@@ -73,6 +77,9 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
       throw e;
     }
     closers.add('database', () => db.close());
+    // PGlite sets its files to 666 itself: fixed once it has opened (its 700 folders keep later
+    // ones out of reach until the next start fixes them).
+    if (db.kind === 'pglite') await makeDataDirPrivate(settings.DATA_DIR);
     log.info({ database: db.label, kind: db.kind }, 'đã mở cơ sở dữ liệu');
 
     if (opts.migrate ?? true) {
