@@ -10,7 +10,7 @@ import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimi
 import { ChannelError } from '../channel.ts';
 import { mapTelegramError } from './map-error.ts';
 import { messageKey, normalizeUpdate } from './normalize-update.ts';
-import { SendPacer } from './send-pacer.ts';
+import { SendPacer, type TelegramPacer } from './send-pacer.ts';
 import { splitText } from '../../src/text/split-text.ts';
 
 export const telegramLimits: ChannelLimits = {
@@ -35,6 +35,8 @@ export interface TelegramChannelOptions {
   mode: TelegramMode;
   /** Pacing below Telegram's limits; tests shrink the windows. */
   limits?: Partial<Pick<ChannelLimits, 'messagesPerSecond' | 'messagesPerMinutePerGroup'>>;
+  /** The bot's pace shared by every process (Redis); without it, this process keeps its own. */
+  pacer?: TelegramPacer;
 }
 
 export interface TelegramChannel extends Channel {
@@ -77,7 +79,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   const accountId = opts.accountId ?? 'telegram';
   const telegram = new Telegram(opts.token, { apiRoot: opts.apiRoot });
   const log = opts.log.child({ channel: 'telegram', account: accountId });
-  const pacer = new SendPacer(opts.limits?.messagesPerSecond ?? telegramLimits.messagesPerSecond, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
+  const pacer = opts.pacer ?? new SendPacer(opts.limits?.messagesPerSecond ?? telegramLimits.messagesPerSecond, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
   let handlers: ChannelHandlers | undefined;
   let abort: AbortController | undefined;
   let loop: Promise<void> | undefined;
@@ -145,6 +147,19 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     }
   }
 
+  /** A send under the bot's pace; Telegram's own 429 pauses that chat (or the bot) for every process. */
+  async function paced<T>(chatId: string, fn: () => Promise<T>): Promise<T> {
+    await pacer.wait(chatId);
+    try {
+      return await call(fn);
+    } catch (e) {
+      if (e instanceof ChannelError && e.kind === 'rate_limited' && e.opts.platformCode === 429) {
+        await pacer.pause(chatId, e.retryAfterMs ?? 1000).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
   async function sendOne(chatId: string, content: OutboundContent): Promise<SendResult> {
     const extra = { ...keyboard(content.buttons), ...replyParams(content.replyTo, chatId) };
     const media = content.photo ? 'photo' : content.audio ? 'audio' : content.voice ? 'voice' : content.file ? 'file' : undefined;
@@ -154,8 +169,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       // A caption over Telegram's limit goes as a separate message after the media.
       const caption = text && text.length <= telegramLimits.maxCaptionLength ? text : undefined;
       const withCaption = { ...extra, ...(caption ? { caption } : {}) };
-      await pacer.wait(chatId);
-      const sent = await call<{ chat: { id: number }; message_id: number }>(() =>
+      const sent = await paced<{ chat: { id: number }; message_id: number }>(chatId, () =>
         media === 'photo'
           ? telegram.sendPhoto(chatId, input(ref), withCaption)
           : media === 'audio'
@@ -179,8 +193,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   async function sendText(chatId: string, text: string, extra: object): Promise<SendResult> {
-    await pacer.wait(chatId);
-    const sent = await call(() => telegram.sendMessage(chatId, text, extra));
+    const sent = await paced(chatId, () => telegram.sendMessage(chatId, text, extra));
     return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
   }
 

@@ -5,7 +5,8 @@
 import { createHmac } from 'node:crypto';
 import { ChannelDirectory } from '../channels/channel-directory.ts';
 import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
-import { createTelegramChannel, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createTelegramChannel, telegramLimits, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createRedisTelegramPacer } from '../../bots/telegram/send-pacer.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { ensureChannelAccount } from '../tickets/channel-accounts.ts';
 import { inboxHandlers } from '../tickets/inbox.ts';
@@ -78,7 +79,10 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
           secretToken: createHmac('sha256', settings.TELEGRAM_BOT_TOKEN).update('loaxa-webhook').digest('hex').slice(0, 48),
         }
       : { kind: 'polling' as const };
-    telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook });
+    // One pace per bot for every process of the installation, keyed by the bot's id (not its token).
+    const botId = settings.TELEGRAM_BOT_TOKEN.split(':')[0] ?? 'bot';
+    const pacer = createRedisTelegramPacer(redis, `${settings.REDIS_PREFIX}:tg-pace:${botId}`, { perSecond: telegramLimits.messagesPerSecond, perMinutePerGroup: telegramLimits.messagesPerMinutePerGroup });
+    telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook, pacer });
     directory.register(telegram);
     await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID });
   }

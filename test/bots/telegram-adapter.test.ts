@@ -80,9 +80,13 @@ describe('Telegram adapter', () => {
 
   it('maps Telegram errors to the domain kinds', async () => {
     api.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } });
-    const e429 = (await tg.send('11', { text: 'x' }).catch((e: unknown) => e)) as ChannelError;
+    const e429 = (await tg.send('-777', { text: 'x' }).catch((e: unknown) => e)) as ChannelError;
     expect(e429).toBeInstanceOf(ChannelError);
     expect(e429).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, permanent: false });
+    // That group is held for its retry_after (the queue waits), without another call to Telegram.
+    const held = (await tg.send('-777', { text: 'y' }).catch((e: unknown) => e)) as ChannelError;
+    expect(held).toMatchObject({ kind: 'rate_limited' });
+    expect(held.opts.platformCode).toBeUndefined();
     api.blockUser(12);
     const blocked = (await tg.send('12', { text: 'x' }).catch((e: unknown) => e)) as ChannelError;
     expect(blocked).toMatchObject({ kind: 'blocked', permanent: true });
