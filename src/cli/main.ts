@@ -101,7 +101,9 @@ program
 program
   .command('classify')
   .description('phân loại lĩnh vực: đọc JSON lines {"text": …} từ stdin, ghi {"text": …, "category": …}')
-  .action(() => guarded(() => runClassify()));
+  .option('--explain', 'kèm căn cứ: từ khóa của luật và trọng số, đặc trưng mạnh nhất của mô hình, bên nào quyết định')
+  .option('--model <file>', 'dùng thêm mô hình của xã: tệp trọng số JSON, hoặc JSON lines {"text", "category"} để huấn luyện')
+  .action((o: { explain?: boolean; model?: string }) => guarded(() => runClassify({}, { explain: o.explain === true, ...(o.model ? { modelFile: o.model } : {}) })));
 
 await guarded(async () => {
   await program.parseAsync(process.argv);

@@ -8,8 +8,8 @@ import type { EnqueueOptions } from '../queues/queue-kit.ts';
 export interface Classification {
   category: string;
   score: number;
-  /** The rules, the commune's learned model, or neither (the general inbox). */
-  decidedBy?: 'rules' | 'model' | 'fallback';
+  /** The rules, the commune's learned model, the built-in model, or none (the general inbox). */
+  decidedBy?: 'rules' | 'model' | 'builtin_model' | 'fallback';
 }
 
 export interface Classifier {

@@ -154,7 +154,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       confidential,
       subject: m.text ? m.text.slice(0, 120) : null,
       assigneeId,
-      classifiedBy: classification.decidedBy === 'model' ? 'model' : 'rules',
+      classifiedBy: classification.decidedBy === 'model' || classification.decidedBy === 'builtin_model' ? classification.decidedBy : 'rules',
       classificationScore: classification.score,
       receiveDueAt: due.receiveDueAt,
       dueAt: due.dueAt,

@@ -7,6 +7,7 @@ import { createClassifier, type ClassifierRule, type Classifier as RulesClassifi
 import { builtinRules } from './classification/lexicon.ts';
 import { combine } from './classification/combined-classifier.ts';
 import { loadActiveModels, type LoadedModel } from './classification/commune-models.ts';
+import { builtinModel } from './classification/builtin-model.ts';
 import { createWorkingCalendar, type WorkingCalendar } from '../calendar/working-time.ts';
 import { slaDeadlines } from '../calendar/sla.ts';
 import { defaultTicketPolicy, type CancelJob, type Classifier, type DeadlinePlanner, type Enqueue, type TicketDeps } from './ticket-deps.ts';
@@ -24,11 +25,12 @@ export async function loadClassifier(prisma: PrismaClient, log: Logger): Promise
 
 /**
  * A classifier that reloads the database rules and the communes' active models now and then,
- * never blocking a message on it: a message of a commune with a model gets both (combined).
+ * never blocking a message on it: rules, the commune's model if it has one, the built-in model.
  */
 export async function refreshingClassifier(prisma: PrismaClient, log: Logger): Promise<Classifier & { stop(): void }> {
   let current = await loadClassifier(prisma, log);
   let models: Map<string, LoadedModel> = await loadActiveModels(prisma, new Map(), log);
+  const builtin = builtinModel();
   const timer = setInterval(() => {
     loadClassifier(prisma, log).then(
       (c) => (current = c),
@@ -43,7 +45,7 @@ export async function refreshingClassifier(prisma: PrismaClient, log: Logger): P
   return {
     classify: (text, ctx) => {
       const model = ctx?.communeId ? (models.get(ctx.communeId)?.model ?? null) : null;
-      const r = combine(current.classify(text), model, text);
+      const r = combine(current.classify(text), model, text, { builtin });
       return { category: r.category, score: r.score, decidedBy: r.decidedBy };
     },
     stop: () => clearInterval(timer),

@@ -27,6 +27,8 @@ export interface ClassificationResult {
   confidence: number;
   /** "CODE:pattern" of every rule that counted. */
   matched: string[];
+  /** The same rules with the weight each added (after homograph and typo discounts). */
+  cues: Array<{ category: string; pattern: string; weight: number }>;
 }
 
 export interface ClassifierOptions {
@@ -83,6 +85,7 @@ interface Compiled {
   code: string;
   weight: number;
   label: string;
+  pattern: string;
 }
 interface WordRule extends Compiled {
   /** Folded words. */
@@ -97,6 +100,7 @@ interface Match {
   code: string;
   weight: number;
   label: string;
+  pattern: string;
   start: number;
   end: number;
 }
@@ -172,7 +176,7 @@ export function createClassifier(rules: readonly ClassifierRule[], opts: Classif
 
   for (const entry of byKey.values()) {
     const { rule } = entry;
-    const base = { code: rule.categoryCode, weight: rule.weight, label: `${rule.categoryCode}:${rule.pattern.trim()}` };
+    const base = { code: rule.categoryCode, weight: rule.weight, label: `${rule.categoryCode}:${rule.pattern.trim()}`, pattern: rule.pattern.trim() };
     if (entry.kind === 'regex') {
       regexes.push({ ...base, re: entry.re! });
       continue;
@@ -276,7 +280,7 @@ export function createClassifier(rules: readonly ClassifierRule[], opts: Classif
     const add = (c: Compiled, start: number, end: number, factor = 1) => {
       if (factor <= 0 || seen.has(c.label)) return;
       seen.add(c.label);
-      matches.push({ code: c.code, weight: c.weight * factor, label: c.label, start, end });
+      matches.push({ code: c.code, weight: c.weight * factor, label: c.label, pattern: c.pattern, start, end });
     };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -299,6 +303,7 @@ export function createClassifier(rules: readonly ClassifierRule[], opts: Classif
     // Longest match wins across fields: drop a match inside a longer one of another field.
     const scores = new Map<string, number>();
     const matched: string[] = [];
+    const cues: ClassificationResult['cues'] = [];
     let decisiveComplaint = false;
     for (const m of matches) {
       const inside =
@@ -307,6 +312,7 @@ export function createClassifier(rules: readonly ClassifierRule[], opts: Classif
       if (inside) continue;
       scores.set(m.code, (scores.get(m.code) ?? 0) + m.weight);
       matched.push(m.label);
+      cues.push({ category: m.code, pattern: m.pattern, weight: Math.round(m.weight * 1000) / 1000 });
       if (m.code === COMPLAINT_CATEGORY && m.weight >= decisiveWeight) decisiveComplaint = true;
     }
 
@@ -318,14 +324,14 @@ export function createClassifier(rules: readonly ClassifierRule[], opts: Classif
       // It wins even over a stronger topic; its confidence says how much of the evidence it holds.
       const rival = others[0]?.[1] ?? 0;
       const share = complaint / (complaint + rival);
-      return { category: COMPLAINT_CATEGORY, score: complaint, confidence: Math.round(share * Math.min(1, complaint / 4) * 1000) / 1000, matched };
+      return { category: COMPLAINT_CATEGORY, score: complaint, confidence: Math.round(share * Math.min(1, complaint / 4) * 1000) / 1000, matched, cues };
     }
 
     const best = ranked[0];
-    if (!best || best[1] < minScore) return { category: FALLBACK_CATEGORY, score: best?.[1] ?? 0, confidence: 0, matched };
+    if (!best || best[1] < minScore) return { category: FALLBACK_CATEGORY, score: best?.[1] ?? 0, confidence: 0, matched, cues };
     const second = ranked[1]?.[1] ?? 0;
-    if (best[1] - second < minLead * best[1]) return { category: FALLBACK_CATEGORY, score: best[1], confidence: 0, matched };
-    return { category: best[0], score: best[1], confidence: confidenceOf(best[1], second), matched };
+    if (best[1] - second < minLead * best[1]) return { category: FALLBACK_CATEGORY, score: best[1], confidence: 0, matched, cues };
+    return { category: best[0], score: best[1], confidence: confidenceOf(best[1], second), matched, cues };
   }
 
   return { classify };

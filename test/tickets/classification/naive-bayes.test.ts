@@ -2,6 +2,7 @@
 // evidence, and bad input (empty, huge, damaged weights) that never throws.
 import { describe, expect, it } from 'vitest';
 import { createClassifier } from '../../../src/tickets/classification/classifier.ts';
+import { builtinExamples, builtinModel } from '../../../src/tickets/classification/builtin-model.ts';
 import { combine } from '../../../src/tickets/classification/combined-classifier.ts';
 import { builtinRules } from '../../../src/tickets/classification/lexicon.ts';
 import { naiveBayesModel, parseWeights, trainNaiveBayes } from '../../../src/tickets/classification/naive-bayes.ts';
@@ -77,5 +78,29 @@ describe('rules and model combined', () => {
     const complaint = 'Tôi tố cáo cán bộ xã nhận tiền của dân khi xét quỹ Hoa Sen';
     expect(combine(rules.classify(complaint), model, complaint)).toMatchObject({ category: 'KHIEU_NAI_TO_CAO', decidedBy: 'rules' });
     expect(combine(rules.classify('abc xyz'), null, 'abc xyz')).toMatchObject({ category: 'KHAC', decidedBy: 'fallback', model: null });
+  });
+
+  it('asks the built-in model after the commune one, and only when neither the rules nor the commune model are sure', () => {
+    const builtin = builtinModel();
+    // A question of the shipped set the lexicon has no sure words for.
+    const text = 'dien khu vuc thon 8 mat tu chieu qua toi gio';
+    expect(rules.classify(text).confidence).toBeLessThan(0.5);
+    expect(combine(rules.classify(text), null, text, { builtin })).toMatchObject({ category: 'HA_TANG', decidedBy: 'builtin_model' });
+    // The commune's own model speaks first: its words, its fields.
+    const local = 'Quỹ Hoa Sen có xét cho nhà tôi không';
+    expect(combine(rules.classify(local), model, local, { builtin })).toMatchObject({ category: 'CHINH_SACH', decidedBy: 'model', builtin: null });
+    // Sure rules never ask a model.
+    const lamp = 'Đèn đường thôn 3 không sáng, đường tối quá';
+    expect(combine(rules.classify(lamp), model, lamp, { builtin })).toMatchObject({ decidedBy: 'rules', builtin: null });
+  });
+
+  it('ships labelled questions of every field, none of them from the unseen set', async () => {
+    const rows = builtinExamples();
+    const codes = new Set(rows.map((r) => r.category));
+    for (const c of ['DAT_DAI', 'MOI_TRUONG', 'HA_TANG', 'AN_NINH', 'CHINH_SACH', 'Y_TE', 'GIAO_DUC', 'HANH_CHINH', 'NONG_NGHIEP', 'KHIEU_NAI_TO_CAO', 'KHAC']) expect(codes).toContain(c);
+    const { readFileSync } = await import('node:fs');
+    const unseen = readFileSync('test/tickets/classification/unseen-2026-12-questions.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
+    const shipped = new Set(rows.map((r) => r.text));
+    expect(unseen.filter((t) => shipped.has(t))).toEqual([]);
   });
 });

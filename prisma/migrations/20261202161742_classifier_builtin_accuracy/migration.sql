@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ClassifierModel" ADD COLUMN     "builtinAccuracy" DOUBLE PRECISION;
