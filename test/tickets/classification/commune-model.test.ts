@@ -51,7 +51,7 @@ beforeAll(async () => {
   await ensureCategories(db.prisma);
   a = await createCommune(db.prisma, 'XA-A');
   b = await createCommune(db.prisma, 'XA-B');
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await db?.close();
 });
@@ -141,7 +141,7 @@ describe('training', () => {
     } finally {
       live.stop();
     }
-  });
+  }, 180_000);
 
   it('keeps a worse version without activating it', async () => {
     const before = await activeOf(a.communeId);
@@ -191,7 +191,7 @@ describe('training', () => {
     // The same examples train the same weights, whatever B did.
     expect(aAfter.weights).toEqual(aBefore!.weights);
     expect(aAfter.exampleCount).toBe(aBefore!.exampleCount);
-  });
+  }, 180_000);
 
   it('skips examples with an unknown field or no text, and reads only the start of a huge one', async () => {
     const huge = `Đường bê tông bị nứt. ${'rất dài '.repeat(30_000)}`;

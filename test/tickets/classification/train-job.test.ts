@@ -27,7 +27,7 @@ beforeAll(async () => {
   a = await createCommune(db.prisma, 'JOB-A');
   idle = await createCommune(db.prisma, 'JOB-IDLE');
   await replayCommune(db.prisma, a, loadQuestions('test/fixtures/shared/questions.dev.jsonl').concat(loadQuestions('test/tickets/classification/fresh-questions.jsonl')), createClassifier(builtinRules()));
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await kit?.close(5000);
   await deleteTestRedisKeys(prefix);
@@ -59,7 +59,7 @@ describe('train-classifier job', () => {
       await w1.close();
       await w2.close();
     }
-  });
+  }, 180_000);
 
   it('the nightly sweep asks for communes with new examples or answers only', async () => {
     // A's last version already saw everything; the idle commune has nothing.
