@@ -30,6 +30,22 @@ export interface EmbeddedRedisOptions {
   log?: Logger;
   /** How long to wait for the server to answer. */
   startTimeoutMs?: number;
+  /** Ask the kernel to stop the server when we die (Linux, setpriv); false: the portable watchdog only. */
+  parentDeathSignal?: boolean;
+}
+
+/**
+ * How to start redis-server so that it dies with this process, even after a SIGKILL that gives
+ * us no chance to stop it. Node cannot call prctl(PR_SET_PDEATHSIG) itself; util-linux's setpriv
+ * (present on every Debian/Ubuntu) sets it and then execs redis-server under the same pid.
+ * Elsewhere a shell watchdog polls our pid every second and sends SIGTERM (redis-server writes
+ * its append-only file out and exits) once we are gone, then execs redis-server the same way.
+ */
+function dyingWithUs(bin: string, args: string[], usePdeathsig: boolean): { cmd: string; argv: string[] } {
+  const setpriv = usePdeathsig && process.platform === 'linux' ? findOnPath('setpriv') : undefined;
+  if (setpriv) return { cmd: setpriv, argv: ['--pdeathsig', 'TERM', '--', bin, ...args] };
+  const watchdog = 'p=$1; shift; (while kill -0 "$p" && kill -0 $$; do sleep 1; done 2>/dev/null; kill -0 "$p" 2>/dev/null || kill -TERM $$ 2>/dev/null) </dev/null >/dev/null 2>&1 & exec "$@"';
+  return { cmd: '/bin/sh', argv: ['-c', watchdog, 'loaxa-redis', String(process.pid), bin, ...args] };
 }
 
 // sun_path holds 108 bytes including the terminating NUL.
@@ -149,9 +165,10 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     // BullMQ must never have its keys evicted.
     '--maxmemory-policy', 'noeviction',
   ];
-  // Not detached: it shares our process group, so Ctrl-C in a terminal reaches it too. A hard
-  // kill of Loa Xã alone can leave it running; the next start takes it over (above).
-  const child: ChildProcess = spawn(bin, args, { stdio: 'ignore' });
+  // Not detached: it shares our process group, so Ctrl-C in a terminal reaches it too; a hard kill
+  // of Loa Xã alone stops it too (dyingWithUs). Should one survive anyway, the next start takes it over.
+  const launch = dyingWithUs(bin, args, opts.parentDeathSignal ?? true);
+  const child: ChildProcess = spawn(launch.cmd, launch.argv, { stdio: 'ignore' });
   let exited = false;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', () => {
