@@ -6,7 +6,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { AppError } from '../errors.ts';
-import { channelName } from '../tickets/answer-delivery.ts';
+import { channelName } from '../channels/platform-names.ts';
 
 export const LINK_CODE_TTL_MS = 15 * 60_000;
 /** Wrong codes one chat account may type per hour before it must wait. */

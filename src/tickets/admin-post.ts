@@ -2,6 +2,7 @@
 // confidential ticket (complaints, denunciations) shows neither who wrote nor what.
 import type { Prisma } from '../db/generated/client.ts';
 import type { Button } from '../../bots/channel.ts';
+import { channelName } from '../channels/platform-names.ts';
 import { formatDue } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
 import { placeholderTexts, ticketAccess, visibleAttachments, visibleText, type Access } from './ticket-visibility.ts';
@@ -45,7 +46,7 @@ export async function renderAdminPost(tx: Prisma.TransactionClient, ticketId: st
     `${t.priority === 'urgent' ? '🔴 KHẨN' : full ? '🆕' : '🔒'} ${t.code} · ${t.category?.name ?? 'Khác'}`,
     full ? `Thôn: ${t.village?.name ?? 'chưa rõ'} · Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}` : `Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}`,
     `Phụ trách: ${t.assignee?.displayName ?? 'chưa giao'} · ${statusLabel[t.status]}`,
-    full ? `Người gửi: ${t.resident.displayName ?? 'ẩn danh'} (${t.channel})` : placeholderTexts.sender,
+    full ? `Người gửi: ${t.resident.displayName ?? 'không rõ tên'}, nhắn qua ${channelName(t.channel)}` : placeholderTexts.sender,
     '',
     visibleText(access, first?.text ?? '(không có chữ)') ?? '(không có chữ)',
     ...(photos ? [`📎 ${photos} tệp đính kèm`] : []),

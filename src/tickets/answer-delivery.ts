@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { noticesUnderPosts } from './admin-notices.ts';
+import { channelName } from '../channels/platform-names.ts';
 import { adminButtonData } from './admin-post.ts';
 import { effect, sendDirectJob, sendTicketMessageJob, type Effect, type TicketMessageJob } from './ticket-jobs.ts';
 
@@ -17,13 +18,6 @@ export type DeliveryState = 'pending' | 'sent' | 'refused' | 'failed';
  * message; "Đưa vào hỏi đáp" under it for a non-confidential ticket.
  */
 export type DeliveryReport = NonNullable<TicketMessageJob['report']>;
-
-const platformName: Record<Platform, string> = { telegram: 'Telegram', zalo: 'Zalo', zalo_oa: 'Zalo OA', zalo_bot: 'Zalo', webchat: 'trang hỏi đáp của xã' };
-
-/** A platform's name as people say it (never the internal code). */
-export function channelName(platform: string): string {
-  return platformName[platform as Platform] ?? 'kênh nhắn tin';
-}
 
 /** Why a send was refused, from the ChannelError kind stored in deliveryError. */
 function refusalReason(error: string | null): string {

@@ -12,9 +12,10 @@ import type { StoredAttachment } from './attachments.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 import { renderAdminPost, adminButtons } from './admin-post.ts';
 import { visibleAttachments } from './ticket-visibility.ts';
-import { residentTexts } from './resident-texts.ts';
+import { residentTextsOf } from './resident-texts.ts';
 import {
   answerActionJob,
+  refreshRatingButtonsJob,
   postTicketJob,
   refreshAdminPostsJob,
   sendDirectJob,
@@ -23,6 +24,7 @@ import {
   type TicketMessageJob,
 } from './ticket-jobs.ts';
 import { settleDelivery } from './answer-delivery.ts';
+import { ratingButtons, ratingButtonsLeft } from './rating-buttons.ts';
 
 type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
 
@@ -88,11 +90,8 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
           platform: msg.channel,
           accountId: msg.channelAccount.name,
           chatId: msg.platformChatId,
-          text: residentTexts.rateQuestion,
-          buttons: [
-            [{ label: 'Hài lòng', data: `rate:${id}:ok` }, { label: 'Chưa hài lòng', data: `rate:${id}:no` }],
-            ['1', '2', '3', '4', '5'].map((n) => ({ label: `${n}★`, data: `rate:${id}:${n}` })),
-          ],
+          text: (await residentTextsOf(prisma, msg.ticket.communeId, msg.channel)).rateQuestion,
+          buttons: ratingButtons(id),
         },
         { jobId: `rate-${msg.id}` },
       );
@@ -180,6 +179,19 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     }
   };
 
+  const refreshRatingButtons = async (data: { platform: Platform; accountId: string; chatId: string; messageId: string; ticketId: string }, ctx: JobContext) => {
+    const t = await prisma.ticket.findUnique({ where: { id: data.ticketId } });
+    if (!t) return;
+    const left = ratingButtonsLeft(t);
+    try {
+      await channelFor(deps, data.platform, data.accountId).editButtons(data.chatId, data.messageId, left.length ? left : null);
+    } catch (e) {
+      // Already as wanted, or the message is gone: nothing left to change.
+      if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không sửa được nút đánh giá');
+      else throw e;
+    }
+  };
+
   const refreshPosts = async (data: { ticketId: string }, ctx: JobContext) => {
     const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { adminPosts: { where: { purpose: 'ticket' } } } });
     if (!ticket) return;
@@ -202,5 +214,6 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     [sendDirectJob.name]: sendDirect as JobHandler<never>,
     [answerActionJob.name]: answerAction as JobHandler<never>,
     [refreshAdminPostsJob.name]: refreshPosts as JobHandler<never>,
+    [refreshRatingButtonsJob.name]: refreshRatingButtons as JobHandler<never>,
   };
 }

@@ -4,7 +4,7 @@ import type { Prisma } from '../db/generated/client.ts';
 import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { intake } from './ticket-intake.ts';
-import { CONSENT_VERSION, residentTexts } from './resident-texts.ts';
+import { CONSENT_VERSION, residentTextsOf } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { formatDue } from './resident-texts.ts';
@@ -12,6 +12,7 @@ import type { TicketDeps } from './ticket-deps.ts';
 import { answerActionJob, effect, sendDirectJob, type DirectMessage, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
 import { rateTicket } from './ticket-actions.ts';
+import { refreshRatingButtons } from './rating-buttons.ts';
 import { forgetExamplesOfTickets } from './classification/record-example.ts';
 
 export interface Outcome {
@@ -56,6 +57,8 @@ export async function handleResidentMessage(
 ): Promise<Outcome> {
   const identity = await findOrCreateResident(tx, communeId, account, m.platform, m.userId, m.chatId);
   const resident = identity.resident;
+  // In the commune's form of address, for this channel family.
+  const residentTexts = await residentTextsOf(tx, communeId, m.platform);
   const key = (n: number) => `direct-${inboundId}-${n}`;
   if (resident.blocked) return { status: 'ignored', note: 'blocked', effects: [] };
 
@@ -136,6 +139,7 @@ async function giveConsent(
   account: AccountInfo,
   key: (n: number) => string,
 ): Promise<Outcome> {
+  const residentTexts = await residentTextsOf(tx, communeId, m.platform);
   await tx.resident.update({
     where: { id: residentId },
     data: { consentGivenAt: m.receivedAt, consentVersion: CONSENT_VERSION, displayName: m.userName ?? null, lastMessageAt: m.receivedAt },
@@ -178,6 +182,7 @@ async function handleCommand(
   prefix: string,
   key: (n: number) => string,
 ): Promise<Outcome> {
+  const residentTexts = await residentTextsOf(tx, (await tx.resident.findUniqueOrThrow({ where: { id: residentId } })).communeId, m.platform);
   const name = m.command!.name.toLowerCase();
   switch (name) {
     case 'start':
@@ -195,7 +200,7 @@ async function handleCommand(
       return track(tx, m, residentId, code, key);
     }
     case 'dulieucuatoi':
-      return { status: 'processed', note: 'command_dulieucuatoi', effects: [direct(m, await describeMyData(tx, residentId), {}, key(0))] };
+      return { status: 'processed', note: 'command_dulieucuatoi', effects: [direct(m, await describeMyData(tx, residentId, m.platform), {}, key(0))] };
     case 'xoadulieu':
       await eraseResident(tx, residentId);
       return { status: 'processed', note: 'command_xoadulieu', effects: [direct(m, residentTexts.erased, {}, key(0))] };
@@ -206,6 +211,7 @@ async function handleCommand(
 
 /** Status history of a ticket, to its owner only: a code of someone else's ticket is "not found". */
 async function track(tx: Prisma.TransactionClient, m: InboundMessage, residentId: string, code: string, key: (n: number) => string): Promise<Outcome> {
+  const residentTexts = await residentTextsOf(tx, (await tx.resident.findUniqueOrThrow({ where: { id: residentId } })).communeId, m.platform);
   const ticket = await tx.ticket.findFirst({
     where: { code, residentId },
     include: { category: true, events: { where: { type: 'status_changed' }, orderBy: { createdAt: 'asc' } } },
@@ -222,7 +228,8 @@ async function track(tx: Prisma.TransactionClient, m: InboundMessage, residentId
   return { status: 'processed', note: 'track', effects: [direct(m, lines.join('\n'), {}, key(0))] };
 }
 
-async function describeMyData(tx: Prisma.TransactionClient, residentId: string): Promise<string> {
+async function describeMyData(tx: Prisma.TransactionClient, residentId: string, platform: string): Promise<string> {
+  const residentTexts = await residentTextsOf(tx, (await tx.resident.findUniqueOrThrow({ where: { id: residentId } })).communeId, platform);
   const r = await tx.resident.findUniqueOrThrow({
     where: { id: residentId },
     include: { identities: true, village: true, tickets: { orderBy: { createdAt: 'asc' }, select: { code: true, status: true, createdAt: true } } },
@@ -262,6 +269,7 @@ export async function handleResidentAction(
   communeId: string,
   receivedAt: Date,
 ): Promise<Outcome> {
+  const residentTexts = await residentTextsOf(tx, communeId, a.platform);
   const answer = (text?: string) => effect(answerActionJob, { platform: a.platform, accountId: a.accountId, actionId: a.actionId, ...(text ? { text } : {}) }, `ack-${inboundId}`);
   const key = (n: number) => `direct-${inboundId}-${n}`;
   const identity = await findOrCreateResident(tx, communeId, account, a.platform, a.userId, a.chatId);
@@ -276,7 +284,8 @@ export async function handleResidentAction(
   if (rate) {
     const out = await rateTicket(tx, deps, { ticketId: rate[1]!, residentId: identity.residentId, value: rate[2]!, at: receivedAt });
     if (out.ok) {
-      return { status: 'processed', note: 'rated', effects: [answer(residentTexts.rateThanks), ...out.effects, direct({ ...a }, out.reply, {}, key(0))] };
+      const buttons = refreshRatingButtons(a, rate[1]!, `rated-buttons-${inboundId}`);
+      return { status: 'processed', note: 'rated', effects: [answer(residentTexts.rateThanks), ...out.effects, buttons, direct({ ...a }, out.reply, {}, key(0))] };
     }
     return { status: 'ignored', note: out.reason, effects: [answer(out.reply)] };
   }

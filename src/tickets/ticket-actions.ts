@@ -6,7 +6,7 @@ import type { Prisma } from '../db/generated/client.ts';
 import type { TicketStatus } from '../db/generated/enums.ts';
 import { canChange, statusLabel } from './ticket-status.ts';
 import { queueResidentMessage } from './ticket-intake.ts';
-import { residentTexts } from './resident-texts.ts';
+import { residentTextsOf, type ResidentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import { cancelDeadlines, type Effect } from './ticket-jobs.ts';
 import { chooseAssignee } from './routing.ts';
@@ -52,6 +52,12 @@ async function tellResident(
   ];
 }
 
+/** The texts in the form of address of the ticket's commune, for the channel it came from. */
+async function textsOfTicket(tx: Tx, ticketId: string): Promise<ResidentTexts> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { communeId: true, channel: true } });
+  return residentTextsOf(tx, t.communeId, t.channel);
+}
+
 async function change(
   tx: Tx,
   ticketId: string,
@@ -92,6 +98,7 @@ async function change(
 }
 
 export async function takeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
   const to: TicketStatus = t.status === 'new' || t.status === 'received' ? 'in_progress' : t.status;
   if (to === t.status) return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}".` };
@@ -106,6 +113,7 @@ export async function takeTicket(tx: Tx, ticketId: string, staffId: string, now:
 
 /** `report`: where the cadre hears whether the answer reached the resident (answer-delivery.ts). */
 export async function answerTicket(tx: Tx, ticketId: string, staffId: string, text: string, now: Date, report?: DeliveryReport): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
   if (!['new', 'received', 'in_progress', 'answered'].includes(t.status)) {
     return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không gửi trả lời được.` };
@@ -149,6 +157,7 @@ export async function assignTicket(tx: Tx, ticketId: string, byStaffId: string, 
 
 /** Trùng: the same matter as another open or answered ticket; the resident is told where to look. */
 export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string, staffId: string, now: Date): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
   const other = await tx.ticket.findFirst({ where: { code: otherCode, communeId: t.communeId } });
   // Read access to both: a target this person may not read answers exactly like a missing one.
@@ -168,12 +177,14 @@ export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string,
 }
 
 export async function closeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const r = await change(tx, ticketId, 'closed', { staffId, kind: 'staff' }, { now });
   if (!r.ok) return r;
   return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'closed'))), ...cancelDeadlines(ticketId)] };
 }
 
 export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, reason: string, now: Date): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const r = await change(tx, ticketId, 'rejected', { staffId, kind: 'staff' }, { now, reason, data: { rejectReason: reason } });
   if (!r.ok) return r;
   return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.rejected(r.code, reason))), ...cancelDeadlines(ticketId)] };
@@ -185,6 +196,7 @@ export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, re
  * agency or person, which ends the commune's handling (status Chuyển xử lý).
  */
 export async function transferTicket(tx: Tx, ticketId: string, staffId: string, note: string, now: Date): Promise<ActionResult> {
+  const residentTexts = await textsOfTicket(tx, ticketId);
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, include: { category: true } });
   const wanted = foldVietnamese(note);
   const categories = await tx.category.findMany({ where: { active: true } });
@@ -214,6 +226,7 @@ export type RateResult = { ok: true; effects: Effect[]; reply: string } | { ok: 
 export async function rateTicket(tx: Tx, deps: TicketDeps, p: { ticketId: string; residentId: string; value: string; at: Date }): Promise<RateResult> {
   const t = await tx.ticket.findFirst({ where: { id: p.ticketId, residentId: p.residentId } });
   if (!t) return { ok: false, reason: 'not_owner', reply: 'Không tìm thấy phản ánh này.' };
+  const residentTexts = await textsOfTicket(tx, t.id);
   if (t.status !== 'answered' && !(t.status === 'closed' && /^[1-5]$/.test(p.value))) {
     return { ok: false, reason: 'not_answered', reply: 'Phản ánh này chưa có câu trả lời để đánh giá.' };
   }

@@ -6,7 +6,7 @@ import type { Attachment, Platform } from '../../bots/channel.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { formatTicketCode, nextTicketSeq } from './ticket-code.ts';
 import { chooseAssignee } from './routing.ts';
-import { formatDue, residentTexts } from './resident-texts.ts';
+import { formatDue, residentTextsOf } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
 import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
@@ -89,6 +89,7 @@ export function deadlineEffects(ticketId: string, due: { receiveDueAt: Date; due
 }
 
 export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage): Promise<IntakeResult> {
+  const residentTexts = await residentTextsOf(tx, m.communeId, m.platform);
   const effects: Effect[] = [];
   const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform }));
 

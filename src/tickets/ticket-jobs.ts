@@ -65,6 +65,13 @@ export const fetchAttachmentJob = defineJob<{ ticketMessageId: string; index: nu
 /** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue. */
 export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string }>()('reminders', 'deadline', { attempts: 5 });
 
+/** Brings the rating buttons under a message in line with the ticket (read when the job runs). */
+export const refreshRatingButtonsJob = defineJob<{ platform: Platform; accountId: string; chatId: string; messageId: string; ticketId: string }>()(
+  'outbound',
+  'rating-buttons',
+  { attempts: 4 },
+);
+
 /** Re-render the buttons of a ticket's posts after its status changed. */
 export const refreshAdminPostsJob = defineJob<{ ticketId: string; version: number }>()('outbound', 'refresh-posts', { attempts: 4 });
 

@@ -54,7 +54,7 @@ describe('listening over Telegram', () => {
     expect(ticket.category?.code).toBe('HA_TANG');
     ticketCode = ticket.code;
     const texts = h.api.sentTo(RESIDENT).map((m) => m.text ?? '');
-    expect(texts.some((t) => t.includes('Cảm ơn bạn'))).toBe(true);
+    expect(texts.some((t) => t.includes('Ủy ban cảm ơn ông/bà'))).toBe(true);
     const ack = texts.find((t) => t.includes(ticket.code))!;
     expect(ack).toContain('Giao thông, hạ tầng');
     expect(ack).toMatch(/Hạn trả lời: \d\d:\d\d ngày \d\d\/\d\d\/20\d\d/);

@@ -103,7 +103,7 @@ describe('web chat', () => {
     const cadre = 7101;
     await h.linkStaff('giaothong', cadre);
     const postMsg = h.api.sentTo(ADMIN_CHAT).find((m) => m.text?.includes(code))!;
-    expect(postMsg.text).toContain('(webchat)');
+    expect(postMsg.text).toContain('nhắn qua trang hỏi đáp của xã');
     h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: cadre, replyTo: postMsg.messageId, text: 'Sáng mai tổ vệ sinh sẽ thông cống.' });
     await h.settle();
     const answer = await waitFor(s, 'the answer', () => s.events.find((e) => e.entry?.text.includes('thông cống'))?.entry);

@@ -29,7 +29,7 @@ describe('listening over the Zalo Bot', () => {
     bot().residentSends({ userId: RESIDENT, text: 'Đèn đường thôn 3 hỏng cả tuần nay', name: 'Bà Tư' });
     await h.settle();
     const prompt = toResident().at(-1)!;
-    expect(prompt.startsWith('🤖 Bạn đang nhắn với trợ lý tự động (bot)')).toBe(true);
+    expect(prompt.startsWith('🤖 Ông/Bà đang nhắn với trợ lý tự động (bot)')).toBe(true);
     expect(prompt).toContain('Luật Bảo vệ dữ liệu cá nhân');
     expect(prompt).toMatch(/👉 Trả lời bằng số:\n1\. Tôi đồng ý/);
     expect(await h.prisma.ticket.count()).toBe(0);

@@ -86,6 +86,6 @@ describe('listening over Zalo', () => {
     const t = await h.prisma.ticket.findFirstOrThrow({ where: { code } });
     expect(t).toMatchObject({ ratingComment: 'hài lòng', ratedAt: expect.any(Date) });
     // One thank-you: Zalo has no toast under a message, so a plain notice is not doubled as a message.
-    expect(toResident().filter((m) => m.text === 'Cảm ơn bạn đã đánh giá.')).toHaveLength(1);
+    expect(toResident().filter((m) => m.text === 'Ủy ban cảm ơn ông/bà đã đánh giá.')).toHaveLength(1);
   });
 });

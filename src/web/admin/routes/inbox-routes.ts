@@ -14,7 +14,8 @@ import { publishFaq } from '../../../tickets/faq.ts';
 import { effect, refreshAdminPostsJob } from '../../../tickets/ticket-jobs.ts';
 import { formOf, NO_COMMUNE, pickId, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { eventLabel } from '../labels.ts';
-import { channelName, deliveryLabel } from '../../../tickets/answer-delivery.ts';
+import { deliveryLabel } from '../../../tickets/answer-delivery.ts';
+import { channelName } from '../../../channels/platform-names.ts';
 
 const OPEN = ['new', 'received', 'in_progress'];
 

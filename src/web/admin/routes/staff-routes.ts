@@ -8,7 +8,7 @@ import { addAssignment, createStaff, removeAssignment, resetStaffPassword, ROLES
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { roleLabel } from '../labels.ts';
 import { createLinkCode } from '../../../staff/staff-link-codes.ts';
-import { channelName } from '../../../tickets/answer-delivery.ts';
+import { channelName } from '../../../channels/platform-names.ts';
 
 type AdminSigned = Signed & { staff: { communeId: string } };
 
