@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
+import { splitText } from '../../src/text/split-text.ts';
 
 export interface WebChatEntry {
   id: string;
@@ -66,15 +67,24 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
     },
     handlers: () => current,
     async send(chatId: string, content: OutboundContent): Promise<SendResult> {
-      if (!content.text) throw new ChannelError('bad_request', 'web chat sends text only');
-      const entry: WebChatEntry = { id: `w-${randomUUID()}`, from: 'commune', text: content.text, at: new Date().toISOString(), ...(content.buttons?.length ? { buttons: content.buttons } : {}) };
-      try {
-        await append(chatId, entry);
-        await redis.publish(topic(chatId), JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
-      } catch (e) {
-        throw new ChannelError('network', (e as Error).message);
+      // As declared in webChatCapabilities: text only (a file would be silently lost otherwise).
+      if (!content.text || content.photo || content.audio || content.voice || content.file) throw new ChannelError('bad_request', 'web chat sends text only');
+      const parts = splitText(content.text, webChatLimits.maxTextLength);
+      let first: string | undefined;
+      for (const [i, text] of parts.entries()) {
+        const last = i === parts.length - 1;
+        const entry: WebChatEntry = { id: `w-${randomUUID()}`, from: 'commune', text, at: new Date().toISOString(), ...(last && content.buttons?.length ? { buttons: content.buttons } : {}) };
+        try {
+          await append(chatId, entry);
+          await redis.publish(topic(chatId), JSON.stringify({ type: 'message', entry } satisfies WebChatEvent));
+        } catch (e) {
+          throw new ChannelError('network', (e as Error).message);
+        }
+        first ??= entry.id;
+        // Buttons sit under the last part: its id is the one edits and presses refer to.
+        if (last && content.buttons?.length) first = entry.id;
       }
-      return { platformMessageId: entry.id };
+      return { platformMessageId: first! };
     },
     async answerAction() {
       // The page shows the result as a message; there is no separate notice to answer.
