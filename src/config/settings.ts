@@ -101,6 +101,22 @@ const proxyList = z
     return items;
   });
 
+// Websites allowed to show the web chat in a frame (CSP frame-ancestors): origins such as
+// https://xa-abc.gov.vn, a subdomain wildcard https://*.xa-abc.gov.vn.
+const originList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const items = (v ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const item of items) {
+      if (!/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(item)) {
+        ctx.addIssue({ code: 'custom', message: 'cần danh sách địa chỉ trang web dạng https://xa-abc.gov.vn, cách nhau bởi dấu phẩy' });
+        return z.NEVER;
+      }
+    }
+    return items;
+  });
+
 export const settingsSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test'], { error: 'cần production, development hoặc test' }).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'cần fatal, error, warn, info, debug, trace hoặc silent' }).default('info'),
@@ -113,6 +129,7 @@ export const settingsSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,40}$/, 'cần 1–40 ký tự chữ, số, _ : -').default('loaxa'),
   PUBLIC_BASE_URL: url(['http:', 'https:'], 'https://loa.xa-abc.gov.vn'),
   TRUST_PROXY: proxyList,
+  CHAT_FRAME_ANCESTORS: originList,
   DEMO_PASSWORD: z
     .string()
     .optional()

@@ -44,11 +44,13 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     health,
     queueDepths: () => rt.queues.depths(),
     trustProxy: settings.TRUST_PROXY,
+    hsts: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
     webchat: {
       channel: channels.webchat,
       subscriber: createRedisConnection(rt.redisUrl, 'webchat-sub', { log }),
       communeName: async () => (await rt.db.prisma.commune.findFirst({ orderBy: { createdAt: 'asc' } }))?.name ?? 'Ủy ban nhân dân xã',
       publicBaseUrl: settings.PUBLIC_BASE_URL,
+      frameAncestors: settings.CHAT_FRAME_ANCESTORS,
       limits,
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),

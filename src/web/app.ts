@@ -7,6 +7,7 @@ import type { HealthRegistry } from '../health/health-registry.ts';
 import type { Logger } from '../logger.ts';
 import { AccessLogController } from './access-log.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { homePlugin } from './plugins/home.ts';
 import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
@@ -42,6 +43,8 @@ export interface WebDeps {
   api?: BulletinApiOptions;
   /** The web admin (/admin). */
   admin?: AdminPluginOptions;
+  /** PUBLIC_BASE_URL is https: send HSTS. */
+  hsts?: boolean;
   /** Sees every route as it is registered (the role × route matrix test lists them this way). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -64,6 +67,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   installRequestId(app);
   installErrorHandler(app);
+  installSecurityHeaders(app, { hsts: deps.hsts ?? false });
 
   // Features: one plugin each, in its own scope (its hooks and decorators stay inside it).
   // A new feature (admin, chat, API) is one more line here, with the deps it needs.

@@ -23,7 +23,7 @@ beforeAll(async () => {
     db: { kind: 'postgres', label: 'test', prisma: h.prisma, sql: undefined as never, ping: async () => undefined, close: async () => undefined } as Database,
     health: new HealthRegistry(),
     queueDepths: () => h.queues.depths(),
-    webchat: { channel: h.webchat, subscriber: new Redis(TEST_REDIS_URL), communeName: async () => 'Xã Mẫu' },
+    webchat: { channel: h.webchat, subscriber: new Redis(TEST_REDIS_URL), communeName: async () => 'Xã Mẫu', publicBaseUrl: 'https://loa.xa-mau.gov.vn' },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address() as { port: number };
@@ -77,10 +77,12 @@ async function waitFor<T>(s: Session, what: string, fn: () => T | undefined, ms 
 }
 
 describe('web chat', () => {
-  it('serves the embed script with the chat address', async () => {
-    const res = await fetch(`${base}/chat/embed.js`);
-    expect(res.headers.get('content-type')).toContain('javascript');
-    expect(await res.text()).toContain(`${base}/chat`);
+  it('serves the embed script with the chat address of PUBLIC_BASE_URL, whatever the Host header says', async () => {
+    const res = await app.inject({ method: 'GET', url: '/chat/embed.js', headers: { host: 'ke-gian.example' } });
+    expect(res.headers['content-type']).toContain('javascript');
+    expect(res.body).toContain('https://loa.xa-mau.gov.vn/chat');
+    expect(res.body).not.toContain('ke-gian');
+    expect(res.headers['cache-control']).not.toContain('max-age=3600');
   });
 
   it('takes a resident from consent to an answered ticket, pushing every reply live', async () => {

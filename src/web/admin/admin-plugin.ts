@@ -62,8 +62,6 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   app.addHook('onSend', async (_req, reply, payload) => {
     // Only our own files may load; no inline script runs, whatever a title or a ticket contains.
     reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
     return payload;
   });
 

@@ -50,7 +50,6 @@ export const homePlugin: FastifyPluginAsync = async (app) => {
       .type('text/html; charset=utf-8')
       // Inline styles only; nothing else may load or run on this page.
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-      .header('x-content-type-options', 'nosniff')
       .send(page);
   });
 };

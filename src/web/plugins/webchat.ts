@@ -10,6 +10,7 @@ import type { WebChatChannel, WebChatEvent } from '../../../bots/webchat/webchat
 import { parseCommand } from '../../../bots/command-text.ts';
 import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
 import { AppError } from '../../errors.ts';
+import { cspHash } from '../security-headers.ts';
 import { untilReady } from '../../redis/connection.ts';
 import { clientAddress } from '../../auth/client-network.ts';
 import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
@@ -21,6 +22,8 @@ export interface WebChatPluginOptions {
   subscriber: Redis;
   communeName: () => Promise<string>;
   publicBaseUrl?: string | undefined;
+  /** Origins of the commune websites that may show /chat in a frame (CHAT_FRAME_ANCESTORS). */
+  frameAncestors?: string[];
   /** Redis for the limits per session, address and overall (shared by every replica). */
   limits?: LimitStore & { values?: Partial<WebChatLimitValues> };
 }
@@ -101,17 +104,24 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     return sid;
   }
 
+  const frameAncestors = ["'self'", ...(opts.frameAncestors ?? [])].join(' ');
   app.get('/chat', async (req, reply) => {
     // The page itself always shows; a refused new session surfaces when the visitor writes.
     await session(req, reply, true).catch(() => undefined);
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return renderChatPage(await opts.communeName());
+    const html = renderChatPage(await opts.communeName());
+    // Only the page's own inline script and style run (by hash): a message shown in it never can.
+    const inline = (tag: string) => [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => cspHash(m[1]!)).join(' ');
+    const csp = `default-src 'none'; script-src ${inline('script')}; style-src ${inline('style')}; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors ${frameAncestors}`;
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp);
+    return html;
   });
 
-  app.get('/chat/embed.js', async (req, reply) => {
-    const base = opts.publicBaseUrl ?? `${req.protocol}://${req.host}`;
-    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600');
-    return renderEmbedScript(base);
+  // Built only from PUBLIC_BASE_URL: from the Host header, anyone could make a cached copy point
+  // residents' questions at another site.
+  app.get('/chat/embed.js', async (_req, reply) => {
+    if (!opts.publicBaseUrl) return reply.code(404).type('text/plain; charset=utf-8').send('Chưa đặt PUBLIC_BASE_URL: không có mã nhúng.');
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=300, must-revalidate');
+    return renderEmbedScript(opts.publicBaseUrl);
   });
 
   app.get('/chat/api/history', async (req, reply) => {
@@ -189,6 +199,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
       ...(reply.getHeader('set-cookie') ? { 'set-cookie': reply.getHeader('set-cookie') as string } : {}),
     });
     // Headers and a first line at once: proxies and browsers see the stream is open.
