@@ -2,11 +2,16 @@
 // dashboard, admin-chat posts and notices, merges, exports, reminders). A complaint or
 // denunciation (confidential) is read in full only by the commune's leader, its assignee and the
 // staff designated for its field; everyone else who may see the commune's tickets at all —
-// other staff, oversight accounts, the admin chat as a group, API keys — gets a placeholder:
-// code, field, village-free status and deadline, never who wrote, what, attachments or answers.
+// other staff, oversight accounts, the admin chat as a group, API keys — gets a placeholder
+// (code, field, status, deadline), never who wrote, what, where from, attachments or answers.
 //
 // The rule is data (ViewerClearance) rendered three ways side by side below — a predicate for
-// rows already loaded, a Prisma filter and an SQL condition — so it is still written once.
+// rows already loaded, a Prisma filter and an SQL condition — so it is still written once
+// (test/tickets/ticket-visibility.test.ts holds the three to the same answers).
+//
+// For a new output: `ticketAccess(tx, viewer, ticket)` (or `clearanceOf` once + `accessWith` per
+// row), then `visibleText` / `visibleAttachments` / `projectSummary` on what is shown. Anything
+// posted in the admin chat (a follow-up, an edited post) is for the viewer { kind: 'group' }.
 import { Prisma, type Staff } from '../db/generated/client.ts';
 
 type Tx = Prisma.TransactionClient;
