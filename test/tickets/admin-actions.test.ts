@@ -65,6 +65,13 @@ describe('admin chat actions', () => {
     expect(ticket.assignee?.username).toBe('yte');
     expect(['new', 'received', 'in_progress']).toContain(ticket.status);
     expect(h.api.sentTo(t.user).at(-1)!.text).toContain('chuyển sang lĩnh vực Y tế');
+    // The move is a labelled example for the commune's classifier.
+    const staff = await h.prisma.staff.findUniqueOrThrow({ where: { username: 'phochutich' } });
+    const filed = await h.prisma.category.findUniqueOrThrow({ where: { id: t.ticket.categoryId! } });
+    expect(filed.code).not.toBe('Y_TE');
+    expect(await h.prisma.classificationExample.findMany({ where: { ticketId: t.ticket.id } })).toEqual([
+      expect.objectContaining({ communeId: ticket.communeId, text: 'Nhà tôi có người già cần hỏi một việc', fromCategory: filed.code, toCategory: 'Y_TE', staffId: staff.id }),
+    ]);
   });
 
   it('hands a ticket to an outside agency with a note', async () => {

@@ -11,7 +11,7 @@ import { trainClassifierJobId } from '../../../src/tickets/classification/classi
 import { loadCommuneExamples } from '../../../src/tickets/classification/commune-examples.ts';
 import { naiveBayesModel, parseWeights, trainNaiveBayes, type LabelledText } from '../../../src/tickets/classification/naive-bayes.ts';
 import { combine } from '../../../src/tickets/classification/combined-classifier.ts';
-import { recordTransferExample } from '../../../src/tickets/classification/record-example.ts';
+import { forgetExamplesOfTickets, recordTransferExample } from '../../../src/tickets/classification/record-example.ts';
 import { MAX_FEATURE_CHARS } from '../../../src/tickets/classification/text-features.ts';
 import { trainCommuneModel } from '../../../src/tickets/classification/train-commune-model.ts';
 import { transferTicket } from '../../../src/tickets/ticket-actions.ts';
@@ -218,5 +218,20 @@ describe('training', () => {
     if (!x.trained || !y.trained) throw new Error('not trained');
     expect([x.version, y.version].sort()).toEqual([last + 1, last + 2]);
     expect(await db.prisma.classifierModel.count({ where: { communeId: a.communeId, active: true } })).toBe(1);
+  });
+
+  it("forgets the words of a resident who erased their data: their examples, and their answered tickets", async () => {
+    const c = await createCommune(db.prisma, 'XA-ERASE');
+    const t = await fileTicket(db.prisma, c, 'Nhà ông Ba ở xóm Bãi lấn đường đi chung', 'KHAC');
+    await db.prisma.$transaction((tx) => transferTicket(tx, t.id, c.staffId, 'DAT_DAI', new Date()));
+    const answered = await fileTicket(db.prisma, c, 'Đèn đường xóm Bãi hỏng', 'HA_TANG');
+    await db.prisma.ticket.update({ where: { id: answered.id }, data: { status: 'answered', answeredAt: new Date() } });
+    expect((await loadCommuneExamples(db.prisma, c.communeId)).examples.map((e) => e.source).sort()).toEqual(['accepted', 'transfer']);
+
+    await db.prisma.$transaction(async (tx) => {
+      expect(await forgetExamplesOfTickets(tx, [t.id, answered.id])).toBe(1);
+      await tx.resident.update({ where: { id: c.residentId }, data: { erasedAt: new Date() } });
+    });
+    expect((await loadCommuneExamples(db.prisma, c.communeId)).examples).toEqual([]);
   });
 });
