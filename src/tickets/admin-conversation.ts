@@ -11,6 +11,7 @@ import { publishFaq } from './faq.ts';
 import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFromReply, todaysBulletins } from '../bulletins/bulletin-admin-chat.ts';
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import { parseTicketCode } from './ticket-code.ts';
+import { refusalText, refusalTexts } from './admin-refusals.ts';
 import { mayActOnTicket } from './ticket-permissions.ts';
 import type { Outcome } from './resident-conversation.ts';
 
@@ -18,9 +19,6 @@ type Tx = Prisma.TransactionClient;
 const DUPLICATE_RE = /^\s*(\/trung\b|trùng\b|trung\b)/i;
 
 export const adminTexts = {
-  refused: 'Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này.',
-  refusedWithId: (platform: string, userId: string) =>
-    `Bạn chưa được đăng ký là cán bộ xử lý phản ánh của xã, hoặc không có quyền với phiếu này. Nếu bạn là cán bộ, nhờ quản trị liên kết mã ${platform} ${userId} với tài khoản của bạn.`,
   taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
   closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
   rejected: (code: string, who: string) => `Phiếu ${code} bị từ chối (${who}); đã báo người dân.`,
@@ -72,7 +70,8 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
     const staff = await communeStaff(tx, m.platform, m.userId, communeId);
     if (!staff) {
       await refuse(tx, communeId, m, { verb: m.command?.name ?? 'bulletin_reject' });
-      return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refusedWithId(m.platform, m.userId), `direct-${inboundId}`, m.platformMessageId)] };
+      const why = await refusalText(tx, { platform: m.platform, userId: m.userId, communeId });
+      return { status: 'ignored', note: 'refused', effects: [groupReply(m, why, `direct-${inboundId}`, m.platformMessageId)] };
     }
     const text = bulletinToReject
       ? await rejectFromReply(deps.prisma, tx, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, messageId: m.platformMessageId, staffId: staff.id }, bulletinToReject, (m.text ?? '').trim() || 'Không ghi lý do')
@@ -90,7 +89,8 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   const key = `direct-${inboundId}`;
   if (!staff) {
     await refuse(tx, communeId, m, { ticketId: post.ticketId, verb: `reply:${post.purpose}` });
-    return { status: 'ignored', note: 'refused', effects: [groupReply(m, adminTexts.refusedWithId(m.platform, m.userId), key, m.platformMessageId)] };
+    const why = await refusalText(tx, { platform: m.platform, userId: m.userId, communeId, ticketId: post.ticketId });
+    return { status: 'ignored', note: 'refused', effects: [groupReply(m, why, key, m.platformMessageId)] };
   }
   const text = (m.text ?? '').trim();
   if (!text) return { status: 'ignored', note: 'empty_answer', effects: [groupReply(m, adminTexts.emptyAnswer, key, m.platformMessageId)] };
@@ -133,7 +133,7 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
     const staff = await communeStaff(tx, a.platform, a.userId, communeId);
     if (!staff) {
       await refuse(tx, communeId, a, { verb: `bulletin_${bulletinButton.verb}` });
-      return { status: 'ignored', note: 'refused', effects: [answer(adminTexts.refused, true)] };
+      return { status: 'ignored', note: 'refused', effects: [answer(await refusalText(tx, { platform: a.platform, userId: a.userId, communeId }), true)] };
     }
     const r = await pressBulletinButton(deps.prisma, tx, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId, staffId: staff.id }, bulletinButton.bulletinId, bulletinButton.verb);
     return { status: 'processed', note: `bulletin_${bulletinButton.verb}`, effects: [answer(r.notice, r.effects.length === 0), ...r.effects] };
@@ -147,11 +147,13 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
   const staff = post && post.ticketId === parsed.ticketId ? await actingStaff(tx, a.platform, a.userId, communeId, parsed.ticketId) : null;
   // "Đưa vào hỏi đáp" sits on the answer's confirmation; the other buttons on the ticket's post.
   if (post && (parsed.verb === 'faq') !== (post.purpose === 'confirmation')) {
-    return { status: 'ignored', note: 'wrong_post', effects: [answer(adminTexts.refused, true)] };
+    return { status: 'ignored', note: 'wrong_post', effects: [answer(refusalTexts.wrongButton, true)] };
   }
   if (!post || post.ticketId !== parsed.ticketId || !staff) {
     await refuse(tx, communeId, a, { ticketId: parsed.ticketId, verb: parsed.verb });
-    return { status: 'ignored', note: 'refused', effects: [answer(adminTexts.refused, true)] };
+    // A forged button (not on this ticket's post) is refused as such; otherwise the person hears why.
+    const why = post && post.ticketId === parsed.ticketId ? await refusalText(tx, { platform: a.platform, userId: a.userId, communeId, ticketId: parsed.ticketId }) : refusalTexts.wrongButton;
+    return { status: 'ignored', note: 'refused', effects: [answer(why, true)] };
   }
   const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: parsed.ticketId } });
   const key = `direct-${inboundId}`;

@@ -88,7 +88,7 @@ describe('listening over Telegram', () => {
     h.api.pressButton({ chatId: ADMIN_CHAT, messageId: postId, userId: STRANGER, data: take.callback_data });
     await h.settle();
     expect(h.api.answeredCallbacks.at(-1)).toMatchObject({ show_alert: true });
-    expect(h.api.answeredCallbacks.at(-1)?.text).toContain('không có quyền');
+    expect(h.api.answeredCallbacks.at(-1)?.text).toContain(String(STRANGER));
     expect(await h.prisma.auditLog.count({ where: { action: 'admin_chat.refused' } })).toBe(1);
     expect((await h.prisma.ticket.findFirstOrThrow()).status).toBe('new');
   });
