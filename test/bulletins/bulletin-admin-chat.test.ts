@@ -85,6 +85,6 @@ describe('bulletins in the admin chat', () => {
     expect(list).toContain('Thu gom rác');
     h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: STRANGER, text: '/bantin' });
     await h.settle();
-    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('chưa được đăng ký');
+    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('chưa liên kết với cán bộ');
   });
 });

@@ -65,7 +65,7 @@ describe('listening over Zalo', () => {
   it('a group member who is not staff quoting the post is refused and audited', async () => {
     zalo().deliver(zalo().groupMessage(GROUP_ID, STRANGER, 'Để tôi trả lời cho', { quote: { msgId: postId, text: code } }));
     await h.settle();
-    expect(toAdminGroup().at(-1)!.text).toContain('chưa được đăng ký là cán bộ');
+    expect(toAdminGroup().at(-1)!.text).toContain('chưa liên kết với cán bộ nào của xã');
     expect(await h.prisma.auditLog.count({ where: { action: 'admin_chat.refused' } })).toBe(1);
     expect((await h.prisma.ticket.findFirstOrThrow({ where: { code } })).status).not.toBe('answered');
   });
