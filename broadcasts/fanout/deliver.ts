@@ -112,7 +112,10 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled' } });
     return { status: 'cancelled' };
   }
-  await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', attempts: { increment: 1 }, lastAttemptAt: deps.now() } });
+  // A send that began and never recorded its result (the process died, its job was handed back or
+  // lost): the group may have it. It is sent once more, and the report says it may be doubled.
+  const uncertain = Boolean(d.target && d.sendingPart);
+  await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', attempts: { increment: 1 }, lastAttemptAt: deps.now(), ...(uncertain ? { possibleDuplicate: true } : {}) } });
   const bulletin = d.run.bulletin;
 
   const fail = async (why: string, brokenReason?: string) => {
@@ -130,14 +133,19 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       const ch = deps.channels.get(platform, account);
       if (!ch) throw new PermanentJobError(`kênh ${platform} (${account}) chưa được cấu hình`);
       const chatId = d.target.platformChatId!;
-      const send = (content: OutboundContent) => sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
+      // The attempt is recorded before the platform call and its message id right after, so an
+      // unknown outcome is the only thing left between them (Telegram has no idempotency key).
+      const send = async (content: OutboundContent, part: 'text' | 'audio') => {
+        await prisma.delivery.update({ where: { id: d.id }, data: { sendingPart: part } });
+        return sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
+      };
       const done = progress(d.platformMessageId);
       let marker = d.platformMessageId ?? '';
       let noAudio: string | undefined;
       if (!done.text) {
-        const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() });
+        const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() }, 'text');
         marker = `t:${sent.platformMessageId}`;
-        await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker } });
+        await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker, sendingPart: null } });
       }
       if (!done.audio) {
         // A voice message plays in one tap, in the chat, on every phone: OGG/Opus uploaded to
@@ -146,11 +154,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
         if (platform === 'telegram') {
           const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
           const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
-          sent = await send({ voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title });
+          sent = await send({ voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title }, 'audio');
         } else if (reachableFromInternet(deps.publicBaseUrl)) {
           // Residents' phones fetch it whenever they tap play, days later too: a long-lived link.
           const voice = await deps.render(d.bulletinVersionId, { format: 'm4a' });
-          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a', 90 * 86_400)}` } });
+          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a', 90 * 86_400)}` } }, 'audio');
         } else {
           // A link to this machine's private address would play on nobody's phone.
           sent = { platformMessageId: 'none' };
@@ -158,7 +166,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
         }
         marker = `${marker} a:${sent.platformMessageId}`;
       }
-      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sentAt: deps.now(), error: noAudio ?? null } });
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sendingPart: null, sentAt: deps.now(), error: noAudio ?? null } });
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
@@ -185,7 +193,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
   } catch (e) {
     if (e instanceof ChannelError) {
       if (e.kind === 'rate_limited') {
-        await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: 'chờ giới hạn tốc độ' } });
+        // Refused before anything was sent: the next attempt is not a repeat.
+        await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: 'chờ giới hạn tốc độ', sendingPart: null } });
         throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
       }
       if (e.permanent) {

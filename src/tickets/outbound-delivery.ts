@@ -68,10 +68,15 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       return { failed: 'no_channel' };
     }
     const ch = channelFor(deps, msg.channel, msg.channelAccount.name);
+    // Recorded before the platform call: one found set without a result means an earlier attempt
+    // may have reached the resident, so this one is marked as a possible repeat.
+    await prisma.ticketMessage.update({ where: { id: msg.id }, data: { sendingAt: deps.now(), ...(msg.sendingAt ? { possibleDuplicate: true } : {}) } });
     let sent;
     try {
       sent = await ch.send(msg.platformChatId, { text: msg.text ?? '' });
     } catch (e) {
+      // Refused before anything was sent: the next attempt is not a repeat.
+      if (e instanceof ChannelError && e.kind === 'rate_limited') await prisma.ticketMessage.update({ where: { id: msg.id }, data: { sendingAt: null } });
       return onSendError(e, ctx, async (err) => {
         await settle(data, { state: 'refused', error: err.kind });
       }).catch(async (err: unknown) => {

@@ -213,6 +213,27 @@ describe('fan-out', () => {
     expect((await reconcileDeliveries({ prisma, enqueue: queues.enqueue.bind(queues), now: later }, { olderThanMs: 60_000 })).deliveries).toBe(0);
   });
 
+  it('a send whose outcome is unknown is made once more and the delivery is marked "có thể trùng"', async () => {
+    const b = await approvedBulletin('Thông báo: chiều nay mất nước từ 14 giờ đến 17 giờ.');
+    const run = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() });
+    const groups = await prisma.delivery.findMany({ where: { runId: run.runId, targetId: { not: null } }, include: { target: true } });
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    // A worker began the text to the first group and died before recording Telegram's answer.
+    const [cut] = groups;
+    await prisma.delivery.update({ where: { id: cut!.id }, data: { status: 'sending', sendingPart: 'text', attempts: 1 } });
+    const before = api.sentTo(cut!.target!.platformChatId!).length;
+    for (const id of run.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    const after = await prisma.delivery.findMany({ where: { runId: run.runId } });
+    for (const d of after) {
+      expect(d.status, d.id).toBe('sent');
+      expect(d.sendingPart).toBeNull();
+      expect(d.possibleDuplicate, d.id).toBe(d.id === cut!.id);
+    }
+    // Sent once more, text and voice: the honest answer to not knowing.
+    expect(api.sentTo(cut!.target!.platformChatId!).length - before).toBe(2);
+  });
+
   it('refuses a bulletin that is not approved', async () => {
     const wf = createBulletinWorkflow(prisma);
     const b = await wf.createDraft({ staffId: staff.vanhoa! }, { communeId, title: 'Nháp', text: 'Chưa duyệt' });

@@ -303,6 +303,8 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
             kind: d.target?.kind ?? 'smart_radio',
             status: d.status,
             attempts: d.attempts,
+            // A send was repeated after an unknown outcome: the group may have it twice.
+            possibleDuplicate: d.possibleDuplicate,
             sentAt: d.sentAt,
             playedAt: d.playedAt,
             error: d.error,
