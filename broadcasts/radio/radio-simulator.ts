@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AudioItem, EndpointReport } from './endpoint.ts';
-import { sign, verify } from './signing.ts';
+import { memoryNonceStore, sign, verify } from './signing.ts';
 
 export interface SimulatedEndpointConfig {
   id: string;
@@ -34,6 +34,7 @@ export interface RadioSimulatorOptions {
 export class RadioSimulator {
   readonly reports: Array<EndpointReport & { endpointId: string }> = [];
   private readonly endpoints = new Map<string, SimState>();
+  private readonly nonces = memoryNonceStore();
   private server: Server | undefined;
   private readonly speed: number;
   private readonly heartbeatMs: number;
@@ -109,6 +110,7 @@ export class RadioSimulator {
     if (!s.online) return void res.destroy();
     const v = verify(s.config.secret, body, req.headers);
     if (!v.ok) return this.reply(res, 401, { error: `signature ${v.reason}` });
+    if (!(await this.nonces.claim(`${s.config.id}:${v.nonce}`))) return this.reply(res, 401, { error: 'signature replayed' });
     let cmd: { type?: string; item?: AudioItem; itemId?: string; volume?: number };
     try {
       cmd = JSON.parse(body) as typeof cmd;

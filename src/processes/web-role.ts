@@ -10,6 +10,7 @@ import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath, zaloBotWebhookPath } from './channels.ts';
 import { bulletinRenderer, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
+import { redisNonceStore } from '../../broadcasts/radio/signing.ts';
 import { loginWithQr } from '../../bots/zalo/zca-login.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
@@ -57,7 +58,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
     ...(zaloOa.size ? { zaloOaWebhook: { channels: zaloOa } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
-    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings) },
+    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
     admin: {
       prisma: rt.db.prisma,
       secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,

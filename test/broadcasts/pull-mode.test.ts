@@ -106,6 +106,14 @@ describe('pull-mode loudspeakers', () => {
     expect((await pull(endpointId, 'khoa-sai')).statusCode).toBe(401);
     expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: sign(endpointId, '', Math.floor(Date.now() / 1000) - 3600) })).statusCode).toBe(401);
     expect((await pull('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    // A fresh, valid signature replayed within the window (issue 14, finding 11).
+    const headers = sign(endpointId, '');
+    expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers })).statusCode).toBe(200);
+    const replay = await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers });
+    expect(replay.statusCode).toBe(401);
+    // Without its nonce the signature is not accepted at all.
+    const { 'x-loaxa-nonce': _nonce, ...bare } = sign(endpointId, '');
+    expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: bare })).statusCode).toBe(401);
   });
 
   it('a cancelled bulletin leaves the queue; a queue never pulled fails after two hours', async () => {

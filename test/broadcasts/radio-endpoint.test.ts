@@ -59,7 +59,7 @@ async function until(fn: () => boolean, ms = 5000) {
 describe('signing', () => {
   it('accepts its own signature and refuses tampered, missing and stale ones', () => {
     const h = sign('s', '{"a":1}', 1_000_000);
-    expect(verify('s', '{"a":1}', h, 1_000_010)).toEqual({ ok: true });
+    expect(verify('s', '{"a":1}', h, 1_000_010)).toEqual({ ok: true, nonce: h['x-loaxa-nonce'] });
     expect(verify('s', '{"a":2}', h, 1_000_010)).toEqual({ ok: false, reason: 'mismatch' });
     expect(verify('other', '{"a":1}', h, 1_000_010)).toEqual({ ok: false, reason: 'mismatch' });
     expect(verify('s', '{"a":1}', {}, 1_000_010)).toEqual({ ok: false, reason: 'missing' });
@@ -127,5 +127,26 @@ describe('loudspeaker protocol with the simulator', () => {
     expect(sim.playing('loa-3')).toBeUndefined();
     await until(() => events('loa-3', 's1').length === 2);
     expect(events('loa-3', 's1')).toEqual(['started', 'interrupted']);
+  });
+});
+
+describe('signature nonces (issue 14, finding 11)', () => {
+  it('are kept in Redis for the window: a replay is refused on any replica', async () => {
+    const { Redis } = await import('ioredis');
+    const { redisNonceStore } = await import('../../broadcasts/radio/signing.ts');
+    const { TEST_REDIS_URL, testRedisPrefix, deleteTestRedisKeys } = await import('../support/services.ts');
+    const prefix = testRedisPrefix();
+    const a = new Redis(TEST_REDIS_URL);
+    const b = new Redis(TEST_REDIS_URL);
+    try {
+      const h = sign('s', '{}');
+      expect(await redisNonceStore(a, prefix).claim(`ep:${h['x-loaxa-nonce']}`)).toBe(true);
+      expect(await redisNonceStore(b, prefix).claim(`ep:${h['x-loaxa-nonce']}`)).toBe(false);
+      expect(await a.pttl(`${prefix}:radio-nonce:ep:${h['x-loaxa-nonce']}`)).toBeGreaterThan(300_000);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      await deleteTestRedisKeys(prefix);
+    }
   });
 });

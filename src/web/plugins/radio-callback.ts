@@ -4,7 +4,7 @@
 // commands pull their queue instead (GET /radio/queue/<id>, signed over an empty body).
 import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
-import { verify } from '../../../broadcasts/radio/signing.ts';
+import { memoryNonceStore, verify, type NonceStore } from '../../../broadcasts/radio/signing.ts';
 import { decryptSecret } from '../../crypto/secret-box.ts';
 import { PULL_MARK, type AudioItem, type EndpointReport } from '../../../broadcasts/radio/endpoint.ts';
 import { finishRunIfDone } from '../../../broadcasts/fanout/deliver.ts';
@@ -18,11 +18,14 @@ export interface RadioCallbackOptions {
   /** For the pull queue: links to the audio. */
   signer?: MediaLinkSigner;
   publicBaseUrl?: string;
+  /** Nonces seen within the signature window (Redis in production, shared by replicas). */
+  nonces?: NonceStore;
 }
 
 const EVENTS = new Set(['heartbeat', 'started', 'finished', 'failed', 'interrupted']);
 
 export const radioCallbackPlugin: FastifyPluginAsync<RadioCallbackOptions> = async (app, opts) => {
+  const nonces = opts.nonces ?? memoryNonceStore();
   /** The endpoint named in the path, if the request carries its valid signature. */
   async function signedEndpoint(endpointId: string, raw: string, headers: Record<string, string | string[] | undefined>) {
     if (!/^[0-9a-f-]{36}$/.test(endpointId)) throw new AppError('NOT_FOUND');
@@ -33,7 +36,10 @@ export const radioCallbackPlugin: FastifyPluginAsync<RadioCallbackOptions> = asy
       if (!opts.encryptionKey) throw new AppError('DEPENDENCY_DOWN', 'Thiếu ENCRYPTION_KEY.');
       secret = decryptSecret(opts.encryptionKey, e.secretEnc);
     }
-    if (!verify(secret, raw, headers).ok) throw new AppError('UNAUTHENTICATED', 'Chữ ký không hợp lệ.');
+    const v = verify(secret, raw, headers);
+    if (!v.ok) throw new AppError('UNAUTHENTICATED', 'Chữ ký không hợp lệ.');
+    // A valid signature seen before is a replay, however fresh its timestamp.
+    if (!(await nonces.claim(`${e.id}:${v.nonce}`))) throw new AppError('UNAUTHENTICATED', 'Chữ ký đã được dùng.');
     return e;
   }
 
