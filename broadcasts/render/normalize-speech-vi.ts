@@ -79,6 +79,15 @@ const UNITS: Array<[string, string]> = [
   ['VND', 'đồng'],
 ];
 
+// A fraction: after a word of quantity ("khoảng 1/2"), or before what it is a part of ("1/2 số
+// hộ"). \b is ASCII-only in JavaScript, so word edges are written with \p{L}.
+const QUANTITY = '(?:khoảng|hơn|gần|chiếm|bằng|đạt|được|còn|trên|dưới|tới|có)';
+const WHOLE = '(?:số|diện tích|dân số|tổng|lượng|quãng|chiều|kinh phí|phần)';
+const FRACTION_RE = new RegExp(
+  String.raw`((?<![\p{L}\d])${QUANTITY}\s+|(?<![\p{L}\d/]))(\d{1,2})\/(\d{1,2})(?![\d/])(?:(?=\s+${WHOLE}(?![\p{L}]))|(?<=${QUANTITY}\s+\d{1,2}\/\d{1,2}))`,
+  'giu',
+);
+
 export class SpeechTextError extends Error {
   override name = 'SpeechTextError';
 }
@@ -88,6 +97,15 @@ export function normalizeSpeechVi(input: string): string {
   // Emoji and symbols a voice cannot say.
   t = t.replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ');
   for (const [re, words] of ABBREVIATIONS) t = t.replace(re, words);
+
+  // Roads: "ĐT 741" is a provincial road (before a phone number "ĐT" is a telephone), "QL 14" a
+  // national road; chainages "km 12+500" are a kilometre post plus metres.
+  t = t.replace(/(?<![\p{L}\d])ĐT\.?\s*(?=[1-9]\d{1,3}(?!\d|[.,\s]*\d{3}))/gu, 'đường tỉnh ');
+  t = t.replace(/(?<![\p{L}\d])ĐT(?![\p{L}\d])\.?/gu, 'điện thoại');
+  t = t.replace(/\bQL\.?\s*(?=\d)/g, 'quốc lộ ');
+  t = t.replace(/\b[Kk][Mm]\s*(\d{1,4})\s*\+\s*(\d{1,3})\b/g, (_m, km: string, m: string) => `ki-lô-mét ${numberToWords(km)} cộng ${numberToWords(String(Number(m)))}`);
+  // Fractions that count something ("1/2 số hộ", "chiếm 2/3 diện tích") are not dates.
+  t = t.replace(FRACTION_RE, (_m, lead: string, a: string, b: string) => `${lead}${numberToWords(a)} phần ${b === '4' ? 'tư' : numberToWords(b)}`);
 
   // Phone numbers: 0 + 8–10 more digits, with or without . - or space groups; read digit by digit.
   t = t.replace(/(?<![\d,.])0\d{2,4}(?:[.\s-]?\d{2,4}){1,3}(?![\d,])/g, (m) => {

@@ -40,6 +40,25 @@ describe('speech normalization (Vietnamese)', () => {
     expect(normalizeSpeechVi(input)).toBe(expected);
   });
 
+  it.each([
+    // Fractions are not dates when they count something.
+    ['khoảng 1/2 số hộ đã đăng ký', 'khoảng một phần hai số hộ đã đăng ký'],
+    ['1/2 số hộ', 'một phần hai số hộ'],
+    ['chiếm 2/3 diện tích', 'chiếm hai phần ba diện tích'],
+    ['hơn 3/4 dân số thôn', 'hơn ba phần tư dân số thôn'],
+    // …while dates stay dates.
+    ['từ 1/2 đến 15/2', 'từ ngày mùng một tháng hai đến ngày mười lăm tháng hai'],
+    ['ngày 1/2', 'ngày mùng một tháng hai'],
+    // Chainages on a road: kilometre plus metres.
+    ['sạt lở tại km 12+500 đường ĐT 741', 'sạt lở tại ki-lô-mét mười hai cộng năm trăm đường đường tỉnh bảy trăm bốn mươi mốt'],
+    ['Km12+050', 'ki-lô-mét mười hai cộng năm mươi'],
+    // ĐT before a road number is a provincial road, before a phone number a telephone.
+    ['tuyến ĐT741 và QL 14', 'tuyến đường tỉnh bảy trăm bốn mươi mốt và quốc lộ mười bốn'],
+    ['ĐT: 0912 345 678', 'điện thoại: không chín một hai, ba bốn năm, sáu bảy tám'],
+  ])('%s', (input, expected) => {
+    expect(normalizeSpeechVi(input)).toBe(expected);
+  });
+
   it('reads numbers with the library, in the Vietnamese way', () => {
     expect(numberToWords('105')).toBe('một trăm lẻ năm');
     expect(numberToWords('1.250.000')).toBe('một triệu hai trăm năm mươi nghìn');
