@@ -68,7 +68,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       maxAudioUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024,
       limits,
     },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), limits, ...(audio ? { audio } : {}) },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL }, limits, ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

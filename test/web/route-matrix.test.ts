@@ -183,6 +183,9 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/api/v1/channel-accounts/:id/groups',              'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}/groups` })],
   ['POST', '/api/v1/channel-accounts/zalo-login',             'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts/zalo-login', body: { account: 'zalo-xa' } })],
   ['GET', '/api/v1/channel-accounts/zalo-login/:id',          'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/zalo-login/${shared.zaloLogin}` })],
+  ['POST', '/api/v1/channel-accounts/zalo-oa/connect',        'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts/zalo-oa/connect', body: { account: `oa-${unique()}`, appId: '4318765432109876543', appSecret: 'app-secret-1234', oaSecret: 'oa-secret-1234' } })],
+  // Zalo sends the OA admin's browser back here; the single-use state is the only proof (a junk one is refused).
+  ['GET', '/zalo-oa/oauth/callback',                          'p p p p p p p p p', async () => ({ url: '/zalo-oa/oauth/callback?code=c&state=s' })],
 ];
 
 // Routes outside the matrix: not behind a staff sign-in at all (each has its own tests).
@@ -235,6 +238,7 @@ beforeAll(async () => {
         events.qr('iVBORw0KGgo=');
         return new Promise(() => undefined);
       },
+      zaloOa: { oauthRoot: 'http://127.0.0.1:9', publicBaseUrl: 'https://loa.example.vn' },
     },
   });
   const s = await sessionFor(prisma, actor.admin!);

@@ -23,6 +23,7 @@ import { changePassword } from '../../auth/change-password.ts';
 import { sameSecret } from '../../auth/same-secret.ts';
 import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
 import { loginLimits } from '../login-limits.ts';
+import { registerZaloOaCallbackRoute, registerZaloOaConnectRoutes, type ZaloOaConnectOptions } from './zalo-oa-connect-routes.ts';
 
 export interface BulletinApiOptions {
   prisma: PrismaClient;
@@ -36,6 +37,8 @@ export interface BulletinApiOptions {
   channels?: ChannelDirectory;
   /** QR login of Zalo accounts from the web admin (zca-js in production, a fake in tests). */
   zaloQrLogin?: ZaloQrLogin;
+  /** "Kết nối Zalo OA" (OAuth v4 + PKCE); the callback is public, the start needs an admin. */
+  zaloOa?: ZaloOaConnectOptions;
   /** Redis for the sign-in limits per address and network (every replica shares them). */
   limits?: LimitStore;
 }
@@ -131,6 +134,8 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     if (!(await readableCommunes(req)).includes(communeId)) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
   }
 
+  if (opts.zaloOa) registerZaloOaCallbackRoute(app, { prisma, encryptionKey: opts.encryptionKey, zaloOa: opts.zaloOa });
+
   app.register(async (api) => {
     api.addHook('preHandler', async (req) => {
       req.actor = await authenticate(req);
@@ -151,6 +156,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
     registerChannelAccountRoutes(api, { prisma, channels: opts.channels, parse, staffOnly });
+    if (opts.zaloOa) registerZaloOaConnectRoutes(api, { prisma, encryptionKey: opts.encryptionKey, zaloOa: opts.zaloOa, parse, staffOnly });
     if (opts.zaloQrLogin) registerZaloQrLoginRoutes(api, { prisma, encryptionKey: opts.encryptionKey, qrLogin: opts.zaloQrLogin, parse, staffOnly });
     if (opts.audio) registerBulletinAudioRoutes(api, { prisma, wf, audio: opts.audio, parse, staffOnly: (r) => staffOnly(r as FastifyRequest) });
 
