@@ -42,6 +42,8 @@ export class FakeBotApi {
   readonly answeredCallbacks: Array<{ id: string; text?: string; show_alert?: boolean }> = [];
   readonly edits: Array<{ chatId: string; messageId: number; replyMarkup?: unknown }> = [];
   webhook: { url: string; secret?: string } | undefined;
+  /** A slow Telegram: a send is accepted (recorded) at once and answered only after this long. */
+  sendDelayMs = 0;
 
   private server: Server | undefined;
   private updates: Json[] = [];
@@ -215,6 +217,7 @@ export class FakeBotApi {
     if (failure) return this.reply(res, failure.error_code, { ok: false, ...failure });
     try {
       const result = await this.dispatch(method, body, req);
+      if (this.sendDelayMs > 0 && method.startsWith('send')) await new Promise((r) => setTimeout(r, this.sendDelayMs));
       if (result === undefined) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
       this.reply(res, 200, { ok: true, result });
     } catch (e) {
