@@ -1,10 +1,11 @@
 // A staff member sets their own password: forced on first login (demo and new accounts get a
 // temporary one), and whenever they wish. The old one must be given; the new one must be long
-// and not guessable from the account; other sessions end, since the old password may be known.
+// and not guessable (password-policy.ts); other sessions end, since the old password may be known.
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { checkPasswordStrength } from './password-policy.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -17,6 +18,8 @@ export async function changePassword(prisma: PrismaClient, p: { staffId: string;
   if (next === p.current) throw new AppError('VALIDATION', 'Mật khẩu mới phải khác mật khẩu hiện tại.', { field: 'next' });
   const folded = foldVietnamese(next).replace(/ /g, '');
   if (folded.includes(foldVietnamese(staff.username).replace(/ /g, '')) || new Set(next).size < 4) throw new AppError('VALIDATION', 'Mật khẩu mới quá dễ đoán (chứa tên đăng nhập hoặc lặp ký tự).', { field: 'next' });
+  const commune = staff.communeId ? await prisma.commune.findUnique({ where: { id: staff.communeId }, include: { villages: { select: { name: true } } } }) : null;
+  await checkPasswordStrength(next, { username: staff.username, displayName: staff.displayName, communeName: commune?.name, villageNames: commune?.villages.map((v) => v.name) ?? [] });
   const passwordHash = await hashPassword(next);
   await prisma.$transaction([
     prisma.staff.update({ where: { id: staff.id }, data: { passwordHash, mustChangePassword: false } }),
