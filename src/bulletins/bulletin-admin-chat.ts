@@ -1,24 +1,46 @@
-// The quick path for bulletins in the admin chat: `/bantin` shows today's schedule and what waits
-// for approval; a submitted bulletin is announced with Duyệt / Từ chối buttons for approvers;
-// "Từ chối" asks for the reason as a reply. Role checks are the workflow's own.
+// The quick path for bulletins in the admin chat: `/bantin` shows today's schedule, what already
+// went out and what waits for approval; a submitted bulletin is announced with Duyệt / Từ chối for
+// approvers (the buttons go once decided; "Đã duyệt" says when it goes out); "Từ chối" asks for the
+// reason as a reply to a recorded question. Role checks are the workflow's own.
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { AppError } from '../errors.ts';
 import { createBulletinWorkflow, statusLabel } from './bulletin-workflow.ts';
 import { adminChatsOf } from '../tickets/channel-accounts.ts';
-import { effect, sendDirectJob, type Effect } from '../tickets/ticket-jobs.ts';
+import { effect, removeButtonsJob, sendDirectJob, type Effect } from '../tickets/ticket-jobs.ts';
 
 type Tx = Prisma.TransactionClient;
-// The bulletin's id travels in the text of the bot's question, so the reply can be matched to it.
-const REASON_MARK = /#bt-([0-9a-f-]{36})/;
+// Questions sent before their message was recorded carried the bulletin's id in their text.
+const LEGACY_REASON_MARK = /#bt-([0-9a-f-]{36})/;
 
 export function parseBulletinButton(data: string): { bulletinId: string; verb: 'approve' | 'reject' } | undefined {
   const m = /^bt:([0-9a-f-]{36}):(approve|reject)$/.exec(data);
   return m ? { bulletinId: m[1]!, verb: m[2] as 'approve' | 'reject' } : undefined;
 }
 
-export function bulletinReasonReply(replyText: string | undefined): string | undefined {
-  return replyText ? REASON_MARK.exec(replyText)?.[1] : undefined;
+/** The bulletin whose "reason for sending back" question this message replies to, if any. */
+export async function bulletinReasonReply(tx: Tx, m: { platform: Platform; chatId: string; replyTo?: { platformMessageId: string; text?: string } }): Promise<string | undefined> {
+  if (!m.replyTo) return undefined;
+  const post = await tx.bulletinChatPost.findUnique({ where: { platform_platformChatId_platformMessageId: { platform: m.platform, platformChatId: m.chatId, platformMessageId: m.replyTo.platformMessageId } } });
+  if (post) return post.purpose === 'reject_reason' ? post.bulletinId : undefined;
+  return m.replyTo.text ? LEGACY_REASON_MARK.exec(m.replyTo.text)?.[1] : undefined;
+}
+
+/** Once approved or sent back, the Duyệt / Từ chối buttons go from every announcement. */
+async function removeDecisionButtons(tx: Tx, bulletinId: string): Promise<Effect[]> {
+  const posts = await tx.bulletinChatPost.findMany({ where: { bulletinId, purpose: 'announcement' } });
+  return posts.map((p) => effect(removeButtonsJob, { platform: p.platform, accountId: p.accountName, chatId: p.platformChatId, messageId: p.platformMessageId }, `bt-decided-${p.id}`));
+}
+
+/** "Đã duyệt" says when it goes out, or that it still needs a time. */
+async function whenItGoesOut(tx: Tx, bulletinId: string, now: Date): Promise<string> {
+  const b = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId }, include: { commune: true, schedules: { where: { active: true }, include: { slot: true } } } });
+  const tz = b.commune.timezone;
+  const next = b.schedules.filter((s) => s.kind === 'once' && s.runAt && s.runAt > now).map((s) => s.runAt!).sort((x, y) => x.getTime() - y.getTime())[0];
+  if (next) return `Sẽ phát lúc ${hhmm(next, tz)} ngày ${localDay(next, tz).split('-').reverse().join('/')}.`;
+  const recurring = b.schedules.find((s) => s.kind === 'recurring');
+  if (recurring) return `Sẽ phát theo lịch lặp lại lúc ${recurring.timeOfDay ?? recurring.slot?.timeOfDay ?? '—'}.`;
+  return 'Bản tin chưa có giờ phát: người soạn hoặc người duyệt đặt lịch trên trang quản trị (Bản tin → Lên lịch), hoặc chọn "Phát ngay".';
 }
 
 /** Announces a submitted bulletin in the commune's admin chats, with the approval buttons. */
@@ -35,6 +57,7 @@ export async function announceSubmitted(prisma: PrismaClient | Tx, bulletinId: s
         chatId: c.chatId,
         text: `📝 Bản tin chờ duyệt: ${b.title}\nNgười soạn: ${b.author?.displayName ?? '—'} · Loại: ${b.class === 'emergency' ? 'khẩn cấp' : b.class === 'priority' ? 'ưu tiên' : 'thường'}\n\n${text.slice(0, 1500)}`,
         buttons: [[{ label: 'Duyệt', data: `bt:${b.id}:approve` }, { label: 'Từ chối', data: `bt:${b.id}:reject` }]],
+        recordBulletinAs: { bulletinId: b.id, purpose: 'announcement' },
       },
       `bt-announce-${b.id}-${b.revision}-${c.chatId}`.replace(/:/g, '_'),
     ),
@@ -53,14 +76,27 @@ export async function todaysBulletins(tx: Tx, communeId: string, now: Date): Pro
   const { timezone } = await tx.commune.findUniqueOrThrow({ where: { id: communeId }, select: { timezone: true } });
   const today = localDay(now, timezone);
   const isoWeekday = ((new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
-  const schedules = await tx.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: ['scheduled', 'sending', 'done', 'partly_failed'] } } }, include: { bulletin: true, slot: true } });
+  // What already went out today (or is going now), scheduled or sent at once.
+  const dayStart = new Date(now.getTime() - 36 * 3600_000);
+  const runs = await tx.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: dayStart, lte: new Date(now.getTime() + 36 * 3600_000) } }, include: { bulletin: true } });
+  const todays = runs.filter((r) => localDay(r.scheduledFor, timezone) === today);
   const lines: Array<[string, string]> = [];
+  const ran = new Set<string>();
+  for (const r of todays) {
+    ran.add(`${r.bulletinId}@${hhmm(r.scheduledFor, timezone)}`);
+    const state = r.status === 'done' ? 'đã phát' : r.status === 'partly_failed' ? 'đã phát, có nơi lỗi' : r.status === 'sending' ? 'đang phát' : r.status === 'missed' ? 'lỡ giờ' : r.status === 'cancelled' ? 'đã hủy' : 'sắp phát';
+    lines.push([hhmm(r.scheduledFor, timezone), `${r.bulletin.title} (${state})`]);
+  }
+  const schedules = await tx.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: ['scheduled', 'sending', 'done', 'partly_failed'] } } }, include: { bulletin: true, slot: true } });
+  const planned = (time: string, s: { bulletinId: string; bulletin: { title: string } }) => {
+    if (!ran.has(`${s.bulletinId}@${time}`)) lines.push([time, s.bulletin.title]);
+  };
   for (const s of schedules) {
-    if (s.kind === 'once' && s.runAt && localDay(s.runAt, timezone) === today) lines.push([hhmm(s.runAt, timezone), s.bulletin.title]);
+    if (s.kind === 'once' && s.runAt && localDay(s.runAt, timezone) === today) planned(hhmm(s.runAt, timezone), s);
     if (s.kind === 'recurring') {
       const time = s.timeOfDay ?? s.slot?.timeOfDay;
       const days = s.daysOfWeek.length ? s.daysOfWeek : (s.slot?.daysOfWeek ?? []);
-      if (time && days.includes(isoWeekday)) lines.push([time, s.bulletin.title]);
+      if (time && days.includes(isoWeekday)) planned(time, s);
     }
   }
   const waiting = await tx.bulletin.findMany({ where: { communeId, status: 'submitted' }, orderBy: { createdAt: 'asc' }, take: 10 });
@@ -84,26 +120,25 @@ export async function pressBulletinButton(prisma: PrismaClient, tx: Tx, c: Admin
   try {
     if (verb === 'approve') {
       const b = await wf.approve({ staffId: c.staffId }, bulletinId, 'Duyệt qua nhóm quản trị');
-      return { notice: 'Đã duyệt', effects: [effect(sendDirectJob, { platform: c.platform, accountId: c.accountId, chatId: c.chatId, text: `✅ Đã duyệt bản tin "${b.title}".`, replyTo: c.messageId }, `bt-approved-${b.id}-${b.revision}`)] };
+      const text = `✅ Đã duyệt bản tin "${b.title}". ${await whenItGoesOut(tx, b.id, new Date())}`;
+      return { notice: 'Đã duyệt', effects: [effect(sendDirectJob, { platform: c.platform, accountId: c.accountId, chatId: c.chatId, text, replyTo: c.messageId }, `bt-approved-${b.id}-${b.revision}`), ...(await removeDecisionButtons(tx, b.id))] };
     }
     const b = await tx.bulletin.findUnique({ where: { id: bulletinId } });
     if (!b || b.status !== 'submitted') throw new AppError('CONFLICT', 'Bản tin không còn chờ duyệt.');
-    return {
-      notice: 'Trả lời tin của bot để ghi lý do',
-      effects: [effect(sendDirectJob, { platform: c.platform, accountId: c.accountId, chatId: c.chatId, text: `Trả lời tin này để ghi lý do trả lại bản tin "${b.title}". #bt-${b.id}`, replyTo: c.messageId }, `bt-ask-${b.id}-${b.revision}-${c.messageId}`.replace(/:/g, '_'))],
-    };
+    const question = { platform: c.platform, accountId: c.accountId, chatId: c.chatId, text: `Trả lời tin này để ghi lý do trả lại bản tin "${b.title}".`, replyTo: c.messageId, recordBulletinAs: { bulletinId: b.id, purpose: 'reject_reason' as const } };
+    return { notice: 'Trả lời tin của bot để ghi lý do', effects: [effect(sendDirectJob, question, `bt-ask-${b.id}-${b.revision}-${c.messageId}`.replace(/:/g, '_'))] };
   } catch (e) {
     if (e instanceof AppError) return { notice: e.userMessage.slice(0, 190), effects: [] };
     throw e;
   }
 }
 
-export async function rejectFromReply(prisma: PrismaClient, tx: Tx, c: AdminChatContext, bulletinId: string, reason: string): Promise<string> {
+export async function rejectFromReply(prisma: PrismaClient, tx: Tx, c: AdminChatContext, bulletinId: string, reason: string): Promise<{ text: string; effects: Effect[] }> {
   try {
     const b = await createBulletinWorkflow(prisma, tx).reject({ staffId: c.staffId }, bulletinId, reason);
-    return `↩️ Đã trả lại bản tin "${b.title}": ${reason}`;
+    return { text: `↩️ Đã trả lại bản tin "${b.title}": ${reason}`, effects: await removeDecisionButtons(tx, b.id) };
   } catch (e) {
-    if (e instanceof AppError) return e.userMessage;
+    if (e instanceof AppError) return { text: e.userMessage, effects: [] };
     throw e;
   }
 }

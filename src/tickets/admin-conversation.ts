@@ -65,7 +65,7 @@ export async function communeStaff(tx: Tx, platform: Platform, userId: string, c
 
 export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: string, m: InboundMessage, account: AccountInfo, communeId: string): Promise<Outcome> {
   // Bulletins: `/bantin`, and the reason for sending one back (a reply to the bot's question).
-  const bulletinToReject = bulletinReasonReply(m.replyTo?.text);
+  const bulletinToReject = await bulletinReasonReply(tx, m);
   if (m.command?.name === 'bantin' || bulletinToReject) {
     const staff = await communeStaff(tx, m.platform, m.userId, communeId);
     if (!staff) {
@@ -73,10 +73,10 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
       const why = await refusalText(tx, { platform: m.platform, userId: m.userId, communeId });
       return { status: 'ignored', note: 'refused', effects: [groupReply(m, why, `direct-${inboundId}`, m.platformMessageId)] };
     }
-    const text = bulletinToReject
+    const { text, effects } = bulletinToReject
       ? await rejectFromReply(deps.prisma, tx, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, messageId: m.platformMessageId, staffId: staff.id }, bulletinToReject, (m.text ?? '').trim() || 'Không ghi lý do')
-      : await todaysBulletins(tx, communeId, m.receivedAt);
-    return { status: 'processed', note: bulletinToReject ? 'bulletin_reject' : 'command_bantin', effects: [groupReply(m, text, `direct-${inboundId}`, m.platformMessageId)] };
+      : { text: await todaysBulletins(tx, communeId, m.receivedAt), effects: [] };
+    return { status: 'processed', note: bulletinToReject ? 'bulletin_reject' : 'command_bantin', effects: [...effects, groupReply(m, text, `direct-${inboundId}`, m.platformMessageId)] };
   }
   // Group chatter that answers no ticket post is not for the bot.
   if (!m.replyTo) return { status: 'ignored', note: 'chatter', effects: [] };

@@ -16,6 +16,7 @@ import { residentTextsOf } from './resident-texts.ts';
 import {
   answerActionJob,
   refreshRatingButtonsJob,
+  removeButtonsJob,
   postTicketJob,
   refreshAdminPostsJob,
   sendDirectJob,
@@ -171,7 +172,22 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
         data: { ticketId: data.recordAs.ticketId, platform: data.platform, platformChatId: data.chatId, platformMessageId: sent.platformMessageId, purpose: data.recordAs.purpose },
       });
     }
+    if (data.recordBulletinAs) {
+      await prisma.bulletinChatPost.create({
+        data: { bulletinId: data.recordBulletinAs.bulletinId, purpose: data.recordBulletinAs.purpose, platform: data.platform, platformChatId: data.chatId, platformMessageId: sent.platformMessageId, accountName: data.accountId },
+      });
+    }
     return { platformMessageId: sent.platformMessageId };
+  };
+
+  const removeButtons = async (data: { platform: Platform; accountId: string; chatId: string; messageId: string }, ctx: JobContext) => {
+    try {
+      await channelFor(deps, data.platform, data.accountId).editButtons(data.chatId, data.messageId, null);
+    } catch (e) {
+      // Already without buttons, or gone: nothing to remove.
+      if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không bỏ được nút của tin nhắn');
+      else throw e;
+    }
   };
 
   const answerAction = async (data: { platform: Platform; accountId: string; actionId: string; text?: string; alert?: boolean }, ctx: JobContext) => {
@@ -220,5 +236,6 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     [answerActionJob.name]: answerAction as JobHandler<never>,
     [refreshAdminPostsJob.name]: refreshPosts as JobHandler<never>,
     [refreshRatingButtonsJob.name]: refreshRatingButtons as JobHandler<never>,
+    [removeButtonsJob.name]: removeButtons as JobHandler<never>,
   };
 }

@@ -33,6 +33,8 @@ export interface DirectMessage {
   media?: { kind: 'photo' | 'file'; ref: { platformFileId: string } | { path: string } };
   /** Record the sent message as an admin-chat post with this purpose (e.g. reject_reason). */
   recordAs?: { ticketId: string; purpose: string };
+  /** Record it as the bot's message about a bulletin (announcement, question for a reason). */
+  recordBulletinAs?: { bulletinId: string; purpose: 'announcement' | 'reject_reason' };
 }
 
 /** A reply that belongs to no ticket message (help, consent, confirmations in the admin chat). */
@@ -64,6 +66,9 @@ export const fetchAttachmentJob = defineJob<{ ticketMessageId: string; index: nu
 
 /** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue. */
 export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string }>()('reminders', 'deadline', { attempts: 5 });
+
+/** Removes the buttons under a message the bot sent (a bulletin decided, a choice made). */
+export const removeButtonsJob = defineJob<{ platform: Platform; accountId: string; chatId: string; messageId: string }>()('outbound', 'remove-buttons', { attempts: 4 });
 
 /** Brings the rating buttons under a message in line with the ticket (read when the job runs). */
 export const refreshRatingButtonsJob = defineJob<{ platform: Platform; accountId: string; chatId: string; messageId: string; ticketId: string }>()(

@@ -36,7 +36,8 @@ async function submitted(title: string) {
     h.api.pressButton({ chatId: ADMIN_CHAT, messageId: post.messageId, userId, data: b2.callback_data });
     await h.settle();
   };
-  return { id: b.id, press };
+  const buttonsGone = () => h.api.edits.filter((e) => e.messageId === post.messageId).at(-1)?.replyMarkup === undefined && h.api.edits.some((e) => e.messageId === post.messageId);
+  return { id: b.id, press, buttonsGone };
 }
 
 describe('bulletins in the admin chat', () => {
@@ -49,7 +50,11 @@ describe('bulletins in the admin chat', () => {
     expect((await h.prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('submitted');
     await b.press('Duyệt', APPROVER);
     expect((await h.prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('approved');
-    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('Đã duyệt bản tin');
+    const approved = h.api.sentTo(ADMIN_CHAT).at(-1)!.text!;
+    expect(approved).toContain('Đã duyệt bản tin');
+    // It has no time yet, and says so; the buttons are gone from the announcement.
+    expect(approved).toContain('chưa có giờ phát');
+    expect(b.buttonsGone()).toBe(true);
     expect(await h.prisma.auditLog.count({ where: { action: 'admin_chat.refused' } })).toBe(1);
     // Pressed again: it is no longer waiting.
     await b.press('Duyệt', APPROVER);
@@ -66,6 +71,21 @@ describe('bulletins in the admin chat', () => {
     expect((await h.prisma.bulletin.findUniqueOrThrow({ where: { id: b.id } })).status).toBe('rejected');
     expect((await h.prisma.approval.findFirstOrThrow({ where: { bulletinId: b.id } })).comment).toBe('Ghi rõ giờ họp');
     expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toContain('Đã trả lại');
+    expect(b.buttonsGone()).toBe(true);
+    // No internal tag in anything the cadres read.
+    for (const m of h.api.sentTo(ADMIN_CHAT)) expect(m.text ?? '').not.toMatch(/#bt-|[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
+  it('/bantin lists what already went out today, sent at once without a schedule', async () => {
+    const wf = createBulletinWorkflow(h.prisma);
+    const b = await wf.createDraft({ staffId: staff.vanhoa! }, { communeId: h.communeId, title: 'Cắt điện đột xuất', text: 'Bà con chú ý cắt điện từ 9 giờ.' });
+    await wf.submit({ staffId: staff.vanhoa! }, b.id);
+    await wf.approve({ staffId: staff.chutich! }, b.id);
+    await h.prisma.bulletin.update({ where: { id: b.id }, data: { status: 'done' } });
+    await h.prisma.broadcastRun.create({ data: { bulletinId: b.id, revision: 1, scheduledFor: new Date(), status: 'done', startedAt: new Date(), finishedAt: new Date() } });
+    h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: EDITOR, text: '/bantin' });
+    await h.settle();
+    expect(h.api.sentTo(ADMIN_CHAT).at(-1)!.text).toMatch(/\d\d:\d\d — Cắt điện đột xuất \(đã phát\)/);
   });
 
   it('/bantin lists today\u2019s slots and what waits for approval', async () => {

@@ -176,6 +176,7 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, targetId: target.id } });
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, endpointId: endpoint.id } });
     await prisma.auditLog.create({ data: { communeId: commune.id, actorKind: 'staff', actorStaffId: staff.id, action: 'test.write', entityType: 'Ticket', entityId: ticket.id, data: { ok: true } } });
+    await prisma.bulletinChatPost.create({ data: { bulletinId: bulletin.id, platform: 'telegram', platformChatId: '-100', platformMessageId: '8', purpose: 'announcement', accountName: 'bot' } });
     await prisma.staffLinkCode.create({ data: { staffId: staff.id, codeHash: 'c'.repeat(64), expiresAt: new Date(), createdById: staff.id } });
     await prisma.loginThrottle.create({ data: { key: 'k'.repeat(64), attempts: 3, failures: 2, blockedUntil: new Date() } });
     await prisma.processLease.create({ data: { name: 'reconcile', holder: 'test', expiresAt: new Date(), lastResult: { deliveries: 0 } } });
