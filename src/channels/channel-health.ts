@@ -32,3 +32,28 @@ export async function zaloHealth(prisma: PrismaClient): Promise<ChannelHealth> {
   if (connected > 0) return { status: 'degraded', detail: `${connected}/${configured.length} tài khoản đang kết nối` };
   return { status: 'down', detail: 'không tài khoản Zalo nào đang kết nối; cần đăng nhập lại bằng mã QR' };
 }
+
+/** Asks the Zalo Bot Platform (or ZALO_BOT_API_ROOT) who the bot is; the token is never printed. */
+export async function zaloBotHealth(token: string | undefined, apiRoot: string, timeoutMs = 3000): Promise<ChannelHealth> {
+  if (!token) return { status: 'off', detail: 'chưa cấu hình ZALO_BOT_TOKEN' };
+  try {
+    const res = await fetch(`${apiRoot.replace(/\/$/, '')}/bot${token}/getMe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; result?: { account_name?: string } };
+    if (res.ok && body.ok) return { status: 'ok', detail: `bot ${body.result?.account_name ?? '?'}` };
+    if (res.status === 401) return { status: 'down', detail: 'Zalo từ chối mã bot (401): kiểm tra ZALO_BOT_TOKEN' };
+    return { status: 'down', detail: `Zalo Bot trả lời ${res.status}` };
+  } catch (e) {
+    const name = (e as Error).name;
+    return { status: 'down', detail: name === 'TimeoutError' ? 'Zalo Bot không phản hồi' : `không gọi được Zalo Bot (${(e as Error).message})` };
+  }
+}
+
+/** Official Accounts live in the database; one whose refresh Zalo refused needs a person. */
+export async function zaloOaHealth(prisma: PrismaClient): Promise<ChannelHealth> {
+  const accounts = await prisma.channelAccount.findMany({ where: { platform: 'zalo_oa', credentialsEnc: { not: null } }, select: { name: true, status: true } });
+  if (accounts.length === 0) return { status: 'off', detail: 'chưa kết nối Zalo OA nào' };
+  const reconnect = accounts.filter((a) => a.status === 'logged_out').map((a) => a.name);
+  if (reconnect.length === 0) return { status: 'ok', detail: `${accounts.length} OA đang kết nối` };
+  const detail = `cần kết nối lại: ${reconnect.join(', ')}`;
+  return { status: reconnect.length === accounts.length ? 'down' : 'degraded', detail };
+}

@@ -21,6 +21,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     db: rt.db,
     redis,
     telegram: { token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT },
+    zaloBot: { token: settings.ZALO_BOT_TOKEN, apiRoot: settings.ZALO_BOT_API_ROOT },
     log,
   });
   const channels = await processChannels(rt);
