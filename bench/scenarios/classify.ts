@@ -44,14 +44,18 @@ function accuracy(c: Classifier, rows: Labelled[]): number {
 // What staff leave behind is each question's right field either way: a misfiled ticket moved there
 // (a transfer example), a well-filed one answered where it was (an accepted one).
 function communeFigures(rules: Classifier, history: Labelled[] | TextModel, unseen: Labelled[]) {
+  // A model given ready-made is the built-in one, combined as intake combines it (after the commune's).
+  const builtin = !Array.isArray(history);
   const model: TextModel = Array.isArray(history) ? naiveBayesModel(trainNaiveBayes(history)) : history;
   const share = (decide: (text: string) => string) => round(unseen.filter((r) => decide(r.text) === r.category).length / unseen.length, 3);
+  const combined = (t: string, o: { rulesConfidence?: number } = {}) =>
+    (builtin ? combine(rules.classify(t), null, t, { ...o, builtin: model }) : combine(rules.classify(t), model, t, o)).category;
   return {
     rules: share((t) => rules.classify(t).category),
     model: share((t) => model.predict(t)?.category ?? 'KHAC'),
-    combined: share((t) => combine(rules.classify(t), model, t).category),
+    combined: share((t) => combined(t)),
     // The rules never count as sure: a sure model decides first.
-    modelFirst: share((t) => combine(rules.classify(t), model, t, { rulesConfidence: Number.POSITIVE_INFINITY }).category),
+    modelFirst: share((t) => combined(t, { rulesConfidence: Number.POSITIVE_INFINITY })),
   };
 }
 
