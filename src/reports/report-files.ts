@@ -3,9 +3,16 @@
 // printable quarterly report as PDF (pdfmake, with its Roboto fonts, which carry Vietnamese).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
-import pdfmake from 'pdfmake';
+import type pdfmakeModule from 'pdfmake';
+
+// exceljs and pdfmake are loaded on the first export, not at start: together they weigh tens of
+// megabytes that most processes (workers, bots, a quiet web) never need.
+let excel: Promise<typeof ExcelJSModule> | undefined;
+let pdf: Promise<typeof pdfmakeModule> | undefined;
+const loadExcel = () => (excel ??= import('exceljs').then((m) => (m as unknown as { default: typeof ExcelJSModule }).default ?? (m as unknown as typeof ExcelJSModule)));
+const loadPdfmake = () => (pdf ??= import('pdfmake').then((m) => (m as unknown as { default: typeof pdfmakeModule }).default ?? (m as unknown as typeof pdfmakeModule)));
 import type { Report, TicketFigures } from './ticket-report.ts';
 import { statusLabel } from '../tickets/ticket-status.ts';
 import { formatVi } from '../text/format-vi.ts';
@@ -26,6 +33,7 @@ const COLUMNS: Array<[keyof TicketFigures, string]> = [
 ];
 
 export async function reportXlsx(r: Report): Promise<Buffer> {
+  const ExcelJS = await loadExcel();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Loa Xã';
   const summary = wb.addWorksheet('Tổng hợp');
@@ -63,10 +71,10 @@ export function reportCsv(r: Report): string {
   return '\uFEFF' + stringify([['Mã phiếu', 'Lĩnh vực', 'Thôn', 'Kênh', 'Trạng thái', 'Tiếp nhận lúc', 'Hạn trả lời', 'Trả lời lúc', 'Đúng hạn', 'Các lần đổi trạng thái'], ...rows]);
 }
 
-type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
+type TDocumentDefinitions = Parameters<typeof pdfmakeModule.createPdf>[0];
 
 let fontsReady = false;
-function useFonts(): void {
+function useFonts(pdfmake: typeof pdfmakeModule): void {
   if (fontsReady) return;
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
@@ -78,7 +86,8 @@ function useFonts(): void {
 }
 
 export async function reportPdf(r: Report): Promise<Buffer> {
-  useFonts();
+  const pdfmake = await loadPdfmake();
+  useFonts(pdfmake);
   const t = r.totals;
   const table = (head: string, rows: Array<{ name: string } & TicketFigures>) => ({
     table: {
