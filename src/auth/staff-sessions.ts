@@ -61,13 +61,34 @@ export interface ApiKeyActor {
   name: string;
 }
 
-export async function sessionFromToken(prisma: PrismaClient, token: string, now = new Date()): Promise<SessionActor | undefined> {
+/** How long a session may sit unused before it ends (SESSION_IDLE_MINUTES). */
+export const DEFAULT_IDLE_MINUTES = 60;
+
+export async function sessionFromToken(prisma: PrismaClient, token: string, now = new Date(), idleMinutes = DEFAULT_IDLE_MINUTES): Promise<SessionActor | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
   const s = await prisma.staffSession.findUnique({ where: { tokenHash: sha256(token) }, include: { staff: true } });
   if (!s || s.expiresAt < now || !s.staff.active) return undefined;
+  // Left open on a shared office computer: after the idle time the session is gone for good.
+  if (now.getTime() - s.lastSeenAt.getTime() > idleMinutes * 60_000) {
+    await prisma.staffSession.deleteMany({ where: { id: s.id } });
+    return undefined;
+  }
   // Touch at most once a minute: a busy page must not write on every request.
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) await prisma.staffSession.update({ where: { id: s.id }, data: { lastSeenAt: now } });
   return { kind: 'staff', staffId: s.staffId, csrfToken: s.csrfToken, sessionId: s.id, mustChangePassword: s.staff.mustChangePassword };
+}
+
+/** A person's own open sessions, newest use first (where and on what they signed in). */
+export async function listOwnSessions(prisma: PrismaClient, staffId: string, now = new Date()) {
+  return prisma.staffSession.findMany({ where: { staffId, expiresAt: { gt: now } }, orderBy: { lastSeenAt: 'desc' }, select: { id: true, ip: true, userAgent: true, createdAt: true, lastSeenAt: true } });
+}
+
+/** Ends one of a person's own sessions (a lost phone, a shared computer); never someone else's. */
+export async function revokeOwnSession(prisma: PrismaClient, p: { staffId: string; sessionId: string; ip?: string }): Promise<boolean> {
+  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: p.staffId } });
+  const { count } = await prisma.staffSession.deleteMany({ where: { id: p.sessionId, staffId: p.staffId } });
+  if (count) await prisma.auditLog.create({ data: { communeId: staff.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'staff.session_revoked', entityType: 'StaffSession', entityId: p.sessionId, ip: p.ip ?? null } });
+  return count > 0;
 }
 
 export async function signOut(prisma: PrismaClient, sessionId: string): Promise<void> {

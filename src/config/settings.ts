@@ -129,6 +129,7 @@ export const settingsSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,40}$/, 'cần 1–40 ký tự chữ, số, _ : -').default('loaxa'),
   PUBLIC_BASE_URL: url(['http:', 'https:'], 'https://loa.xa-abc.gov.vn'),
   TRUST_PROXY: proxyList,
+  SESSION_IDLE_MINUTES: int(60, 5, 24 * 60),
   CHAT_FRAME_ANCESTORS: originList,
   DEMO_PASSWORD: z
     .string()

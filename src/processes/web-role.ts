@@ -68,8 +68,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       encryptionKey: settings.ENCRYPTION_KEY,
       maxAudioUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024,
       limits,
+      sessionIdleMinutes: settings.SESSION_IDLE_MINUTES,
     },
-    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL }, limits, ...(audio ? { audio } : {}) },
+    api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL }, limits, sessionIdleMinutes: settings.SESSION_IDLE_MINUTES, ...(audio ? { audio } : {}) },
   });
   try {
     await app.listen({ host: settings.HOST, port: settings.PORT });

@@ -100,6 +100,12 @@ async function staffMember() {
 
 const shared: Record<string, string> = {};
 
+/** Another open session of the matrix's admin (a phone), to be ended from the password page. */
+async function extraSessionOfAdmin(): Promise<string> {
+  const row = await prisma.staffSession.create({ data: { staffId: actor.admin!, tokenHash: randomBytes(32).toString('hex'), csrfToken: 'x', expiresAt: new Date(Date.now() + 3600_000) } });
+  return row.id;
+}
+
 // ───────────── the table ─────────────
 // prettier-ignore
 const MATRIX: Array<[method: string, route: string, expected: string, build: Build, note?: string]> = [
@@ -111,6 +117,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/admin/dang-xuat',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
   ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
   ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
+  ['POST', '/admin/doi-mat-khau/phien/:id/ket-thuc',           'o m m m m m m l l', async () => ({ url: `/admin/doi-mat-khau/phien/${await extraSessionOfAdmin()}/ket-thuc`, body: {} }), "one of the matrix's admin's own sessions: nobody else's"],
   ['GET', '/admin/tong-quan',                                 'o o o o o o o l l', async () => ({ url: '/admin/tong-quan' })],
   ['POST', '/admin/thong-bao/:id/da-xem',                     'o m m m m m m l l', async () => ({ url: `/admin/thong-bao/${shared.notice}/da-xem`, body: {} }), "a notice of the matrix's admin: nobody else's"],
   ['GET', '/admin/phan-anh',                                  'o o o o o o o l l', async () => ({ url: '/admin/phan-anh?q=den' })],

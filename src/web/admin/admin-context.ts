@@ -26,6 +26,8 @@ export interface AdminPluginOptions {
   encryptionKey?: Buffer | undefined;
   /** Redis for the sign-in limits per address and network (every replica shares them). */
   limits?: LimitStore;
+  /** SESSION_IDLE_MINUTES. */
+  sessionIdleMinutes?: number;
 }
 
 export const SESSION_COOKIE = 'lx_session';
@@ -47,8 +49,8 @@ const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff']) => b
   { href: '/admin/nhat-ky', label: 'Nhật ký', who: (s) => s.communeId !== null && (s.isLeader || s.roles.includes('admin')) },
 ];
 
-async function loadSigned(prisma: PrismaClient, token: string | undefined) {
-  const session = token ? await sessionFromToken(prisma, token) : undefined;
+async function loadSigned(prisma: PrismaClient, token: string | undefined, idleMinutes?: number) {
+  const session = token ? await sessionFromToken(prisma, token, new Date(), idleMinutes) : undefined;
   if (!session) return undefined;
   const staff = await prisma.staff.findUniqueOrThrow({ where: { id: session.staffId }, include: { commune: true, oversightGrants: { include: { commune: true } } } });
   return { session, staff };
@@ -67,7 +69,7 @@ export function createAdminContext(opts: AdminPluginOptions) {
   const { prisma } = opts;
   const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: true });
 
-  const current = (req: FastifyRequest): Promise<Signed | undefined> => loadSigned(prisma, req.cookies[SESSION_COOKIE]);
+  const current = (req: FastifyRequest): Promise<Signed | undefined> => loadSigned(prisma, req.cookies[SESSION_COOKIE], opts.sessionIdleMinutes);
 
   function page(reply: FastifyReply, view: string, data: Record<string, unknown>, who?: Signed, path?: string) {
     const menu = who ? MENU.filter((m) => !m.who || m.who(who.staff)).map((m) => ({ ...m, current: m.href === path })) : [];

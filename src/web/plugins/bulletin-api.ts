@@ -41,6 +41,8 @@ export interface BulletinApiOptions {
   zaloOa?: ZaloOaConnectOptions;
   /** Redis for the sign-in limits per address and network (every replica shares them). */
   limits?: LimitStore;
+  /** SESSION_IDLE_MINUTES. */
+  sessionIdleMinutes?: number;
 }
 
 const SESSION_COOKIE = 'lx_session';
@@ -111,7 +113,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     }
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? req.cookies[SESSION_COOKIE];
-    const s = token ? await sessionFromToken(prisma, token) : undefined;
+    const s = token ? await sessionFromToken(prisma, token, new Date(), opts.sessionIdleMinutes) : undefined;
     if (!s) throw new AppError('UNAUTHENTICATED');
     // A cookie is sent by the browser on its own: changes through it need the CSRF token too.
     if (!bearer && req.method !== 'GET' && !sameSecret(req.headers['x-csrf-token'], s.csrfToken)) throw new AppError('FORBIDDEN', 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).');

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../../errors.ts';
-import { signIn, signOut } from '../../../auth/staff-sessions.ts';
+import { listOwnSessions, revokeOwnSession, signIn, signOut } from '../../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../../auth/change-password.ts';
-import { formOf, SESSION_COOKIE, type AdminContext } from '../admin-context.ts';
+import { formOf, SESSION_COOKIE, UUID, type AdminContext } from '../admin-context.ts';
 import { enforceLimits } from '../../request-limits.ts';
 import { loginLimits } from '../../login-limits.ts';
 
@@ -67,10 +67,37 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
     return reply.redirect('/admin/dang-nhap', 303);
   });
 
-  app.get('/admin/doi-mat-khau', async (req, reply) => {
+  /** The person's open sessions, for the list under the form (where they are signed in). */
+  async function sessionsOf(who: NonNullable<Awaited<ReturnType<typeof ctx.current>>>) {
+    const fmt = new Intl.DateTimeFormat('vi-VN', { timeZone: who.staff.commune?.timezone ?? 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+    return (await listOwnSessions(prisma, who.staff.id)).map((s) => ({
+      id: s.id,
+      current: s.id === who.session.sessionId,
+      ip: s.ip ?? '—',
+      device: (s.userAgent ?? 'không rõ').slice(0, 120),
+      since: fmt.format(s.createdAt),
+      lastSeen: fmt.format(s.lastSeenAt),
+    }));
+  }
+
+  app.get<{ Querystring: { da?: string } }>('/admin/doi-mat-khau', async (req, reply) => {
     const who = await ctx.guard(req, reply, true);
     if (!who) return reply;
-    return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH }, who);
+    const notice = req.query.da === 'ket-thuc' ? 'Đã kết thúc phiên đăng nhập đó.' : undefined;
+    return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH, sessions: await sessionsOf(who), notice }, who);
+  });
+
+  // Ending one of one's own sessions: a phone lost, a computer at the commune office left signed in.
+  app.post<{ Params: { id: string } }>('/admin/doi-mat-khau/phien/:id/ket-thuc', async (req, reply) => {
+    const who = await ctx.guard(req, reply, true);
+    if (!who) return reply;
+    if (!ctx.checkCsrf(req, who)) return ctx.forbidden(reply, who);
+    if (!UUID.test(req.params.id) || !(await revokeOwnSession(prisma, { staffId: who.staff.id, sessionId: req.params.id, ip: req.ip }))) return ctx.notFound(reply, who);
+    if (req.params.id === who.session.sessionId) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/admin/dang-nhap', 303);
+    }
+    return reply.redirect('/admin/doi-mat-khau?da=ket-thuc', 303);
   });
 
   app.post('/admin/doi-mat-khau', async (req, reply) => {
@@ -79,7 +106,7 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
     const f = formOf(req);
     const again = (status: number, error: string) => {
       reply.code(status);
-      return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH, error }, who);
+      return page(reply, 'change-password', { title: 'Đổi mật khẩu', forced: who.staff.mustChangePassword, minLength: MIN_PASSWORD_LENGTH, error, sessions: [] }, who);
     };
     if (!ctx.checkCsrf(req, who)) return again(403, 'Biểu mẫu đã hết hạn, xin nhập lại.');
     const next = f.one('next', 1000);
