@@ -74,6 +74,9 @@ export const LANGUAGES: Record<string, string> = { vi: 'Việt', bdq: 'Ba Na', s
 export const protocolLabel: Record<string, string> = { loaxa_http: 'Giao thức Loa Xã', axis: 'Loa Axis', simulator: 'Loa mô phỏng' };
 export const endpointLabel: Record<string, string> = { online: 'đang hoạt động', offline: 'mất kết nối', broken: 'hỏng', unknown: 'chưa có tín hiệu' };
 export const targetLabel: Record<string, string> = { active: 'đang nhận', inactive: 'chưa kích hoạt', broken: 'hỏng' };
+/** The kind of messaging account, as staff tell them apart on the Cụm loa & nhóm page. */
+export const accountPlatform: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo (tài khoản cá nhân, zca-js)', zalo_bot: 'Zalo Bot', zalo_oa: 'Zalo OA', webchat: 'Web chat' };
+
 export const accountStatus: Record<string, string> = { connected: 'đang kết nối', inactive: 'chưa dùng', logged_out: 'đã đăng xuất', kicked: 'đăng nhập ở nơi khác', suspected_ban: 'có thể bị khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };
 export const classLabel: Record<string, string> = { normal: 'Thường', priority: 'Ưu tiên', emergency: 'Khẩn cấp' };
 export const accountLabel: Record<string, string> = { logged_out: 'đã đăng xuất, cần đăng nhập lại bằng mã QR', kicked: 'bị đăng nhập ở nơi khác, cần đăng nhập lại', suspected_ban: 'có thể bị Zalo khóa', error: 'lỗi', reconnecting: 'đang kết nối lại' };

@@ -6,7 +6,7 @@ import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
-import { accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
+import { accountPlatform, accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
 
 const FIELD_LABEL: Record<string, string> = { name: 'Tên', protocol: 'Giao thức', baseUrl: 'Địa chỉ', secret: 'Khóa bí mật', villageId: 'Thôn', volume: 'Âm lượng', bitrateKbps: 'Chất lượng âm thanh', pullMode: 'Tự lấy bản tin', active: 'Đang nhận' };
 const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.' };
@@ -27,7 +27,7 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     ]);
     const admin = isAdmin(who);
     const notice = req.query.da ? DONE[req.query.da] : undefined;
-    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, notice, endpoints, targets, accounts, protocolLabel, endpointLabel, targetLabel, accountStatus, ...fmt }, who, '/admin/cum-loa');
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, notice, endpoints, targets, accounts, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
   });
 
   /** Only the commune's admins edit; others get the refusal page (and the attempt is audited). */
