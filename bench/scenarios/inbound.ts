@@ -91,12 +91,26 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
     const sentAt = new Map<number, number>();
     const postedAt = new Map<number, number>();
     let scanned = 0;
-    const collect = () => {
+    // A post carries the message's "#N" marker, except a denunciation's, which shows only its
+    // ticket code to the group (by design): those are matched through the ticket's own text.
+    const byCode = new Map<string, number>();
+    const collect = async () => {
       for (; scanned < api.sent.length; scanned++) {
         const m = api.sent[scanned]!;
         if (m.chatId !== String(ADMIN_CHAT)) continue;
         const seq = /#(\d+)\b/.exec(m.text ?? '')?.[1];
         if (seq) postedAt.set(Number(seq), m.at);
+        else {
+          const code = /PA-\d{4}-\d+/.exec(m.text ?? '')?.[0];
+          if (code && !byCode.has(code)) byCode.set(code, m.at);
+        }
+      }
+      if (!byCode.size) return;
+      const tickets = await prisma.ticket.findMany({ where: { code: { in: [...byCode.keys()] } }, select: { code: true, messages: { select: { text: true }, orderBy: { createdAt: 'asc' }, take: 1 } } });
+      for (const t of tickets) {
+        const seq = /#(\d+)\b/.exec(t.messages[0]?.text ?? '')?.[1];
+        if (seq && !postedAt.has(Number(seq))) postedAt.set(Number(seq), byCode.get(t.code)!);
+        byCode.delete(t.code);
       }
     };
     let seq = 0;
@@ -110,7 +124,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
       let lastReport = Date.now();
       while (postedAt.size < upTo) {
         if (ctx.signal.aborted) throw new Error('aborted');
-        collect();
+        await collect();
         if (Date.now() - lastReport > 10_000) {
           lastReport = Date.now();
           const pending = await prisma.inboundMessage.count({ where: { status: 'pending' } });
@@ -158,7 +172,7 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
         const due = p0 + ((i + 1) * 1000) / rate;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        collect();
+        await collect();
       }
       await waitPosted(pacedMessages);
       const paced = { seconds: (Date.now() - p0) / 1000, latencies: [...postedAt.entries()].map(([s, at]) => at - sentAt.get(s)!) };
