@@ -91,6 +91,21 @@ async function sendWithFallback(deps: DeliverDeps, primary: Channel, communeId: 
   }
 }
 
+/**
+ * The record of a send the platform accepted is worth a few quick tries: if it is lost (a
+ * connection ended by a database failover), the next attempt can only send the message again.
+ */
+async function afterSend<T>(write: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await write();
+    } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
 export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: Date): Promise<void> {
   const open = await prisma.delivery.count({ where: { runId, status: { in: ['pending', 'sending'] } } });
   if (open > 0) return;
@@ -145,7 +160,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       if (!done.text) {
         const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() }, 'text');
         marker = `t:${sent.platformMessageId}`;
-        await prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker, sendingPart: null } });
+        await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker, sendingPart: null } }));
       }
       if (!done.audio) {
         // A voice message plays in one tap, in the chat, on every phone: OGG/Opus uploaded to
@@ -166,7 +181,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
         }
         marker = `${marker} a:${sent.platformMessageId}`;
       }
-      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sendingPart: null, sentAt: deps.now(), error: noAudio ?? null } });
+      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sendingPart: null, sentAt: deps.now(), error: noAudio ?? null } }));
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
