@@ -4,7 +4,7 @@
 import type { Prisma, Staff } from '../db/generated/client.ts';
 import type { InboundAction, InboundMessage, Platform } from '../../bots/channel.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { answerActionJob, effect, refreshAdminPostsJob, sendDirectJob, type Effect } from './ticket-jobs.ts';
+import { answerActionJob, effect, refreshAdminPostsJob, removeButtonsJob, sendDirectJob, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
 import { parseAdminButton } from './admin-post.ts';
 import { publishFaq } from './faq.ts';
@@ -12,6 +12,8 @@ import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFr
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { refusalText, refusalTexts } from './admin-refusals.ts';
+import { CLOSE_REASONS, closeReasonButtonData, closeTexts, parseCloseReasonButton } from './close-reasons.ts';
+import { canChange } from './ticket-status.ts';
 import { mayActOnTicket } from './ticket-permissions.ts';
 import type { Outcome } from './resident-conversation.ts';
 
@@ -20,7 +22,6 @@ const DUPLICATE_RE = /^\s*(\/trung\b|trùng\b|trung\b)/i;
 
 export const adminTexts = {
   taken: (code: string, who: string) => `📌 ${who} nhận xử lý phiếu ${code}.`,
-  closed: (code: string, who: string) => `Phiếu ${code} đã đóng (${who}).`,
   rejected: (code: string, who: string) => `Phiếu ${code} bị từ chối (${who}); đã báo người dân.`,
   transferred: (code: string, who: string) => `Phiếu ${code} đã được chuyển (${who}); đã báo người dân.`,
   askReason: (code: string) => `Trả lời tin này để ghi lý do từ chối phiếu ${code}.`,
@@ -84,7 +85,7 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
     where: { platform_platformChatId_platformMessageId: { platform: m.platform, platformChatId: m.chatId, platformMessageId: m.replyTo.platformMessageId } },
   });
   // Only the ticket's post and the bot's questions take replies; a reply to a confirmation is talk.
-  if (!post || !['ticket', 'reject_reason', 'transfer_note'].includes(post.purpose)) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
+  if (!post || !['ticket', 'reject_reason', 'transfer_note', 'close_reason'].includes(post.purpose)) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
   const staff = await actingStaff(tx, m.platform, m.userId, communeId, post.ticketId);
   const key = `direct-${inboundId}`;
   if (!staff) {
@@ -101,7 +102,10 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   let result: ActionResult;
   // The confirmation; none for an answer, whose delivery job replies once the platform answered.
   let done: ((code: string) => string) | undefined;
-  if (post.purpose === 'reject_reason') {
+  if (post.purpose === 'close_reason') {
+    result = await closeTicket(tx, post.ticketId, staff.id, now, text);
+    done = (c) => closeTexts.closed(c, staff.displayName, text);
+  } else if (post.purpose === 'reject_reason') {
     result = await rejectTicket(tx, post.ticketId, staff.id, text, now);
     done = (c) => adminTexts.rejected(c, staff.displayName);
   } else if (post.purpose === 'transfer_note') {
@@ -122,6 +126,8 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   if (!result.ok) return { status: 'ignored', note: result.reason, effects: [groupReply(m, result.message, key, m.platformMessageId)] };
   await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: staff.id, action: `ticket.${post.purpose === 'ticket' ? 'answer' : post.purpose}`, entityType: 'Ticket', entityId: post.ticketId, data: { via: m.platform } } });
   const confirmation = done ? [groupReply(m, done(result.code), key, m.platformMessageId)] : [];
+  // The question's reason buttons mean nothing once a reason was written.
+  if (post.purpose === 'close_reason') confirmation.push(effect(removeButtonsJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, messageId: post.platformMessageId }, `close-buttons-${inboundId}`));
   return { status: 'processed', note: `admin_${post.purpose}`, effects: [...result.effects, ...confirmation, refreshPosts(post.ticketId, inboundId)] };
 }
 
@@ -138,6 +144,8 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
     const r = await pressBulletinButton(deps.prisma, tx, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId, staffId: staff.id }, bulletinButton.bulletinId, bulletinButton.verb);
     return { status: 'processed', note: `bulletin_${bulletinButton.verb}`, effects: [answer(r.notice, r.effects.length === 0), ...r.effects] };
   }
+  const closing = parseCloseReasonButton(a.data);
+  if (closing) return closeWithReason(tx, inboundId, a, communeId, now, closing, answer);
   const parsed = parseAdminButton(a.data);
   if (!parsed) return { status: 'ignored', note: 'unknown_action', effects: [answer()] };
   // The button must sit on this ticket's own post: a forged callback naming another ticket fails.
@@ -165,9 +173,14 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
       return { status: 'processed', note: 'admin_take', effects: [answer('Đã nhận xử lý'), ...r.effects, groupReply(m, adminTexts.taken(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
     }
     case 'close': {
+      // Never answered: the reason first (buttons with the common ones, or a reply).
+      if (ticket.status !== 'answered' && canChange(ticket.status, 'closed')) {
+        const buttons = CLOSE_REASONS.map((label, i) => [{ label, data: closeReasonButtonData(ticket.id, i) }]);
+        return { status: 'processed', note: 'admin_ask_close_reason', effects: [answer(), groupReply(m, closeTexts.ask(ticket.code), key, a.messageId, { ticketId: ticket.id, purpose: 'close_reason' }, buttons)] };
+      }
       const r = await closeTicket(tx, ticket.id, staff.id, now);
       if (!r.ok) return { status: 'ignored', note: r.reason, effects: [answer(r.message, true)] };
-      return { status: 'processed', note: 'admin_close', effects: [answer('Đã đóng'), ...r.effects, groupReply(m, adminTexts.closed(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
+      return { status: 'processed', note: 'admin_close', effects: [answer('Đã đóng'), ...r.effects, groupReply(m, closeTexts.closed(r.code, staff.displayName), key, a.messageId), refreshPosts(ticket.id, inboundId)] };
     }
     case 'faq': {
       const r = await publishFaq(tx, ticket.id, staff.id, now);
@@ -183,4 +196,40 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
       return { status: 'processed', note: `admin_ask_${purpose}`, effects: [answer(), groupReply(m, text, key, a.messageId, { ticketId: ticket.id, purpose })] };
     }
   }
+}
+
+/** A common reason pressed under the bot's "why close?" question: closes, tells the resident. */
+async function closeWithReason(
+  tx: Tx,
+  inboundId: string,
+  a: InboundAction,
+  communeId: string,
+  now: Date,
+  closing: { ticketId: string; reason: string },
+  answer: (text?: string, alert?: boolean) => Effect,
+): Promise<Outcome> {
+  const post = await tx.ticketAdminPost.findUnique({
+    where: { platform_platformChatId_platformMessageId: { platform: a.platform, platformChatId: a.chatId, platformMessageId: a.messageId } },
+  });
+  const staff = post?.purpose === 'close_reason' && post.ticketId === closing.ticketId ? await actingStaff(tx, a.platform, a.userId, communeId, closing.ticketId) : null;
+  if (!staff) {
+    await refuse(tx, communeId, a, { ticketId: closing.ticketId, verb: 'close_reason' });
+    const why = post?.ticketId === closing.ticketId ? await refusalText(tx, { platform: a.platform, userId: a.userId, communeId, ticketId: closing.ticketId }) : refusalTexts.wrongButton;
+    return { status: 'ignored', note: 'refused', effects: [answer(why, true)] };
+  }
+  const r = await closeTicket(tx, closing.ticketId, staff.id, now, closing.reason);
+  if (!r.ok) return { status: 'ignored', note: r.reason, effects: [answer(r.message.slice(0, 190), true)] };
+  await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'ticket.close', entityType: 'Ticket', entityId: closing.ticketId, data: { via: a.platform, reason: 'common' } } });
+  const m = { platform: a.platform, accountId: a.accountId, chatId: a.chatId };
+  return {
+    status: 'processed',
+    note: 'admin_close',
+    effects: [
+      answer('Đã đóng'),
+      ...r.effects,
+      effect(removeButtonsJob, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId }, `close-buttons-${inboundId}`),
+      groupReply(m, closeTexts.closed(r.code, staff.displayName, closing.reason), `direct-${inboundId}`, a.messageId),
+      refreshPosts(closing.ticketId, inboundId),
+    ],
+  };
 }

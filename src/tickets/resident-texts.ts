@@ -45,6 +45,10 @@ export function residentTextsFor(v: Voice) {
     reopened: (code: string) => `Phản ánh ${code} đã được chuyển lại lãnh đạo xã để xem xét thêm.`,
     statusChanged: (code: string, status: TicketStatus, note?: string) => `Phản ánh ${code}: ${statusLabel[status]}${note ? `\n${note}` : ''}`,
     rejected: (code: string, reason: string) => `Phản ánh ${code} không được tiếp nhận. Lý do: ${reason}`,
+    // Closing: with the reason when it was never answered, a thank-you when it was.
+    closedWithReason: (code: string, reason: string) =>
+      `Phản ánh ${code} đã được Ủy ban đóng lại. Lý do: ${reason}.\nNếu ${you_} cần hỏi thêm, xin gửi tin nhắn mới vào đây.`,
+    closedAnswered: (code: string) => `Phản ánh ${code} đã hoàn tất. Ủy ban cảm ơn ${you_} đã gửi câu hỏi, phản ánh.`,
     transferred: (code: string, note: string) => `Phản ánh ${code} đã được chuyển xử lý: ${note}`,
     duplicateOf: (code: string, other: string) => `Phản ánh ${code} trùng với phản ánh ${other}; câu trả lời sẽ có ở phản ánh ${other}.`,
     trackNotFound: (code: string) => `Không tìm thấy phản ánh ${code} của ${you_}. Xin ${you_} kiểm tra lại mã số.`,

@@ -12,6 +12,7 @@ import { cancelDeadlines, type Effect } from './ticket-jobs.ts';
 import { chooseAssignee } from './routing.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { settleDelivery, type DeliveryReport } from './answer-delivery.ts';
+import { closeTexts } from './close-reasons.ts';
 import { recordTransferExample } from './classification/record-example.ts';
 import { accessWith, clearanceOf, isConfidentialField, mayShareAnswer } from './ticket-visibility.ts';
 
@@ -176,11 +177,19 @@ export async function markDuplicate(tx: Tx, ticketId: string, otherCode: string,
   return { ok: true, code: r.code, effects };
 }
 
-export async function closeTicket(tx: Tx, ticketId: string, staffId: string, now: Date): Promise<ActionResult> {
+/**
+ * Đóng: an answered ticket closes simply; one never answered needs a reason, which the resident
+ * is told (src/tickets/close-reasons.ts).
+ */
+export async function closeTicket(tx: Tx, ticketId: string, staffId: string, now: Date, reason?: string): Promise<ActionResult> {
   const residentTexts = await textsOfTicket(tx, ticketId);
-  const r = await change(tx, ticketId, 'closed', { staffId, kind: 'staff' }, { now });
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  const why = reason?.trim().slice(0, 500);
+  if (t.status !== 'answered' && !why && canChange(t.status, 'closed')) return { ok: false, reason: 'reason_required', message: closeTexts.reasonRequired(t.code) };
+  const r = await change(tx, ticketId, 'closed', { staffId, kind: 'staff' }, { now, ...(why ? { reason: why } : {}) });
   if (!r.ok) return r;
-  return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, residentTexts.statusChanged(r.code, 'closed'))), ...cancelDeadlines(ticketId)] };
+  const text = why && r.from !== 'answered' ? residentTexts.closedWithReason(r.code, why.replace(/[.。]+$/, '')) : residentTexts.closedAnswered(r.code);
+  return { ok: true, code: r.code, effects: [...(await tellResident(tx, ticketId, text)), ...cancelDeadlines(ticketId)] };
 }
 
 export async function rejectTicket(tx: Tx, ticketId: string, staffId: string, reason: string, now: Date): Promise<ActionResult> {

@@ -15,6 +15,7 @@ import { effect, refreshAdminPostsJob } from '../../../tickets/ticket-jobs.ts';
 import { formOf, NO_COMMUNE, pickId, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { eventLabel } from '../labels.ts';
 import { deliveryLabel } from '../../../tickets/answer-delivery.ts';
+import { CLOSE_REASONS } from '../../../tickets/close-reasons.ts';
 import { channelName } from '../../../channels/platform-names.ts';
 
 const OPEN = ['new', 'received', 'in_progress'];
@@ -105,6 +106,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
         statusLabel,
         eventLabel,
         deliveryLabel,
+        closeReasons: CLOSE_REASONS,
         channelName,
         maxLength: maxAnswer,
         ...fmt,
@@ -146,8 +148,11 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
         if (!/^[A-Z]{1,10}-\d{4}-\d{1,6}$/.test(other)) return 'Ghi mã phiếu gốc, ví dụ PA-2026-00012.';
         return markDuplicate(tx, ticketId, other, who.staff.id, now);
       }
-      case 'dong':
-        return closeTicket(tx, ticketId, who.staff.id, now);
+      case 'dong': {
+        // A common reason, or one written; required unless the ticket was answered.
+        const reason = (f.one('note', 500).trim() || f.one('reason', 200).trim()) || undefined;
+        return closeTicket(tx, ticketId, who.staff.id, now, reason);
+      }
       case 'hoi-dap': {
         const r = await publishFaq(tx, ticketId, who.staff.id, now);
         return r.ok ? { ok: true, code: r.code, effects: [] } : { ok: false, reason: 'faq', message: r.message };
