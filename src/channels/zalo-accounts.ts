@@ -1,6 +1,7 @@
 // Zalo accounts as the rest of the system sees them: credentials sealed with ENCRYPTION_KEY on the
 // ChannelAccount row (never stored or logged in the clear), the account's health kept on the same
 // row, and staff told in the admin chats when an account needs a new QR login.
+import { AppError } from '../errors.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { ChannelAccountStatus } from '../db/generated/enums.ts';
 import { decryptSecret, encryptSecret } from '../crypto/secret-box.ts';
@@ -23,12 +24,22 @@ export function requireZaloKey(key: Buffer | undefined): Buffer {
 
 export async function saveZaloCredentials(prisma: PrismaClient, key: Buffer, name: string, credentials: unknown, communeId?: string | null): Promise<string> {
   const credentialsEnc = encryptSecret(requireZaloKey(key), JSON.stringify(credentials));
+  // An account name belongs to one commune: an admin of another commune logging in under it would
+  // take over its groups and its residents' chats.
+  await assertZaloNameFree(prisma, name, communeId);
   const row = await prisma.channelAccount.upsert({
     where: { platform_name: { platform: 'zalo', name } },
     create: { platform: 'zalo', name, credentialsEnc, status: 'connected', communeId: communeId ?? null, lastSeenAt: new Date() },
     update: { credentialsEnc, status: 'connected', statusReason: null, lastSeenAt: new Date(), ...(communeId ? { communeId } : {}) },
   });
   return row.id;
+}
+
+/** Refuses a Zalo account name already used by another commune (the CLI, with no commune, may). */
+export async function assertZaloNameFree(prisma: PrismaClient, name: string, communeId: string | null | undefined): Promise<void> {
+  if (!communeId) return;
+  const existing = await prisma.channelAccount.findUnique({ where: { platform_name: { platform: 'zalo', name } }, select: { communeId: true } });
+  if (existing?.communeId && existing.communeId !== communeId) throw new AppError('CONFLICT', `Tên tài khoản Zalo "${name}" đã được xã khác dùng; hãy đặt một tên khác.`, { field: 'account' });
 }
 
 export function openZaloCredentials<T>(key: Buffer | undefined, row: { name: string; credentialsEnc: string | null }): T {

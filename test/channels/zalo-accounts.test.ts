@@ -47,3 +47,17 @@ describe('Zalo accounts', () => {
     expect(await prisma.auditLog.count({ where: { action: 'channel_account.kicked' } })).toBe(1);
   });
 });
+
+describe('Zalo account names per commune (issue 14, finding 12)', () => {
+  it('refuses another commune logging in under a name that is taken, and changes nothing', async () => {
+    const other = await prisma.commune.create({ data: { code: 'xa-khac-zalo', name: 'Xã Khác' } });
+    const before = await prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform: 'zalo', name: 'zalo-xa' } } });
+    await expect(saveZaloCredentials(prisma, key, 'zalo-xa', { imei: 'ke-gian', userAgent: 'UA', cookie: [] }, other.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('xã khác') });
+    const after = await prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform: 'zalo', name: 'zalo-xa' } } });
+    expect(after.communeId).toBe(before.communeId);
+    expect(after.credentialsEnc).toBe(before.credentialsEnc);
+    // Its own commune logs in again under the name, and another name is free for the other commune.
+    await expect(saveZaloCredentials(prisma, key, 'zalo-xa', { imei: 'imei-2', userAgent: 'UA', cookie: [] }, before.communeId)).resolves.toBe(before.id);
+    await expect(saveZaloCredentials(prisma, key, 'zalo-xa-khac', { imei: 'imei-3', userAgent: 'UA', cookie: [] }, other.id)).resolves.toBeTypeOf('string');
+  });
+});

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
 import { requireCommuneAdmin } from '../../auth/commune-admin.ts';
-import { saveZaloCredentials } from '../../channels/zalo-accounts.ts';
+import { assertZaloNameFree, saveZaloCredentials } from '../../channels/zalo-accounts.ts';
 import type { QrLoginEvents } from '../../../bots/zalo/zca-login.ts';
 
 export type ZaloQrLogin = (events: QrLoginEvents) => Promise<{ api: { getOwnId(): string }; credentials: unknown }>;
@@ -40,6 +40,8 @@ export function registerZaloQrLoginRoutes(
     const staff = await adminOf(req);
     const { account } = deps.parse(startBody, req.body);
     if (!deps.encryptionKey) throw new AppError('CONFLICT', 'Máy chủ chưa đặt ENCRYPTION_KEY: không lưu được thông tin đăng nhập Zalo.');
+    // Refused before a QR code is shown: nobody scans for nothing.
+    await assertZaloNameFree(deps.prisma, account, staff.communeId);
     if ([...attempts.values()].some((a) => a.communeId === staff.communeId && live(a))) throw new AppError('CONFLICT', 'Đang có một lần đăng nhập Zalo chờ quét mã.');
     const attempt: Attempt = { id: randomUUID(), communeId: staff.communeId, account, state: 'waiting', startedAt: Date.now() };
     attempts.set(attempt.id, attempt);
