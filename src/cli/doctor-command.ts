@@ -8,7 +8,7 @@ import { lockDataDir, DataDirLockedError, type DataDirLock } from '../runtime/da
 import { assertRedisReachable } from '../redis/connection.ts';
 import { resolveFfmpeg } from '../../broadcasts/render/ffmpeg-binary.ts';
 import { findOnPath, versionLine } from '../system/find-executable.ts';
-import { telegramHealth, zaloHealth } from '../channels/channel-health.ts';
+import { telegramHealth, zaloBotHealth, zaloHealth, zaloOaHealth } from '../channels/channel-health.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { readLease } from '../db/process-lease.ts';
 
@@ -139,10 +139,14 @@ export async function runDoctor({ settings }: { settings: Settings; log: Logger 
   await Promise.all([checkRedis(settings, lines), checkFfmpeg(settings, lines), checkSpeech(settings, lines)]);
   const tg = await telegramHealth(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT);
   lines.push({ name: 'Telegram', mark: tg.status === 'ok' ? 'ok' : tg.status === 'off' ? 'off' : 'fail', text: tg.detail });
+  const bot = await zaloBotHealth(settings.ZALO_BOT_TOKEN, settings.ZALO_BOT_API_ROOT);
+  lines.push({ name: 'Zalo Bot', mark: bot.status === 'ok' ? 'ok' : bot.status === 'off' ? 'off' : 'fail', text: bot.detail });
   if (database.prisma) {
     await checkRecovery(database.prisma, lines);
     const zalo = await zaloHealth(database.prisma);
     lines.push({ name: 'Zalo', mark: zalo.status === 'ok' ? 'ok' : zalo.status === 'off' ? 'off' : 'warn', text: zalo.detail });
+    const oa = await zaloOaHealth(database.prisma);
+    lines.push({ name: 'Zalo OA', mark: oa.status === 'ok' ? 'ok' : oa.status === 'off' ? 'off' : 'warn', text: oa.detail });
   }
   await database.close();
 

@@ -66,6 +66,9 @@ describe('start-up errors', () => {
     expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
     expect(doctor.stdout).toMatch(/✔ Cơ sở dữ liệu/);
     expect(doctor.stdout).toMatch(/✔ Redis/);
+    // Channels nobody configured read "off", the official Zalo ones included.
+    expect(doctor.stdout).toMatch(/Zalo Bot\s+chưa cấu hình ZALO_BOT_TOKEN/);
+    expect(doctor.stdout).toMatch(/Zalo OA\s+chưa kết nối Zalo OA nào/);
     expect(doctor.stdout).toMatch(/– Telegram/);
   });
 });
