@@ -46,7 +46,7 @@ export async function renderAdminPost(tx: Prisma.TransactionClient, ticketId: st
     `${t.priority === 'urgent' ? '🔴 KHẨN' : full ? '🆕' : '🔒'} ${t.code} · ${t.category?.name ?? 'Khác'}`,
     full ? `Thôn: ${t.village?.name ?? 'chưa rõ'} · Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}` : `Hạn: ${t.dueAt ? formatDue(t.dueAt) : '—'}`,
     `Phụ trách: ${t.assignee?.displayName ?? 'chưa giao'} · ${statusLabel[t.status]}`,
-    full ? `Người gửi: ${t.resident.displayName ?? 'không rõ tên'}, nhắn qua ${channelName(t.channel)}` : placeholderTexts.sender,
+    full ? (t.resident.erasedAt ? 'Người gửi: (đã xoá dữ liệu theo yêu cầu của người dân)' : `Người gửi: ${t.resident.displayName ?? 'không rõ tên'}, nhắn qua ${channelName(t.channel)}`) : placeholderTexts.sender,
     '',
     visibleText(access, first?.text ?? '(không có chữ)') ?? '(không có chữ)',
     ...(photos ? [`📎 ${photos} tệp đính kèm`] : []),

@@ -138,10 +138,11 @@ async function offerOnOtherChannels(
  */
 export async function redeliverOnContact(tx: Tx, p: { platform: Platform; userId: string; chatId: string; channelAccountId: string | null; now: Date }): Promise<Effect[]> {
   const identity = await tx.residentIdentity.findUnique({ where: { platform_platformUserId: { platform: p.platform, platformUserId: p.userId } }, include: { resident: true } });
-  if (!identity || identity.resident.blocked || !identity.resident.consentGivenAt || identity.resident.erasedAt) return [];
+  if (!identity || identity.resident.blocked || !identity.resident.consentGivenAt) return [];
   if (identity.unreachableAt) await tx.residentIdentity.update({ where: { id: identity.id }, data: { unreachableAt: null } });
   const undelivered = await tx.ticketMessage.findMany({
-    where: { direction: 'outbound', authorStaffId: { not: null }, deliveryStatus: { in: ['refused', 'failed'] }, ticket: { residentId: identity.residentId } },
+    // Not the answers to what they asked to erase.
+    where: { direction: 'outbound', authorStaffId: { not: null }, deliveryStatus: { in: ['refused', 'failed'] }, ticket: { residentId: identity.residentId, ...(identity.resident.erasedAt ? { createdAt: { gt: identity.resident.erasedAt } } : {}) } },
     include: { ticket: { select: { status: true } } },
     orderBy: { createdAt: 'asc' },
     take: 20,

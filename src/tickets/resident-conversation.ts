@@ -9,11 +9,11 @@ import { statusLabel } from './ticket-status.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { formatDue } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
-import { answerActionJob, effect, sendDirectJob, type DirectMessage, type Effect } from './ticket-jobs.ts';
+import { answerActionJob, effect, removeButtonsJob, sendDirectJob, type DirectMessage, type Effect } from './ticket-jobs.ts';
 import type { AccountInfo } from './channel-accounts.ts';
 import { rateTicket } from './ticket-actions.ts';
 import { refreshRatingButtons } from './rating-buttons.ts';
-import { forgetExamplesOfTickets } from './classification/record-example.ts';
+import { eraseResident } from './erase-resident.ts';
 
 export interface Outcome {
   status: 'processed' | 'ignored';
@@ -202,8 +202,8 @@ async function handleCommand(
     case 'dulieucuatoi':
       return { status: 'processed', note: 'command_dulieucuatoi', effects: [direct(m, await describeMyData(tx, residentId, m.platform), {}, key(0))] };
     case 'xoadulieu':
-      await eraseResident(tx, residentId);
-      return { status: 'processed', note: 'command_xoadulieu', effects: [direct(m, residentTexts.erased, {}, key(0))] };
+      // Nothing is erased before the resident confirms.
+      return { status: 'processed', note: 'command_xoadulieu', effects: [direct(m, residentTexts.eraseConfirm, { buttons: [[{ label: 'Xoá dữ liệu của tôi', data: 'erase:yes' }], [{ label: 'Không xoá', data: 'erase:no' }]] }, key(0))] };
     default:
       return { status: 'ignored', note: 'unknown_command', effects: [direct(m, residentTexts.unknownCommand, {}, key(0))] };
   }
@@ -246,19 +246,6 @@ async function describeMyData(tx: Prisma.TransactionClient, residentId: string, 
   return lines.join('\n');
 }
 
-/** Personal fields cleared; tickets stay for statistics with their texts blanked. */
-async function eraseResident(tx: Prisma.TransactionClient, residentId: string): Promise<void> {
-  const now = new Date();
-  await tx.resident.update({ where: { id: residentId }, data: { displayName: null, phone: null, villageId: null, erasedAt: now } });
-  await tx.residentIdentity.updateMany({ where: { residentId }, data: { displayName: null } });
-  const tickets = await tx.ticket.findMany({ where: { residentId }, select: { id: true } });
-  const ids = tickets.map((t) => t.id);
-  await tx.ticketMessage.updateMany({ where: { ticketId: { in: ids }, direction: 'inbound' }, data: { text: '[đã xoá theo yêu cầu]', attachments: [] } });
-  await tx.ticket.updateMany({ where: { id: { in: ids } }, data: { subject: null } });
-  await forgetExamplesOfTickets(tx, ids);
-  await tx.auditLog.create({ data: { actorKind: 'resident', action: 'resident.erase', entityType: 'Resident', entityId: residentId, data: { tickets: ids.length } } });
-}
-
 /** Buttons a resident presses: consent, rating. */
 export async function handleResidentAction(
   tx: Prisma.TransactionClient,
@@ -279,6 +266,13 @@ export async function handleResidentAction(
     if (identity.resident.consentGivenAt) return { status: 'ignored', note: 'consent_repeat', effects: [answer()] };
     const out = await giveConsent(tx, deps, { ...a, receivedAt }, identity.id, identity.residentId, communeId, account, key);
     return { ...out, effects: [answer(), ...out.effects] };
+  }
+  if (a.data === 'erase:yes' || a.data === 'erase:no') {
+    const done = effect(removeButtonsJob, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId }, `erase-buttons-${inboundId}`);
+    if (a.data === 'erase:no') return { status: 'processed', note: 'erase_declined', effects: [answer(), done, direct({ ...a }, residentTexts.eraseKept, {}, key(0))] };
+    if (!identity.resident.consentGivenAt && identity.resident.erasedAt) return { status: 'ignored', note: 'erase_repeat', effects: [answer(), done] };
+    const erased = await eraseResident(tx, identity.residentId, receivedAt);
+    return { status: 'processed', note: 'erased', effects: [answer(), done, ...erased, direct({ ...a }, residentTexts.erased, {}, key(0))] };
   }
   const rate = /^rate:([0-9a-f-]{36}):(ok|no|[1-5])$/.exec(a.data);
   if (rate) {

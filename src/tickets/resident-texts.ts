@@ -60,7 +60,11 @@ export function residentTextsFor(v: Voice) {
     rateLimited: `${you} gửi hơi nhanh. Xin chờ một lát rồi gửi tiếp; các tin trước đã được ghi nhận.`,
     unknownCommand: 'Lệnh này chưa có. Gõ /huongdan để xem cách dùng.',
     myDataHeader: `Dữ liệu Ủy ban đang lưu về ${you_}:`,
-    erased: `Đã xoá dữ liệu cá nhân của ${you_}. Các câu hỏi, phản ánh vẫn được giữ (không còn tên) để thống kê.`,
+    eraseConfirm:
+      `${you} muốn xoá dữ liệu cá nhân? Tên, thôn, các tin nhắn và ảnh ${you_} đã gửi sẽ bị xoá; các câu hỏi, phản ánh đang mở sẽ được đóng lại. ` +
+      `Việc này không hoàn tác được. Xin ${v.choose('Xoá dữ liệu của tôi', 1)} để xác nhận, hoặc ${v.choose('Không xoá', 2)}.`,
+    eraseKept: `Ủy ban giữ nguyên dữ liệu của ${you_}.`,
+    erased: `Đã xoá dữ liệu cá nhân của ${you_}. Các câu hỏi, phản ánh vẫn được giữ (không còn tên) để thống kê. Nếu gửi tin nhắn mới, Ủy ban sẽ hỏi lại sự đồng ý.`,
     // Zalo Bot Platform: its terms require the bot to say it is one; protected users' messages
     // reach the bot without their content.
     botDisclosure: `🤖 ${you} đang nhắn với trợ lý tự động (bot) của Ủy ban. Câu hỏi, phản ánh của ${you_} được chuyển tới cán bộ phụ trách để trả lời.`,

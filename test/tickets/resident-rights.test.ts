@@ -55,6 +55,11 @@ describe('resident rights', () => {
 
     h.api.residentSends({ userId: 6201, text: '/xoadulieu' });
     await h.settle();
+    const confirm = h.api.sentTo(6201).at(-1)!;
+    expect(confirm.text).toContain('không hoàn tác được');
+    const yes = confirm.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Xoá dữ liệu của tôi')!;
+    h.api.pressButton({ chatId: 6201, messageId: confirm.messageId, userId: 6201, data: yes.callback_data });
+    await h.settle();
     expect(h.api.sentTo(6201).at(-1)!.text).toContain('Đã xoá dữ liệu cá nhân');
     const resident = await h.prisma.resident.findFirstOrThrow({ where: { identities: { some: { platformUserId: '6201' } } }, include: { tickets: { include: { messages: true } } } });
     expect(resident.displayName).toBeNull();
