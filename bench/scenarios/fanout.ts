@@ -2,6 +2,7 @@
 // Telegram's real limits: ~30 messages/s per bot, 20/min per group) and 500 simulated loudspeaker
 // clusters. Reports the time to finish against the lower bound the limits impose (text + audio per
 // group at 30 messages/s), the 429s received, and duplicates (must be 0).
+import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,8 @@ import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { FakeBotApi } from '../../test/support/telegram-bot-api/fake-bot-api.ts';
+// The demo loudspeakers' secrets derive from the installation key (endpoint-secret.ts).
+const DEMO_KEY = Buffer.alloc(32, 9);
 
 const TELEGRAM_PER_S = 30;
 
@@ -68,13 +71,14 @@ const scenario: Scenario = {
         await prisma.target.createMany({ data: Array.from({ length: groups }, (_, i) => ({ communeId, kind: 'telegram_chat' as const, name: `Nhóm ${i}`, platformChatId: String(-1_000_000 - i), status: 'active' as const })) });
         await prisma.endpoint.createMany({ data: Array.from({ length: loudspeakers }, (_, i) => ({ communeId, name: `Cụm loa ${i}`, protocol: 'simulator' as const })) });
         const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
-        const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id })), { speed: 1000 });
+        const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: simulatorSecret(DEMO_KEY, e.id) })), { speed: 1000 });
         await sim.start();
         for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
 
         const pipeline = createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(dataDir, 'cache') });
         const queues = createQueueKit({ redisUrl: ctx.services.redisUrl, prefix, log: silentLogger });
         const deps = {
+          demoKey: DEMO_KEY,
           prisma,
           channels: new ChannelDirectory().register(telegram),
           signer,

@@ -8,10 +8,10 @@ import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { ChannelError, type Channel, type OutboundContent, type SendResult } from '../../bots/channel.ts';
 import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
-import { decryptSecret } from '../../src/crypto/secret-box.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
+import { endpointSecret } from '../radio/endpoint-secret.ts';
 import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
 import { EndpointError, PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
 import type { AudioVariant, RenderedVersion } from '../render/render-bulletin.ts';
@@ -26,6 +26,8 @@ export interface DeliverDeps {
   publicBaseUrl: string;
   dataDir: string;
   encryptionKey?: Buffer | undefined;
+  /** Derives the simulated endpoints' secrets (endpoint-secret.ts). */
+  demoKey?: Buffer | undefined;
   /** The version's audio; with a variant, that encoding of it (voice notes, a loudspeaker's bitrate). */
   render(versionId: string, variant?: AudioVariant): Promise<RenderedVersion>;
   now(): Date;
@@ -45,12 +47,9 @@ function progress(s: string | null): { text?: string; audio?: string } {
 
 function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
   if (!e.baseUrl) throw new PermanentJobError('cụm loa chưa có địa chỉ');
-  // The simulator's demo endpoints sign with their id; real ones with their stored secret.
-  let secret = e.id;
-  if (e.secretEnc) {
-    if (!deps.encryptionKey) throw new PermanentJobError('thiếu ENCRYPTION_KEY để đọc khóa của cụm loa');
-    secret = decryptSecret(deps.encryptionKey, e.secretEnc);
-  }
+  const found = endpointSecret(e, deps);
+  if (!found.ok) throw new PermanentJobError(found.reason === 'no-key' ? 'thiếu ENCRYPTION_KEY để đọc khóa của cụm loa' : 'cụm loa chưa có khóa bí mật riêng');
+  const secret = found.secret;
   if (e.protocol === 'axis') {
     // Axis credentials are stored as "user:password".
     const colon = secret.indexOf(':');

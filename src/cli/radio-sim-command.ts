@@ -7,7 +7,8 @@ import type { Logger } from '../logger.ts';
 import { openRuntime } from '../processes/runtime.ts';
 import { waitForSignal } from '../processes/wait-for-signal.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
-import { publicBaseUrl } from '../processes/broadcast-runtime.ts';
+import { demoLoudspeakerKey, publicBaseUrl } from '../processes/broadcast-runtime.ts';
+import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { OperatorError } from '../processes/operator-error.ts';
 
 export async function runRadioSim(p: { settings: Settings; log: Logger; port: number; host: string }): Promise<number> {
@@ -18,7 +19,8 @@ export async function runRadioSim(p: { settings: Settings; log: Logger; port: nu
     throw new OperatorError('Không có cụm loa nào dùng giao thức "simulator" để mô phỏng.');
   }
   const base = publicBaseUrl(p.settings).replace(/\/$/, '');
-  const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${base}/radio/callback/${e.id}` })));
+  const demoKey = await demoLoudspeakerKey(p.settings);
+  const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: simulatorSecret(demoKey, e.id), callbackUrl: `${base}/radio/callback/${e.id}` })));
   await sim.start(p.port, p.host);
   for (const e of endpoints) await rt.db.prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
   process.stdout.write(`Loa mô phỏng đang chạy tại ${sim.baseUrl} cho ${endpoints.length} cụm loa:\n${endpoints.map((e) => `  ${e.name}`).join('\n')}\n`);

@@ -23,7 +23,12 @@ import type { ProcessChannels } from './channels.ts';
  * key is kept in DATA_DIR, which every process on that box shares.
  */
 export async function mediaSigner(settings: Settings): Promise<MediaLinkSigner> {
-  if (settings.ENCRYPTION_KEY) return createMediaLinkSigner(createHmac('sha256', settings.ENCRYPTION_KEY).update('loaxa-media-links').digest());
+  return createMediaLinkSigner(await installationKey(settings));
+}
+
+/** The installation's own key: the media-link key, and the source of the demo loudspeakers' secrets. */
+export async function installationKey(settings: Settings): Promise<Buffer> {
+  if (settings.ENCRYPTION_KEY) return createHmac('sha256', settings.ENCRYPTION_KEY).update('loaxa-media-links').digest();
   const dir = join(settings.DATA_DIR, 'secrets');
   const file = join(dir, 'media-link.key');
   let key = await readFile(file).catch(() => undefined);
@@ -34,7 +39,12 @@ export async function mediaSigner(settings: Settings): Promise<MediaLinkSigner> 
       key = await readFile(file);
     });
   }
-  return createMediaLinkSigner(key);
+  return key;
+}
+
+/** The key the simulated (demo) loudspeakers' secrets derive from. */
+export async function demoLoudspeakerKey(settings: Settings): Promise<Buffer> {
+  return createHmac('sha256', await installationKey(settings)).update('loaxa-demo-loudspeakers').digest();
 }
 
 export function publicBaseUrl(settings: Settings): string {
@@ -73,6 +83,7 @@ export async function deliverDeps(rt: Runtime, channels: ProcessChannels): Promi
     publicBaseUrl: publicBaseUrl(settings),
     dataDir: settings.DATA_DIR,
     encryptionKey: settings.ENCRYPTION_KEY,
+    demoKey: await demoLoudspeakerKey(settings),
     render: bulletinRenderer(settings, db.prisma),
     now: () => new Date(),
     enqueue: rt.queues.enqueue.bind(rt.queues),

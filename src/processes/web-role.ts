@@ -8,7 +8,8 @@ import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath, zaloBotWebhookPath } from './channels.ts';
-import { bulletinRenderer, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
+import { bulletinRenderer, demoLoudspeakerKey, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
+import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { redisNonceStore } from '../../broadcasts/radio/signing.ts';
 import { loginWithQr } from '../../bots/zalo/zca-login.ts';
@@ -59,7 +60,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
     ...(zaloOa.size ? { zaloOaWebhook: { channels: zaloOa } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
-    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
+    radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, demoKey: await demoLoudspeakerKey(settings), signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
     admin: {
       prisma: rt.db.prisma,
       secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,
@@ -105,7 +106,8 @@ async function startDemoLoudspeakers(rt: Runtime): Promise<RadioSimulator | unde
   const endpoints = await rt.db.prisma.endpoint.findMany({ where: { protocol: 'simulator' } });
   if (endpoints.length === 0) return undefined;
   const port = rt.settings.PORT;
-  const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `http://127.0.0.1:${port}/radio/callback/${e.id}` })));
+  const demoKey = await demoLoudspeakerKey(rt.settings);
+  const sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: simulatorSecret(demoKey, e.id), callbackUrl: `http://127.0.0.1:${port}/radio/callback/${e.id}` })));
   await sim.start();
   for (const e of endpoints) await rt.db.prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
   rt.log.info({ endpoints: endpoints.length }, 'đã bật loa mô phỏng cho các cụm loa mẫu');

@@ -1,6 +1,7 @@
 // A bulletin goes out: one run, one delivery per target and loudspeaker, each sent exactly once
 // (text + audio to Telegram groups, a signed play command to loudspeakers that fetch the audio by
 // a signed link), a permanent error marks the target broken, a 429 storm only delays.
+import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliverie
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
 import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix, type MigratedTestDatabase } from '../support/services.ts';
+// The demo loudspeakers' secrets derive from the installation key (endpoint-secret.ts).
+const DEMO_KEY = Buffer.alloc(32, 9);
 
 let db: MigratedTestDatabase;
 let prisma: PrismaClient;
@@ -54,13 +57,13 @@ beforeAll(async () => {
   const signer = mediaSigner;
   web = Fastify();
   await web.register(mediaPlugin, { dataDir, prisma, signer });
-  await web.register(radioCallbackPlugin, { prisma });
+  await web.register(radioCallbackPlugin, { prisma, demoKey: DEMO_KEY });
   await web.listen({ port: 0, host: '127.0.0.1' });
   const publicBaseUrl = `http://127.0.0.1:${(web.server.address() as { port: number }).port}`;
   webUrl = publicBaseUrl;
 
   const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
-  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${publicBaseUrl}/radio/callback/${e.id}` })), { speed: 100 });
+  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: simulatorSecret(DEMO_KEY, e.id), callbackUrl: `${publicBaseUrl}/radio/callback/${e.id}` })), { speed: 100 });
   await sim.start();
   for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id), status: 'online' } });
   // One cluster on a weak link takes 32 kbps: its own encoding, checked by the simulator like the other.
@@ -74,6 +77,7 @@ beforeAll(async () => {
   const speech = createEspeakEngine();
   queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
   const deps = {
+    demoKey: DEMO_KEY,
     prisma,
     channels: new ChannelDirectory().register(telegram),
     signer,

@@ -19,6 +19,7 @@ import { deliver } from '../../broadcasts/fanout/deliver.ts';
 import { startRun } from '../../broadcasts/fanout/start-run.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { sign } from '../../broadcasts/radio/signing.ts';
+import { encryptSecret } from '../../src/crypto/secret-box.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
 let db: MigratedTestDatabase;
@@ -29,15 +30,17 @@ const signer = createMediaLinkSigner(randomBytes(32));
 let communeId = '';
 let endpointId = '';
 const staff: Record<string, string> = {};
+const ENCRYPTION_KEY = randomBytes(32);
+const SECRET = 'khoa-rieng-cua-cum-loa-keo';
 
 beforeAll(async () => {
   db = await openMigratedTestDatabase('pull');
   prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
   for (const s of await prisma.staff.findMany()) staff[s.username] = s.id;
-  endpointId = (await prisma.endpoint.create({ data: { communeId, name: 'Cụm loa kéo', protocol: 'loaxa_http', baseUrl: 'http://10.0.0.50', pullMode: true, volume: 80 } })).id;
+  endpointId = (await prisma.endpoint.create({ data: { communeId, name: 'Cụm loa kéo', protocol: 'loaxa_http', baseUrl: 'http://10.0.0.50', pullMode: true, volume: 80, secretEnc: encryptSecret(ENCRYPTION_KEY, SECRET) } })).id;
   web = Fastify();
-  await web.register(radioCallbackPlugin, { prisma, signer, publicBaseUrl: 'https://loa.xa.test/' });
+  await web.register(radioCallbackPlugin, { prisma, signer, publicBaseUrl: 'https://loa.xa.test/', encryptionKey: ENCRYPTION_KEY });
 });
 afterAll(async () => {
   await web?.close();
@@ -47,6 +50,7 @@ afterAll(async () => {
 
 const deps = () => ({
   prisma,
+  encryptionKey: ENCRYPTION_KEY,
   channels: new ChannelDirectory(),
   signer,
   publicBaseUrl: 'https://loa.xa.test',
@@ -76,7 +80,7 @@ async function sendTo(title: string, cls: 'normal' | 'emergency') {
   return { bulletinId: b.id, run };
 }
 
-const pull = (id = endpointId, secret = endpointId) => web.inject({ method: 'GET', url: `/radio/queue/${id}`, headers: sign(secret, '') });
+const pull = (id = endpointId, secret = SECRET) => web.inject({ method: 'GET', url: `/radio/queue/${id}`, headers: sign(secret, '') });
 
 describe('pull-mode loudspeakers', () => {
   it('lists waiting items, emergencies first, marks them sent, keeps them until played', async () => {
@@ -97,22 +101,25 @@ describe('pull-mode loudspeakers', () => {
 
     // Reported played: it leaves the queue; the other stays until then.
     const body = JSON.stringify({ event: 'finished', itemId: d.id, at: new Date().toISOString() });
-    expect((await web.inject({ method: 'POST', url: `/radio/callback/${endpointId}`, headers: { 'content-type': 'application/json', ...sign(endpointId, body) }, payload: body })).statusCode).toBe(204);
+    expect((await web.inject({ method: 'POST', url: `/radio/callback/${endpointId}`, headers: { 'content-type': 'application/json', ...sign(SECRET, body) }, payload: body })).statusCode).toBe(204);
     const second = (await pull()).json() as { items: Array<{ itemId: string }> };
     expect(second.items.map((i) => i.itemId)).toEqual([normal.run.deliveryIds[0]]);
   });
 
   it('refuses a forged or replayed pull', async () => {
     expect((await pull(endpointId, 'khoa-sai')).statusCode).toBe(401);
-    expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: sign(endpointId, '', Math.floor(Date.now() / 1000) - 3600) })).statusCode).toBe(401);
+    expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: sign(SECRET, '', Math.floor(Date.now() / 1000) - 3600) })).statusCode).toBe(401);
     expect((await pull('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
-    // A fresh, valid signature replayed within the window (issue 14, finding 11).
-    const headers = sign(endpointId, '');
+    // An endpoint without a secret of its own is refused, even signed with its id (issue 14, finding 11).
+    const bare0 = await prisma.endpoint.create({ data: { communeId, name: 'Cụm loa không khóa', protocol: 'loaxa_http', baseUrl: 'http://10.0.0.51', pullMode: true } });
+    expect((await pull(bare0.id, bare0.id)).statusCode).toBe(401);
+    // A fresh, valid signature replayed within the window.
+    const headers = sign(SECRET, '');
     expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers })).statusCode).toBe(200);
     const replay = await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers });
     expect(replay.statusCode).toBe(401);
     // Without its nonce the signature is not accepted at all.
-    const { 'x-loaxa-nonce': _nonce, ...bare } = sign(endpointId, '');
+    const { 'x-loaxa-nonce': _nonce, ...bare } = sign(SECRET, '');
     expect((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: bare })).statusCode).toBe(401);
   });
 
@@ -120,7 +127,7 @@ describe('pull-mode loudspeakers', () => {
     const cancelled = await sendTo('Sẽ hủy', 'normal');
     await createBulletinWorkflow(prisma).cancel({ staffId: staff.vanhoa! }, cancelled.bulletinId);
     const forgotten = await sendTo('Không ai lấy', 'normal');
-    const items = ((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: sign(endpointId, '') })).json() as { items: Array<{ itemId: string }> }).items.map((i) => i.itemId);
+    const items = ((await web.inject({ method: 'GET', url: `/radio/queue/${endpointId}`, headers: sign(SECRET, '') })).json() as { items: Array<{ itemId: string }> }).items.map((i) => i.itemId);
     expect(items).not.toContain(cancelled.run.deliveryIds[0]);
     // Pulled above, so the forgotten one is sent; make a fresh one that nobody pulls.
     expect(items).toContain(forgotten.run.deliveryIds[0]);

@@ -3,6 +3,7 @@
 // a title stays text, logging out ends the session; a resident asks in the web chat, a cadre finds
 // the ticket in the inbox by typing without diacritics, answers it, and the answer appears in the
 // resident's chat. Screenshots go to test-output/screenshots.
+import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +36,8 @@ import { decryptSecret } from '../../src/crypto/secret-box.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { TEST_REDIS_URL } from '../support/services.ts';
 import { startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
+// The demo loudspeakers' secrets derive from the installation key (endpoint-secret.ts).
+const DEMO_KEY = Buffer.alloc(32, 9);
 
 const FIRST_PASSWORD = 'MatKhauMau2026';
 const NEW_PASSWORD = 'Loa-xa-Thon-5-an-toan';
@@ -99,19 +102,19 @@ beforeAll(async () => {
         }),
     },
     media: { dataDir, prisma, signer },
-    radio: { prisma },
+    radio: { prisma, demoKey: DEMO_KEY },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const endpoints = await prisma.endpoint.findMany({ where: { communeId } });
-  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: e.id, callbackUrl: `${base}/radio/callback/${e.id}` })), { speed: 50 });
+  sim = new RadioSimulator(endpoints.map((e) => ({ id: e.id, secret: simulatorSecret(DEMO_KEY, e.id), callbackUrl: `${base}/radio/callback/${e.id}` })), { speed: 50 });
   await sim.start();
   for (const e of endpoints) await prisma.endpoint.update({ where: { id: e.id }, data: { baseUrl: sim.urlOf(e.id) } });
   // A cluster that went silent an hour ago and is not in the simulator, so no heartbeat revives
   // it however long the tests before the one looking at it take.
   const thon3 = await prisma.village.findFirstOrThrow({ where: { communeId, name: 'Thôn 3' } });
   await prisma.endpoint.create({ data: { communeId, name: 'Cụm loa Thôn 3', protocol: 'simulator', baseUrl: 'http://127.0.0.1:9/thon-3', villageId: thon3.id, status: 'offline', lastHeartbeatAt: new Date(Date.now() - 3600_000) } });
-  const deliverDeps = { prisma, channels: new ChannelDirectory().register(h.telegram), signer, publicBaseUrl: base, dataDir, render: (id: string, variant?: AudioVariant) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, id, variant), now: () => new Date() };
+  const deliverDeps = { prisma, demoKey: DEMO_KEY, channels: new ChannelDirectory().register(h.telegram), signer, publicBaseUrl: base, dataDir, render: (id: string, variant?: AudioVariant) => renderBulletinVersion({ prisma, pipeline, speech, dataDir }, id, variant), now: () => new Date() };
   h.queues.startWorker('broadcast', { [deliverJob.name]: deliverJobHandler(deliverDeps) as never, [fireJob.name]: (async (d: Parameters<typeof fire>[1]) => fire({ prisma, enqueue: h.queues.enqueue.bind(h.queues), log: silentLogger }, d)) as never }, { concurrency: 4 });
   browser = await launchBrowser();
 });

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { memoryNonceStore, verify, type NonceStore } from '../../../broadcasts/radio/signing.ts';
-import { decryptSecret } from '../../crypto/secret-box.ts';
+import { endpointSecret } from '../../../broadcasts/radio/endpoint-secret.ts';
 import { PULL_MARK, type AudioItem, type EndpointReport } from '../../../broadcasts/radio/endpoint.ts';
 import { finishRunIfDone } from '../../../broadcasts/fanout/deliver.ts';
 import { CLASS_PRIORITY } from '../../../broadcasts/fanout/start-run.ts';
@@ -15,6 +15,8 @@ import { AppError } from '../../errors.ts';
 export interface RadioCallbackOptions {
   prisma: PrismaClient;
   encryptionKey?: Buffer | undefined;
+  /** Derives the simulated endpoints' secrets. */
+  demoKey?: Buffer | undefined;
   /** For the pull queue: links to the audio. */
   signer?: MediaLinkSigner;
   publicBaseUrl?: string;
@@ -31,11 +33,10 @@ export const radioCallbackPlugin: FastifyPluginAsync<RadioCallbackOptions> = asy
     if (!/^[0-9a-f-]{36}$/.test(endpointId)) throw new AppError('NOT_FOUND');
     const e = await opts.prisma.endpoint.findUnique({ where: { id: endpointId } });
     if (!e) throw new AppError('NOT_FOUND');
-    let secret = e.id;
-    if (e.secretEnc) {
-      if (!opts.encryptionKey) throw new AppError('DEPENDENCY_DOWN', 'Thiếu ENCRYPTION_KEY.');
-      secret = decryptSecret(opts.encryptionKey, e.secretEnc);
-    }
+    const found = endpointSecret(e, opts);
+    if (!found.ok && found.reason === 'no-key') throw new AppError('DEPENDENCY_DOWN', 'Thiếu ENCRYPTION_KEY.');
+    if (!found.ok) throw new AppError('UNAUTHENTICATED', 'Cụm loa chưa có khóa bí mật riêng.');
+    const secret = found.secret;
     const v = verify(secret, raw, headers);
     if (!v.ok) throw new AppError('UNAUTHENTICATED', 'Chữ ký không hợp lệ.');
     // A valid signature seen before is a replay, however fresh its timestamp.
