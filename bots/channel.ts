@@ -71,6 +71,8 @@ export interface OutboundContent {
   buttons?: Button[][];
   /** platformMessageId of the message this answers. */
   replyTo?: string;
+  /** A group with topics: the topic to post in (Telegram message_thread_id). */
+  threadId?: string;
 }
 
 export interface SendResult {
@@ -154,6 +156,8 @@ export interface Channel {
   send(chatId: string, content: OutboundContent): Promise<SendResult>;
   answerAction(actionId: string, text?: string, alert?: boolean): Promise<void>;
   editButtons(chatId: string, platformMessageId: string, buttons: Button[][] | null): Promise<void>;
+  /** Replaces a sent message's text and buttons; platforms whose messages cannot change lack it. */
+  editText?(chatId: string, platformMessageId: string, text: string, buttons: Button[][] | null): Promise<void>;
   downloadFile(fileId: string): Promise<{ buffer: Buffer; mime?: string }>;
   health(): Promise<{ ok: boolean; detail: string }>;
 }

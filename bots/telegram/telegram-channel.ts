@@ -37,7 +37,14 @@ export interface TelegramChannelOptions {
   limits?: Partial<Pick<ChannelLimits, 'messagesPerSecond' | 'messagesPerMinutePerGroup'>>;
   /** The bot's pace shared by every process (Redis); without it, this process keeps its own. */
   pacer?: TelegramPacer;
+  /**
+   * Edits of posts (a ticket's header) on their own budget within the group limits, so a busy
+   * day of status changes never holds back new tickets; a few per second for the whole bot.
+   */
+  editPacer?: TelegramPacer;
 }
+
+export const EDITS_PER_SECOND = 5;
 
 export interface TelegramChannel extends Channel {
   /** Webhook mode: the web server hands each POST here; resolves to the HTTP status to answer. */
@@ -50,6 +57,10 @@ const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const
 function keyboard(buttons: Button[][] | undefined): { reply_markup?: InlineKeyboardMarkup } {
   if (!buttons?.length) return {};
   return { reply_markup: { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) } };
+}
+
+function threadParams(threadId: string | undefined) {
+  return threadId && /^\d+$/.test(threadId) ? { message_thread_id: Number(threadId) } : {};
 }
 
 function replyParams(replyTo: string | undefined, chatId: string) {
@@ -80,6 +91,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   const telegram = new Telegram(opts.token, { apiRoot: opts.apiRoot });
   const log = opts.log.child({ channel: 'telegram', account: accountId });
   const pacer = opts.pacer ?? new SendPacer(opts.limits?.messagesPerSecond ?? telegramLimits.messagesPerSecond, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
+  const editPacer = opts.editPacer ?? new SendPacer(EDITS_PER_SECOND, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
   let handlers: ChannelHandlers | undefined;
   let abort: AbortController | undefined;
   let loop: Promise<void> | undefined;
@@ -161,7 +173,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   async function sendOne(chatId: string, content: OutboundContent): Promise<SendResult> {
-    const extra = { ...keyboard(content.buttons), ...replyParams(content.replyTo, chatId) };
+    const thread = threadParams(content.threadId);
+    const extra = { ...keyboard(content.buttons), ...replyParams(content.replyTo, chatId), ...thread };
     const media = content.photo ? 'photo' : content.audio ? 'audio' : content.voice ? 'voice' : content.file ? 'file' : undefined;
     const text = content.text ?? '';
     if (media) {
@@ -178,7 +191,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
               ? telegram.sendVoice(chatId, input(ref), withCaption)
               : telegram.sendDocument(chatId, input(ref), withCaption),
       );
-      if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, {});
+      if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, thread);
       return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
     }
     if (!text) throw new ChannelError('bad_request', 'nothing to send');
@@ -186,7 +199,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     let first: SendResult | undefined;
     for (let i = 0; i < parts.length; i++) {
       // Buttons go under the last part, where the reader ends up.
-      const r = await sendText(chatId, parts[i]!, i === parts.length - 1 ? extra : replyParams(content.replyTo, chatId));
+      const r = await sendText(chatId, parts[i]!, i === parts.length - 1 ? extra : { ...replyParams(content.replyTo, chatId), ...thread });
       first ??= r;
     }
     return first!;
@@ -229,10 +242,22 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     },
     async editButtons(chatId, platformMessageId, buttons) {
       const id = Number(platformMessageId.split(':')[1]);
+      // Edits are paced within the group's limits too (on their own budget).
+      await editPacer.wait(chatId);
       try {
         await call(() => telegram.editMessageReplyMarkup(chatId, id, undefined, buttons?.length ? keyboard(buttons).reply_markup : undefined));
       } catch (e) {
         // Same markup again is not an error worth retrying.
+        if (e instanceof ChannelError && /not modified/i.test(e.message)) return;
+        throw e;
+      }
+    },
+    async editText(chatId, platformMessageId, text, buttons) {
+      const id = Number(platformMessageId.split(':')[1]);
+      await editPacer.wait(chatId);
+      try {
+        await call(() => telegram.editMessageText(chatId, id, undefined, text, buttons?.length ? { reply_markup: keyboard(buttons).reply_markup! } : {}));
+      } catch (e) {
         if (e instanceof ChannelError && /not modified/i.test(e.message)) return;
         throw e;
       }

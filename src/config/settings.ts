@@ -150,6 +150,7 @@ export const settingsSchema = z.object({
   CHIME_PATH: text,
   MAX_AUDIO_UPLOAD_MB: int(100, 1, 2000),
   TICKET_FOLLOWUP_HOURS: int(72, 1, 24 * 90),
+  TICKET_BURST_SECONDS: int(20, 0, 600),
   RESIDENT_MESSAGES_PER_MINUTE: int(10, 1, 1000),
   SLA_RECEIVE_WORKING_HOURS: int(8, 1, 240),
   SLA_ANSWER_WORKING_DAYS: int(5, 1, 90),
@@ -173,6 +174,10 @@ export const settingsSchema = z.object({
   // Zalo Official Accounts (connected from the web admin; these only move the servers, for tests).
   ZALO_OA_API_ROOT: url(['http:', 'https:'], 'https://openapi.zalo.me').transform((v) => v ?? 'https://openapi.zalo.me'),
   ZALO_OA_OAUTH_ROOT: url(['http:', 'https:'], 'https://oauth.zaloapp.com').transform((v) => v ?? 'https://oauth.zaloapp.com'),
+  TELEGRAM_ADMIN_THREAD_ID: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^\d+$/.test(v), 'cần mã số chủ đề (topic) trong nhóm Telegram, ví dụ 12'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { ChannelDirectory } from '../channels/channel-directory.ts';
 import { createWebChatChannel, type WebChatChannel } from '../../bots/webchat/webchat-channel.ts';
-import { createTelegramChannel, telegramLimits, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
+import { createTelegramChannel, EDITS_PER_SECOND, telegramLimits, type TelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createRedisTelegramPacer } from '../../bots/telegram/send-pacer.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { ensureChannelAccount } from '../tickets/channel-accounts.ts';
@@ -82,9 +82,10 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     // One pace per bot for every process of the installation, keyed by the bot's id (not its token).
     const botId = settings.TELEGRAM_BOT_TOKEN.split(':')[0] ?? 'bot';
     const pacer = createRedisTelegramPacer(redis, `${settings.REDIS_PREFIX}:tg-pace:${botId}`, { perSecond: telegramLimits.messagesPerSecond, perMinutePerGroup: telegramLimits.messagesPerMinutePerGroup });
-    telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook, pacer });
+    const editPacer = createRedisTelegramPacer(redis, `${settings.REDIS_PREFIX}:tg-edit-pace:${botId}`, { perSecond: EDITS_PER_SECOND, perMinutePerGroup: telegramLimits.messagesPerMinutePerGroup });
+    telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook, pacer, editPacer });
     directory.register(telegram);
-    await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID });
+    await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID, adminThreadId: settings.TELEGRAM_ADMIN_THREAD_ID });
   }
 
   // Zalo Bot: polling without a public address, else a webhook every web replica can check (the

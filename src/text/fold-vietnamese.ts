@@ -13,3 +13,14 @@ export function foldVietnamese(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
+
+/** Lower case, punctuation → spaces, single spaces, diacritics kept (NFC: "ổ" is one character). */
+export function lowerWords(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Written with Vietnamese diacritics: then "ngay" is not "ngày" and "đóng" is not "Đông". */
+export function hasDiacritics(text: string): boolean {
+  const t = text.normalize('NFC');
+  return foldDiacritics(t) !== t;
+}

@@ -84,7 +84,9 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
   const post = await tx.ticketAdminPost.findUnique({
     where: { platform_platformChatId_platformMessageId: { platform: m.platform, platformChatId: m.chatId, platformMessageId: m.replyTo.platformMessageId } },
   });
-  // Only the ticket's post and the bot's questions take replies; a reply to a confirmation is talk.
+  // Only the ticket's post (and what is posted under it from the resident: a follow-up, the rest
+  // of a long text) and the bot's questions take replies; a reply to a confirmation is talk.
+  if (post && ['follow_up', 'continuation'].includes(post.purpose)) post.purpose = 'ticket';
   if (!post || !['ticket', 'reject_reason', 'transfer_note', 'close_reason'].includes(post.purpose)) return { status: 'ignored', note: 'reply_not_to_ticket', effects: [] };
   const staff = await actingStaff(tx, m.platform, m.userId, communeId, post.ticketId);
   const key = `direct-${inboundId}`;

@@ -14,16 +14,19 @@ export interface AdminChat {
   platform: Platform;
   accountName: string;
   chatId: string;
+  /** A group with topics: the topic (Telegram message_thread_id) where ticket posts go. */
+  threadId?: string;
 }
 
 interface AccountSettings {
   adminChatId?: string;
+  adminThreadId?: string;
 }
 
 /** Creates or updates the account row of a configured bot; a one-commune install gets it attached. */
 export async function ensureChannelAccount(
   prisma: PrismaClient,
-  p: { platform: Platform; name: string; adminChatId?: string | undefined },
+  p: { platform: Platform; name: string; adminChatId?: string | undefined; adminThreadId?: string | undefined },
 ): Promise<AccountInfo> {
   const existing = await prisma.channelAccount.findUnique({ where: { platform_name: { platform: p.platform, name: p.name } } });
   let communeId = existing?.communeId ?? null;
@@ -33,6 +36,8 @@ export async function ensureChannelAccount(
   }
   const settings: AccountSettings = { ...((existing?.settings as AccountSettings | null) ?? {}) };
   if (p.adminChatId) settings.adminChatId = p.adminChatId;
+  if (p.adminThreadId) settings.adminThreadId = p.adminThreadId;
+  else if (p.adminChatId) delete settings.adminThreadId;
   const row = await prisma.channelAccount.upsert({
     where: { platform_name: { platform: p.platform, name: p.name } },
     create: { platform: p.platform, name: p.name, communeId, settings: settings as Prisma.InputJsonValue, status: 'connected' },
@@ -49,8 +54,9 @@ export async function findAccount(tx: Prisma.TransactionClient, platform: Platfo
 export async function adminChatsOf(tx: Prisma.TransactionClient, communeId: string): Promise<AdminChat[]> {
   const rows = await tx.channelAccount.findMany({ where: { communeId }, orderBy: { createdAt: 'asc' } });
   return rows.flatMap((r) => {
-    const chatId = (r.settings as AccountSettings | null)?.adminChatId;
-    return chatId ? [{ platform: r.platform, accountName: r.name, chatId }] : [];
+    const s = r.settings as AccountSettings | null;
+    const chatId = s?.adminChatId;
+    return chatId ? [{ platform: r.platform, accountName: r.name, chatId, ...(s.adminThreadId ? { threadId: s.adminThreadId } : {}) }] : [];
   });
 }
 

@@ -13,12 +13,14 @@ import { adminChatsOf } from './channel-accounts.ts';
 import { renderAdminPost, adminButtons } from './admin-post.ts';
 import { visibleAttachments } from './ticket-visibility.ts';
 import { residentTextsOf } from './resident-texts.ts';
+import { relayFollowUp } from './follow-up-relay.ts';
 import {
   answerActionJob,
   refreshRatingButtonsJob,
   removeButtonsJob,
   postTicketJob,
   refreshAdminPostsJob,
+  relayFollowUpJob,
   sendDirectJob,
   sendTicketMessageJob,
   type DirectMessage,
@@ -27,7 +29,8 @@ import {
 import { settleDelivery } from './answer-delivery.ts';
 import { ratingButtons, ratingButtonsLeft } from './rating-buttons.ts';
 
-type Deps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
+export type OutboundDeps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
+type Deps = OutboundDeps;
 
 function channelFor(deps: Deps, platform: Platform, accountName: string): Channel {
   const ch = deps.channels.get(platform, accountName);
@@ -37,7 +40,7 @@ function channelFor(deps: Deps, platform: Platform, accountName: string): Channe
 }
 
 /** Turns a platform error into the job's fate: delay (retry_after), give up, or retry later. */
-async function onSendError(e: unknown, ctx: JobContext, onPermanent: (err: ChannelError) => Promise<void>): Promise<never> {
+export async function onSendError(e: unknown, ctx: JobContext, onPermanent: (err: ChannelError) => Promise<void>): Promise<never> {
   if (e instanceof ChannelError) {
     if (e.kind === 'rate_limited') throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
     if (e.permanent) {
@@ -50,6 +53,20 @@ async function onSendError(e: unknown, ctx: JobContext, onPermanent: (err: Chann
 
 function isLastAttempt(ctx: JobContext): boolean {
   return ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+}
+
+/** The same platform re-sends by its file id; another platform gets the stored copy. */
+export async function mediaRefFor(
+  prisma: TicketDeps['prisma'],
+  dataDir: string,
+  a: StoredAttachment,
+  platform: Platform,
+): Promise<{ platformFileId: string } | { path: string } | undefined> {
+  if (a.kind !== 'photo' && a.kind !== 'file') return undefined;
+  if (a.platform === platform) return { platformFileId: a.fileId };
+  if (!a.sha256) return undefined;
+  const file = await prisma.mediaFile.findUnique({ where: { sha256: a.sha256 } });
+  return file ? { path: join(dataDir, file.path) } : undefined;
 }
 
 export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> {
@@ -109,57 +126,80 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId } });
     if (!ticket) return { skipped: true };
     const chats = await adminChatsOf(prisma, ticket.communeId);
-    const post = await renderAdminPost(prisma, ticket.id);
     let posted = 0;
     for (const chat of chats) {
-      const done = await prisma.ticketAdminPost.findFirst({ where: { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId, purpose: 'ticket' } });
-      if (done) continue;
       const ch = deps.channels.get(chat.platform, chat.accountName);
       if (!ch) {
         ctx.log.warn({ platform: chat.platform }, 'nhóm quản trị chưa có kênh gửi trong tiến trình này');
         continue;
       }
-      let sent;
-      try {
-        sent = await ch.send(chat.chatId, { text: post.text, buttons: post.buttons });
-      } catch (e) {
-        return onSendError(e, ctx, async (err) => {
+      const where = { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId };
+      let main = await prisma.ticketAdminPost.findFirst({ where: { ...where, purpose: 'ticket' } });
+      // A retry after the post went out renders the same messages, so its parts match.
+      const post = await renderAdminPost(prisma, ticket.id, { maxLength: ch.limits.maxTextLength, ...(main ? { messageIds: main.ticketMessageIds } : {}) });
+      const fail = (e: unknown) =>
+        onSendError(e, ctx, async (err) => {
           ctx.log.error({ platform: chat.platform, kind: err.kind }, 'không đăng được phiếu vào nhóm quản trị');
         });
+      const thread = chat.threadId ? { threadId: chat.threadId } : {};
+      if (!main) {
+        let sent;
+        try {
+          sent = await ch.send(chat.chatId, { text: post.text, buttons: post.buttons, ...thread });
+        } catch (e) {
+          return fail(e);
+        }
+        main = await prisma.ticketAdminPost.create({ data: { ...where, platformMessageId: sent.platformMessageId, purpose: 'ticket', ticketMessageIds: post.messageIds } });
+        posted += 1;
       }
-      await prisma.ticketAdminPost.create({ data: { ticketId: ticket.id, platform: chat.platform, platformChatId: chat.chatId, platformMessageId: sent.platformMessageId, purpose: 'ticket' } });
-      posted += 1;
+      // A text too long for one message goes on under the post, each part recorded once sent.
+      const already = await prisma.ticketAdminPost.count({ where: { ...where, purpose: 'continuation' } });
+      for (let i = already; i < post.continuation.length; i++) {
+        let sent;
+        try {
+          sent = await ch.send(chat.chatId, { text: post.continuation[i]!, replyTo: main.platformMessageId, ...thread });
+        } catch (e) {
+          return fail(e);
+        }
+        await prisma.ticketAdminPost.create({ data: { ...where, platformMessageId: sent.platformMessageId, purpose: 'continuation' } });
+      }
       // The resident's photos follow the post, as replies to it, so cadres see what was reported.
-      const first = await prisma.ticketMessage.findFirst({ where: { ticketId: ticket.id, direction: 'inbound' }, orderBy: { createdAt: 'asc' } });
-      const atts = visibleAttachments(post.access, (first?.attachments ?? []) as unknown as StoredAttachment[]);
-      for (const [i, a] of atts.entries()) {
-        const media = await mediaRefFor(a, chat.platform);
-        if (!media) continue;
-        await deps.enqueue(
-          sendDirectJob,
-          { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text: `Ảnh/tệp kèm phiếu ${ticket.code}`, replyTo: sent.platformMessageId, media: { kind: a.kind === 'photo' ? 'photo' : 'file', ref: media } },
-          { jobId: `postatt-${ticket.id}-${chat.chatId}-${i}` },
-        );
+      const shownIds = main.ticketMessageIds;
+      const shown = shownIds.length
+        ? await prisma.ticketMessage.findMany({ where: { id: { in: shownIds } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+        : await prisma.ticketMessage.findMany({ where: { ticketId: ticket.id, direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 });
+      for (const [k, m] of shown.entries()) {
+        const atts = visibleAttachments(post.access, (m.attachments ?? []) as unknown as StoredAttachment[]);
+        for (const [i, a] of atts.entries()) {
+          const media = await mediaRefFor(prisma, deps.dataDir, a, chat.platform);
+          if (!media) continue;
+          await deps.enqueue(
+            sendDirectJob,
+            { platform: chat.platform, accountId: chat.accountName, chatId: chat.chatId, text: `Ảnh/tệp kèm phiếu ${ticket.code}`, replyTo: main.platformMessageId, ...thread, media: { kind: a.kind === 'photo' ? 'photo' : 'file', ref: media } },
+            { jobId: k === 0 ? `postatt-${ticket.id}-${chat.chatId}-${i}` : `postatt-${ticket.id}-${chat.chatId}-${m.id}-${i}` },
+          );
+        }
       }
     }
     return { posted };
   };
 
-  /** The same platform re-sends by its file id; another platform gets the stored copy. */
-  const mediaRefFor = async (a: StoredAttachment, platform: Platform): Promise<{ platformFileId: string } | { path: string } | undefined> => {
-    if (a.kind !== 'photo' && a.kind !== 'file') return undefined;
-    if (a.platform === platform) return { platformFileId: a.fileId };
-    if (!a.sha256) return undefined;
-    const file = await prisma.mediaFile.findUnique({ where: { sha256: a.sha256 } });
-    return file ? { path: join(deps.dataDir, file.path) } : undefined;
-  };
-
   const sendDirect = async (data: DirectMessage, ctx: JobContext) => {
+    if (data.unlessVillageKnown) {
+      const t = await prisma.ticket.findUnique({ where: { id: data.unlessVillageKnown }, select: { villageId: true } });
+      if (!t || t.villageId) return { skipped: 'village_known' };
+    }
     const ch = channelFor(deps, data.platform, data.accountId);
     let sent;
     try {
       const media = data.media ? { [data.media.kind]: data.media.ref } : {};
-      sent = await ch.send(data.chatId, { text: data.text, ...media, ...(data.buttons ? { buttons: data.buttons } : {}), ...(data.replyTo ? { replyTo: data.replyTo } : {}) });
+      sent = await ch.send(data.chatId, {
+        text: data.text,
+        ...media,
+        ...(data.buttons ? { buttons: data.buttons } : {}),
+        ...(data.replyTo ? { replyTo: data.replyTo } : {}),
+        ...(data.threadId ? { threadId: data.threadId } : {}),
+      });
     } catch (e) {
       return onSendError(e, ctx, async (err) => {
         if (err.kind === 'blocked' || err.kind === 'not_found') {
@@ -213,17 +253,25 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     }
   };
 
+  // The post's header (status, assignee, village) and buttons follow the ticket; the words stay.
   const refreshPosts = async (data: { ticketId: string }, ctx: JobContext) => {
     const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { adminPosts: { where: { purpose: 'ticket' } } } });
     if (!ticket) return;
+    const chats = await adminChatsOf(prisma, ticket.communeId);
     for (const p of ticket.adminPosts) {
-      const ch = deps.channels.get(p.platform, (await adminChatsOf(prisma, ticket.communeId)).find((c) => c.chatId === p.platformChatId)?.accountName ?? '');
+      const ch = deps.channels.get(p.platform, chats.find((c) => c.platform === p.platform && c.chatId === p.platformChatId)?.accountName ?? '');
       if (!ch) continue;
-      const buttons = adminButtons(ticket.id, ticket.status);
       try {
-        await ch.editButtons(p.platformChatId, p.platformMessageId, buttons.length ? buttons : null);
+        if (ch.editText) {
+          const post = await renderAdminPost(prisma, ticket.id, { maxLength: ch.limits.maxTextLength, messageIds: p.ticketMessageIds });
+          await ch.editText(p.platformChatId, p.platformMessageId, post.text, post.buttons.length ? post.buttons : null);
+        } else {
+          const buttons = adminButtons(ticket.id, ticket.status);
+          await ch.editButtons(p.platformChatId, p.platformMessageId, buttons.length ? buttons : null);
+        }
       } catch (e) {
-        if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không sửa được nút của bài đăng');
+        if (e instanceof ChannelError && e.kind === 'rate_limited') throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
+        if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không sửa được bài đăng');
         else throw e;
       }
     }
@@ -237,5 +285,6 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     [refreshAdminPostsJob.name]: refreshPosts as JobHandler<never>,
     [refreshRatingButtonsJob.name]: refreshRatingButtons as JobHandler<never>,
     [removeButtonsJob.name]: removeButtons as JobHandler<never>,
+    [relayFollowUpJob.name]: ((d: { ticketMessageId: string }, ctx: JobContext) => relayFollowUp(deps, d, ctx)) as JobHandler<never>,
   };
 }

@@ -3,7 +3,9 @@
 import type { Prisma } from '../db/generated/client.ts';
 import type { InboundAction, InboundMessage } from '../../bots/channel.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
-import { intake } from './ticket-intake.ts';
+import { intake, setTicketVillage, type IntakeMessage, type IntakeResult } from './ticket-intake.ts';
+import { understandMessage } from './understanding/small-talk.ts';
+import { findVillageAnswer } from './understanding/village-mention.ts';
 import { CONSENT_VERSION, residentTextsOf } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
 import { parseTicketCode } from './ticket-code.ts';
@@ -25,9 +27,13 @@ export interface Outcome {
 
 interface ConversationState {
   newTicket?: boolean;
+  /** Asked which village this ticket is about; the next message may answer it (asked once). */
+  villageFor?: string;
 }
 
-const CONSENT_WORDS = new Set(['dong y', 'toi dong y', 'co', 'ok', 'dong y a', 'em dong y']);
+// Past the per-minute limit messages are still kept (joined to the open ticket), unanswered one
+// by one; past this many times the limit, a flood is stored as received and left there.
+const FLOOD_FACTOR = 5;
 const SUPPORTED_ATTACHMENTS = new Set(['photo', 'file']);
 // Messages held while waiting for consent are turned into a ticket once it is given.
 const HELD_FOR_MS = 24 * 3600_000;
@@ -72,18 +78,37 @@ export async function handleResidentMessage(
       NOT: { platformMessageId: { startsWith: 'action:' } },
     },
   });
-  if (recent > deps.policy.messagesPerMinute) {
-    // One polite line at the moment the limit is crossed, silence after that.
-    const effects = recent === deps.policy.messagesPerMinute + 1 ? [direct(m, residentTexts.rateLimited, {}, key(0))] : [];
-    return { status: 'ignored', note: 'rate_limited', effects };
-  }
+  const limited = recent > deps.policy.messagesPerMinute;
+  if (recent > deps.policy.messagesPerMinute * FLOOD_FACTOR) return { status: 'ignored', note: 'rate_limited', effects: [] };
+  // One polite line when the limit is crossed; it waits for the end of the burst so that it comes
+  // after the acknowledgements of what was sent before it (those are sent at the burst's end).
+  const notice = recent === deps.policy.messagesPerMinute + 1 ? [effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text: residentTexts.rateLimited }, key(9), new Date(m.receivedAt.getTime() + deps.policy.burstWindowMs + 2000))] : [];
+  const out = await understandAndHandle(tx, deps, m, identity, account, communeId, key, limited);
+  return { ...out, effects: [...(limited && out.status === 'ignored' ? [] : out.effects), ...notice] };
+}
 
+type Identity = Awaited<ReturnType<typeof findOrCreateResident>>;
+
+async function understandAndHandle(
+  tx: Prisma.TransactionClient,
+  deps: TicketDeps,
+  m: InboundMessage,
+  identity: Identity,
+  account: AccountInfo,
+  communeId: string,
+  key: (n: number) => string,
+  limited: boolean,
+): Promise<Outcome> {
+  const resident = identity.resident;
+  const residentTexts = await residentTextsOf(tx, communeId, m.platform);
   const folded = foldVietnamese(m.text ?? '');
   const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId } });
+  // Greetings, thanks, consent words, lone punctuation: answered, never a ticket on their own.
+  const kind = m.command || m.attachments.length ? 'question' : understandMessage(m.text);
 
   if (!resident.consentGivenAt) {
-    if (CONSENT_WORDS.has(folded)) return giveConsent(tx, deps, m, identity.id, resident.id, communeId, account, key);
-    const isQuestion = !m.command && (m.text?.trim() || m.attachments.length > 0);
+    if (kind === 'consent') return giveConsent(tx, deps, m, identity.id, resident.id, communeId, account, key);
+    const isQuestion = !m.command && ((kind === 'question' && m.text?.trim()) || m.attachments.length > 0);
     const text = residentTexts.consent(commune.name) + (isQuestion ? `\n\n${residentTexts.consentHeld}` : '');
     return {
       status: 'ignored',
@@ -99,8 +124,30 @@ export async function handleResidentMessage(
   const code = parseTicketCode(m.text ?? '', commune.ticketCodePrefix);
   if (code && folded.replace(/\s/g, '').length <= code.length + 2) return track(tx, m, resident.id, code, key);
 
+  const state = (identity.state ?? {}) as ConversationState;
+  if (state.villageFor) {
+    // The answer to "which village?": asked once, so whatever comes next clears the question.
+    const { villageFor, ...rest } = state;
+    await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: rest as Prisma.InputJsonValue } });
+    const ticket = await tx.ticket.findUnique({ where: { id: villageFor } });
+    const villages = await tx.village.findMany({ where: { communeId }, select: { id: true, name: true, aliases: true } });
+    const answer = ticket && !ticket.villageId && kind === 'question' ? findVillageAnswer(m.text, villages) : undefined;
+    if (ticket && answer) {
+      const effects = await setTicketVillage(tx, ticket.id, answer.id, m.receivedAt);
+      await tx.resident.update({ where: { id: resident.id }, data: { villageId: answer.id } });
+      // The answer is the resident's words too: kept with the ticket like any follow-up.
+      const joined = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), villageId: answer.id, quietFollowUp: true });
+      return { status: 'processed', note: 'village_answer', ticketMessageId: joined.ticketMessageId, effects: [...effects, ...joined.effects, direct(m, residentTexts.villageNoted(ticket.code, answer.name), {}, key(0))] };
+    }
+  }
+
   const text = (m.text ?? '').trim();
   const usable = m.attachments.filter((a) => SUPPORTED_ATTACHMENTS.has(a.kind));
+  if (kind !== 'question') {
+    // Kept (it joins the ticket of the question that follows) and answered politely.
+    const reply = kind === 'greeting' ? residentTexts.greeting : kind === 'thanks' ? residentTexts.thanks : kind === 'consent' ? residentTexts.consentRepeat : kind === 'decline' ? residentTexts.declined : residentTexts.empty;
+    return { status: 'ignored', note: 'small_talk', effects: limited ? [] : [direct(m, reply, {}, key(0))] };
+  }
   if (!text && m.attachments.length === 0) return { status: 'ignored', note: 'empty', effects: [direct(m, residentTexts.empty, {}, key(0))] };
   if (!text && usable.length === 0) return { status: 'ignored', note: 'unsupported', effects: [direct(m, residentTexts.unsupported, {}, key(0))] };
   if (text.length > deps.policy.maxTextLength) {
@@ -111,22 +158,47 @@ export async function handleResidentMessage(
     return { status: 'ignored', note: 'attachment_too_large', effects: [direct(m, residentTexts.photoTooLarge(Math.round(deps.policy.maxPhotoBytes / 1048576)), {}, key(0))] };
   }
 
-  const state = (identity.state ?? {}) as ConversationState;
-  const result = await intake(tx, deps, {
+  const result = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), forceNew: state.newTicket === true });
+  const effects = [...result.effects, ...(await maybeAskVillage(tx, m, identity.id, result, key, deps.policy.burstWindowMs))];
+  if (state.newTicket) await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: {} } });
+  return { status: 'processed', note: result.created ? 'ticket_created' : 'ticket_follow_up', ticketMessageId: result.ticketMessageId, effects };
+}
+
+function intakeOf(m: InboundMessage, resident: { id: string; villageId: string | null }, account: AccountInfo, communeId: string): IntakeMessage {
+  return {
     communeId,
     residentId: resident.id,
     villageId: resident.villageId,
     platform: m.platform,
     channelAccountId: account.id,
+    accountName: m.accountId,
     chatId: m.chatId,
     platformMessageId: m.platformMessageId,
-    text,
-    attachments: usable,
+    text: (m.text ?? '').trim(),
+    attachments: m.attachments.filter((a) => SUPPORTED_ATTACHMENTS.has(a.kind)),
     receivedAt: m.receivedAt,
-    forceNew: state.newTicket === true,
-  });
-  if (state.newTicket) await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: {} } });
-  return { status: 'processed', note: result.created ? 'ticket_created' : 'ticket_follow_up', ticketMessageId: result.ticketMessageId, effects: result.effects };
+    forceNew: false,
+  };
+}
+
+/** A new ticket whose village no message named: ask once, if the commune has villages to name. */
+async function maybeAskVillage(
+  tx: Prisma.TransactionClient,
+  m: Pick<InboundMessage, 'platform' | 'accountId' | 'chatId'>,
+  identityId: string,
+  result: IntakeResult,
+  key: (n: number) => string,
+  burstWindowMs: number,
+): Promise<Effect[]> {
+  if (!result.created || !result.villageUnknown) return [];
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: result.ticketId } });
+  if ((await tx.village.count({ where: { communeId: ticket.communeId } })) === 0) return [];
+  const residentTexts = await residentTextsOf(tx, ticket.communeId, m.platform);
+  const identity = await tx.residentIdentity.findUniqueOrThrow({ where: { id: identityId } });
+  await tx.residentIdentity.update({ where: { id: identityId }, data: { state: { ...((identity.state ?? {}) as object), villageFor: ticket.id } } });
+  // At the end of the burst, and only if no message of it named the village meanwhile.
+  const at = new Date(ticket.createdAt.getTime() + Math.max(1500, burstWindowMs + 1000));
+  return [effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text: residentTexts.askVillage(ticket.code), unlessVillageKnown: ticket.id }, `${key(5)}-village`, at)];
 }
 
 async function giveConsent(
@@ -155,12 +227,18 @@ async function giveConsent(
   for (const h of held) {
     const stored = h.payload as unknown as { kind: string; message: InboundMessage };
     const hm = stored.message;
+    if (hm.attachments.length === 0 && understandMessage(hm.text) !== 'question') {
+      // Held before small talk was told apart: it joins the next question instead.
+      await tx.inboundMessage.update({ where: { id: h.id }, data: { error: 'small_talk' } });
+      continue;
+    }
     const result = await intake(tx, deps, {
       communeId,
       residentId,
       villageId: null,
       platform: m.platform,
       channelAccountId: account.id,
+      accountName: m.accountId,
       chatId: m.chatId,
       platformMessageId: hm.platformMessageId,
       text: (hm.text ?? '').slice(0, deps.policy.maxTextLength),
@@ -169,7 +247,7 @@ async function giveConsent(
       forceNew: false,
     });
     await tx.inboundMessage.update({ where: { id: h.id }, data: { status: 'processed', error: null, ticketMessageId: result.ticketMessageId, processedAt: m.receivedAt } });
-    effects.push(...result.effects);
+    effects.push(...result.effects, ...(await maybeAskVillage(tx, m, identityId, result, (n) => `${key(n)}-${h.id}`, deps.policy.burstWindowMs)));
   }
   return { status: 'processed', note: 'consent_given', effects };
 }

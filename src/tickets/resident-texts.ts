@@ -33,6 +33,13 @@ export function residentTextsFor(v: Voice) {
       `Ủy ban đã nhận câu hỏi, phản ánh của ${you_}.\nMã số: ${p.code}\nLĩnh vực: ${p.category}\nHạn trả lời: ${p.dueText}\n\n` +
       `${you} có thể gửi thêm thông tin, ảnh vào đây; gõ /tracuu để xem tình trạng.`,
     followUpJoined: (code: string) => `Đã bổ sung vào phản ánh ${code}.`,
+    // Small talk: answered, never a ticket by itself (src/tickets/understanding/small-talk.ts).
+    greeting: `Xin chào ${you_}! Đây là kênh tiếp nhận câu hỏi, phản ánh của Ủy ban. Xin mời ${you_} gửi nội dung cần hỏi hoặc phản ánh (có thể kèm ảnh).`,
+    thanks: `Ủy ban cảm ơn ${you_}. Nếu cần hỏi thêm, xin ${you_} cứ gửi tin nhắn vào đây.`,
+    consentRepeat: `Ủy ban đã ghi nhận sự đồng ý của ${you_}. Xin mời ${you_} gửi câu hỏi hoặc phản ánh (có thể kèm ảnh).`,
+    declined: `Ủy ban đã ghi nhận. Khi cần hỏi hoặc phản ánh, xin ${you_} cứ gửi tin nhắn vào đây.`,
+    askVillage: (code: string) => `Để chuyển đúng cán bộ phụ trách phản ánh ${code}, xin ${you_} cho biết sự việc ở thôn (xóm, tổ) nào, ví dụ: Thôn 3.`,
+    villageNoted: (code: string, village: string) => `Đã ghi nhận: phản ánh ${code} ở ${village}.`,
     denunciationNotice:
       'Lưu ý: tin nhắn qua kênh này được tiếp nhận như một phản ánh, chưa phải đơn tố cáo theo Luật Tố cáo. ' +
       `Nếu muốn tố cáo chính thức, ${you_} gửi đơn có chữ ký (ghi rõ họ tên, địa chỉ) tới bộ phận tiếp công dân của Ủy ban xã, ` +

@@ -31,6 +31,11 @@ export interface DeadlinePlanner {
 export interface TicketPolicy {
   /** A resident's message within this time after their last one joins their open ticket. */
   followUpWindowMs: number;
+  /**
+   * A new ticket's post waits this long, so that a burst (a greeting, then the question; a long
+   * paste the client split in parts) is one post; later messages are posted under it.
+   */
+  burstWindowMs: number;
   maxTextLength: number;
   messagesPerMinute: number;
   maxPhotoBytes: number;
@@ -41,7 +46,9 @@ export interface TicketPolicy {
 
 export const defaultTicketPolicy: TicketPolicy = {
   followUpWindowMs: 72 * 3600_000,
-  maxTextLength: 4000,
+  burstWindowMs: 20_000,
+  // Telegram's own limit: a full-length message is accepted, a longer paste arrives in parts.
+  maxTextLength: 4096,
   messagesPerMinute: 10,
   maxPhotoBytes: 10 * 1024 * 1024,
   receiveWorkingHours: 8,

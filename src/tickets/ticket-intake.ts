@@ -3,7 +3,8 @@
 // never half-handled; what must be sent afterwards is returned as effects.
 import type { Prisma } from '../db/generated/client.ts';
 import type { Attachment, Platform } from '../../bots/channel.ts';
-import { foldVietnamese } from '../text/fold-vietnamese.ts';
+import { detectUrgency } from './understanding/urgency.ts';
+import { findVillageMention, type VillageName } from './understanding/village-mention.ts';
 import { formatTicketCode, nextTicketSeq } from './ticket-code.ts';
 import { chooseAssignee } from './routing.ts';
 import { formatDue, residentTextsOf } from './resident-texts.ts';
@@ -11,7 +12,7 @@ import { openStatuses } from './ticket-status.ts';
 import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { DeliveryReport } from './answer-delivery.ts';
-import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
+import { deadlineJob, effect, fetchAttachmentJob, postTicketJob, refreshAdminPostsJob, relayFollowUpJob, sendDirectJob, sendTicketMessageJob, type Effect } from './ticket-jobs.ts';
 import { isConfidentialField } from './ticket-visibility.ts';
 
 export interface IntakeMessage {
@@ -20,6 +21,8 @@ export interface IntakeMessage {
   villageId: string | null;
   platform: Platform;
   channelAccountId: string | null;
+  /** The account's name (the channel to answer through). */
+  accountName: string;
   chatId: string;
   platformMessageId: string;
   text: string;
@@ -27,21 +30,56 @@ export interface IntakeMessage {
   receivedAt: Date;
   /** The resident asked for a new ticket (/moi): do not join the open one. */
   forceNew: boolean;
+  /** Joining the open ticket is acknowledged by the caller (e.g. "village noted"). */
+  quietFollowUp?: boolean;
 }
 
 export interface IntakeResult {
   ticketId: string;
   ticketMessageId: string;
   created: boolean;
+  /** The ticket's village is still unknown: the resident may be asked once. */
+  villageUnknown: boolean;
   effects: Effect[];
 }
 
-// Words that make a report urgent (fire, collapse, injury, flood): answered within hours.
-const URGENT = ['chay nha', 'hoa hoan', 'dang chay', 'sap nha', 'sat lo', 'lu quet', 'ngap sau', 'tai nan', 'cap cuu', 'nguy hiem tinh mang', 'khan cap', 'dien giat', 'bi thuong'];
+// A greeting or "đồng ý" sent shortly before a question joins that question's ticket.
+const SMALL_TALK_JOINS_WITHIN_MS = 30 * 60_000;
 
 export function isUrgent(text: string): boolean {
-  const folded = ` ${foldVietnamese(text)} `;
-  return URGENT.some((w) => folded.includes(` ${w} `) || folded.includes(` ${w}`));
+  return detectUrgency(text).urgent;
+}
+
+/** Small talk held from this chat (answered, not ticketed) joins the ticket of what follows it. */
+async function joinHeldSmallTalk(tx: Prisma.TransactionClient, m: IntakeMessage, ticketId: string): Promise<void> {
+  const held = await tx.inboundMessage.findMany({
+    where: {
+      channel: m.platform,
+      platformChatId: m.chatId,
+      status: 'ignored',
+      error: 'small_talk',
+      ticketMessageId: null,
+      receivedAt: { gte: new Date(m.receivedAt.getTime() - SMALL_TALK_JOINS_WITHIN_MS), lte: m.receivedAt },
+    },
+    orderBy: { receivedAt: 'asc' },
+  });
+  for (const h of held) {
+    const hm = (h.payload as unknown as { message?: { text?: string } }).message;
+    const msg = await tx.ticketMessage.create({
+      data: { ticketId, direction: 'inbound', channel: m.platform, channelAccountId: m.channelAccountId, platformChatId: m.chatId, platformMessageId: h.platformMessageId, text: hm?.text ?? null, createdAt: h.receivedAt },
+    });
+    await tx.inboundMessage.update({ where: { id: h.id }, data: { status: 'processed', error: null, ticketMessageId: msg.id } });
+  }
+}
+
+/** The commune's villages, to read a village from a message. */
+async function villagesOf(tx: Prisma.TransactionClient, communeId: string): Promise<VillageName[]> {
+  return tx.village.findMany({ where: { communeId }, select: { id: true, name: true, aliases: true }, orderBy: { sortOrder: 'asc' } });
+}
+
+/** When a new ticket's post goes out: after the burst window, at once when urgent. */
+export function postTime(ticket: { createdAt: Date; priority: string }, burstWindowMs: number): Date | undefined {
+  return ticket.priority === 'urgent' || burstWindowMs <= 0 ? undefined : new Date(ticket.createdAt.getTime() + burstWindowMs);
 }
 
 /** An outbound message to the resident, kept with the ticket and delivered by a job. */
@@ -114,13 +152,37 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
           platformMessageId: m.platformMessageId,
           text: m.text || null,
           attachments,
+          createdAt: m.receivedAt,
         },
       });
+      await joinHeldSmallTalk(tx, m, open.id);
       await tx.ticketEvent.create({ data: { ticketId: open.id, type: 'message_in', actorKind: 'resident', data: { messageId: msg.id } } });
       effects.push(...attachments.map((_, index) => effect(fetchAttachmentJob, { ticketMessageId: msg.id, index }, `att-${msg.id}-${index}`)));
+      // "nhà em ở thôn 5" after the question: the ticket learns its village (and its post shows it).
+      let villageId = open.villageId;
+      if (!villageId && m.text) {
+        const named = findVillageMention(m.text, await villagesOf(tx, m.communeId));
+        if (named) {
+          villageId = named.id;
+          effects.push(...(await setTicketVillage(tx, open.id, named.id, m.receivedAt)));
+        }
+      }
       await tx.ticket.update({ where: { id: open.id }, data: { updatedAt: m.receivedAt } });
-      effects.push(await queueResidentMessage(tx, { ticketId: open.id, platform: m.platform, channelAccountId: m.channelAccountId, chatId: m.chatId, text: residentTexts.followUpJoined(open.code) }));
-      return { ticketId: open.id, ticketMessageId: msg.id, created: false, effects };
+      // Under the ticket's post in the admin chat; not before the post itself can go out.
+      const postAt = postTime(open, deps.policy.burstWindowMs);
+      effects.push(effect(relayFollowUpJob, { ticketMessageId: msg.id }, `fu-${msg.id}`, postAt && postAt > m.receivedAt ? new Date(postAt.getTime() + 500) : undefined));
+      // One "added" per burst window, not one per message: a burst is acknowledged once, at its end.
+      const window = Math.max(deps.policy.burstWindowMs, 1000);
+      const bucket = Math.floor((m.receivedAt.getTime() - open.createdAt.getTime()) / window);
+      if (!m.quietFollowUp) effects.push(
+        effect(
+          sendDirectJob,
+          { platform: m.platform, accountId: m.accountName, chatId: m.chatId, text: residentTexts.followUpJoined(open.code) },
+          `fuack-${open.id}-${bucket}`,
+          deps.policy.burstWindowMs > 0 ? new Date(open.createdAt.getTime() + (bucket + 1) * window) : undefined,
+        ),
+      );
+      return { ticketId: open.id, ticketMessageId: msg.id, created: false, villageUnknown: !villageId, effects };
     }
   }
 
@@ -129,10 +191,13 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   const category =
     (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
+  // The village named in the message wins over the one the resident gave before.
+  const named = m.text ? findVillageMention(m.text, await villagesOf(tx, m.communeId)) : undefined;
+  const villageId = named?.id ?? m.villageId;
   const due = planTicketDeadlines(deps, { receivedAt: m.receivedAt, timezone: commune.timezone, priority, category });
   // Complaints and denunciations: only the staff designated for the field see who wrote.
   const confidential = isConfidentialField(category.code);
-  const assigneeId = await chooseAssignee(tx, m.communeId, category.id, m.villageId);
+  const assigneeId = await chooseAssignee(tx, m.communeId, category.id, villageId);
   const year = Number(new Intl.DateTimeFormat('en', { timeZone: commune.timezone, year: 'numeric' }).format(m.receivedAt));
   // On PostgreSQL in its own short transaction: the counter row is the one every new ticket of
   // the commune touches, so holding its lock for the whole message would serialize them all. A
@@ -148,7 +213,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       year,
       seq,
       residentId: m.residentId,
-      villageId: m.villageId,
+      villageId,
       categoryId: category.id,
       channel: m.platform,
       priority,
@@ -172,8 +237,10 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       platformMessageId: m.platformMessageId,
       text: m.text || null,
       attachments,
+      createdAt: m.receivedAt,
     },
   });
+  await joinHeldSmallTalk(tx, m, ticket.id);
   effects.push(...attachments.map((_, index) => effect(fetchAttachmentJob, { ticketMessageId: msg.id, index }, `att-${msg.id}-${index}`)));
   await tx.ticketEvent.createMany({
     data: [
@@ -195,7 +262,18 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
       await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'note', actorKind: 'system', data: { faqOffered: faq.id, score: faq.score } } });
     }
   }
-  effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`));
+  // The post waits for the rest of a burst (a question in two messages, a long paste in parts).
+  effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`, postTime(ticket, deps.policy.burstWindowMs)));
   effects.push(...deadlineEffects(ticket.id, due));
-  return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, effects };
+  return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, villageUnknown: !villageId, effects };
+}
+
+/** Sets a ticket's village (read from a message or answered); routes it if no one has it yet. */
+export async function setTicketVillage(tx: Prisma.TransactionClient, ticketId: string, villageId: string, at: Date): Promise<Effect[]> {
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  if (t.villageId === villageId) return [];
+  const assigneeId = t.assigneeId ?? (t.categoryId ? await chooseAssignee(tx, t.communeId, t.categoryId, villageId) : null);
+  await tx.ticket.update({ where: { id: ticketId }, data: { villageId, assigneeId } });
+  await tx.ticketEvent.create({ data: { ticketId, type: 'note', actorKind: 'resident', data: { villageId, ...(assigneeId !== t.assigneeId ? { assigneeId } : {}) } } });
+  return [effect(refreshAdminPostsJob, { ticketId, version: at.getTime() }, `refresh-${ticketId}-village-${villageId}`)];
 }

@@ -29,8 +29,12 @@ export interface DirectMessage {
   text: string;
   buttons?: Array<Array<{ label: string; data: string }>>;
   replyTo?: string;
+  /** A group with topics: the topic to post in. */
+  threadId?: string;
   /** A photo or file to send with the text as caption. */
   media?: { kind: 'photo' | 'file'; ref: { platformFileId: string } | { path: string } };
+  /** Not sent if this ticket's village became known meanwhile (the question "which village?"). */
+  unlessVillageKnown?: string;
   /** Record the sent message as an admin-chat post with this purpose (e.g. reject_reason). */
   recordAs?: { ticketId: string; purpose: string };
   /** Record it as the bot's message about a bulletin (announcement, question for a reason). */
@@ -77,7 +81,10 @@ export const refreshRatingButtonsJob = defineJob<{ platform: Platform; accountId
   { attempts: 4 },
 );
 
-/** Re-render the buttons of a ticket's posts after its status changed. */
+/** Post a resident's follow-up (text, photo, file) under the ticket's post in every admin chat. */
+export const relayFollowUpJob = defineJob<{ ticketMessageId: string }>()('outbound', 'follow-up', { attempts: 8 });
+
+/** Re-render a ticket's posts (header and buttons) after its status, assignee or village changed. */
 export const refreshAdminPostsJob = defineJob<{ ticketId: string; version: number }>()('outbound', 'refresh-posts', { attempts: 4 });
 
 /** Cancels the deadline checks planned at creation (the ticket reached a final status). */

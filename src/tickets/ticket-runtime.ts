@@ -73,6 +73,7 @@ export function ticketPolicy(settings: Settings): TicketDeps['policy'] {
   return {
     ...defaultTicketPolicy,
     followUpWindowMs: settings.TICKET_FOLLOWUP_HOURS * 3600_000,
+    burstWindowMs: settings.TICKET_BURST_SECONDS * 1000,
     messagesPerMinute: settings.RESIDENT_MESSAGES_PER_MINUTE,
     receiveWorkingHours: settings.SLA_RECEIVE_WORKING_HOURS,
     answerWorkingDays: settings.SLA_ANSWER_WORKING_DAYS,

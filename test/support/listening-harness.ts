@@ -79,7 +79,8 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const api = new FakeBotApi();
   const { apiRoot } = await api.start();
   const prefix = testRedisPrefix();
-  const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-unused', ...opts.env });
+  // A short burst window keeps tests quick; tests of the burst itself set their own.
+  const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-unused', TICKET_BURST_SECONDS: '1', ...opts.env });
   const queues = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix, log: silentLogger });
   const enqueue = queues.enqueue.bind(queues);
   const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue, cancelJob: queues.cancel.bind(queues) });

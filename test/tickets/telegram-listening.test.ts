@@ -63,7 +63,8 @@ describe('listening over Telegram', () => {
 
   it('posts the ticket in the admin chat with its buttons', async () => {
     const post = h.api.sentTo(ADMIN_CHAT).find((m) => m.text?.includes(ticketCode))!;
-    expect(post.text).toContain('Thôn: chưa rõ');
+    // "thôn 3" in the question is read against the commune's villages.
+    expect(post.text).toContain('Thôn: Thôn 3');
     expect(post.text).toContain('Đèn đường thôn 3');
     expect(buttonsOf(post).map((b) => b.text)).toEqual(['Nhận xử lý', 'Chuyển lĩnh vực', 'Từ chối', 'Đóng']);
     postId = post.messageId;

@@ -13,6 +13,8 @@ export interface SentMessage {
   caption?: string;
   replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
   replyTo?: number;
+  /** message_thread_id: the forum topic it was posted in. */
+  threadId?: number;
   file?: { field: string; bytes: number; filename?: string } | string;
   at: number;
 }
@@ -31,6 +33,8 @@ interface Failure {
   error_code: number;
   description: string;
   parameters?: { retry_after?: number };
+  /** Only calls to this chat fail (others pass untouched). */
+  chatId?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -40,7 +44,7 @@ export class FakeBotApi {
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; body: Json }> = [];
   readonly answeredCallbacks: Array<{ id: string; text?: string; show_alert?: boolean }> = [];
-  readonly edits: Array<{ chatId: string; messageId: number; replyMarkup?: unknown }> = [];
+  readonly edits: Array<{ chatId: string; messageId: number; replyMarkup?: unknown; text?: string }> = [];
   webhook: { url: string; secret?: string } | undefined;
   /** A slow Telegram: a send is accepted (recorded) at once and answered only after this long. */
   sendDelayMs = 0;
@@ -184,6 +188,11 @@ export class FakeBotApi {
     }
   }
 
+  /** A message as the chat shows it now, after any edits. */
+  messageNow(chatId: string | number, messageId: number): { text?: string; reply_markup?: SentMessage['replyMarkup'] } | undefined {
+    return this.messages.get(`${chatId}:${messageId}`) as { text?: string; reply_markup?: SentMessage['replyMarkup'] } | undefined;
+  }
+
   sentTo(chatId: string | number): SentMessage[] {
     return this.sent.filter((m) => m.chatId === String(chatId));
   }
@@ -213,8 +222,13 @@ export class FakeBotApi {
     }
     for (const [k, v] of url.searchParams) body[k] ??= v;
     this.calls.push({ method, body });
-    const failure = this.failures.get(method)?.shift();
-    if (failure) return this.reply(res, failure.error_code, { ok: false, ...failure });
+    const pending = this.failures.get(method) ?? [];
+    const at = pending.findIndex((f) => f.chatId === undefined || f.chatId === String(body.chat_id));
+    const failure = at >= 0 ? pending.splice(at, 1)[0] : undefined;
+    if (failure) {
+      const { chatId: _only, ...reply } = failure;
+      return this.reply(res, failure.error_code, { ok: false, ...reply });
+    }
     try {
       const result = await this.dispatch(method, body, req);
       if (this.sendDelayMs > 0 && method.startsWith('send')) await new Promise((r) => setTimeout(r, this.sendDelayMs));
@@ -269,8 +283,17 @@ export class FakeBotApi {
       case 'editMessageText': {
         const key = `${b.chat_id}:${b.message_id}`;
         if (!this.messages.has(key)) throw fail(400, 'Bad Request: message to edit not found');
-        Object.assign(this.messages.get(key)!, { text: b.text });
-        return this.messages.get(key);
+        if (typeof b.text !== 'string' || !b.text.trim()) throw fail(400, 'Bad Request: message text is empty');
+        if (b.text.length > 4096) throw fail(400, 'Bad Request: MESSAGE_TOO_LONG');
+        const current = this.messages.get(key)!;
+        const markup = parseMaybeJson(b.reply_markup);
+        if (current.text === b.text && JSON.stringify(current.reply_markup ?? null) === JSON.stringify(markup ?? null)) {
+          throw fail(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+        }
+        Object.assign(current, { text: b.text, reply_markup: markup });
+        if (markup === undefined) delete current.reply_markup;
+        this.edits.push({ chatId: String(b.chat_id), messageId: Number(b.message_id), replyMarkup: markup, text: b.text });
+        return current;
       }
       case 'answerCallbackQuery':
         if (typeof b.text === 'string' && b.text.length > 200) throw fail(400, 'Bad Request: MESSAGE_TOO_LONG');
@@ -345,6 +368,7 @@ export class FakeBotApi {
       ...(caption !== undefined ? { caption } : {}),
       ...(markup ? { replyMarkup: markup } : {}),
       ...(replyTo !== undefined ? { replyTo } : {}),
+      ...(b.message_thread_id !== undefined ? { threadId: Number(b.message_thread_id) } : {}),
       ...(file !== undefined ? { file } : {}),
       at: Date.now(),
     };
