@@ -32,7 +32,8 @@ async function consented(userId: number): Promise<void> {
   await h.settle();
 }
 
-describe('a conversation over Telegram', () => {
+// Each step waits for a burst window and several queues; on two busy cores that takes a while.
+describe('a conversation over Telegram', { timeout: 90_000 }, () => {
   const R = 5101;
 
   it('greets first, consents twice, asks in two messages, adds a photo; the cadre answers', async () => {
