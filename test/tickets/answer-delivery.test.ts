@@ -102,7 +102,7 @@ describe('an answer to a resident who blocked the bot', () => {
   it('an answer that reached the resident is confirmed to the cadre only after Telegram accepted it', async () => {
     const r = 6102;
     const t = await residentWithTicket(r, 'Đường bê tông liên thôn bị nứt, xe tải qua lún');
-    h.api.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' });
+    h.api.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway', chatId: String(r) });
     const cadreMsg = h.api.staffWritesInGroup({ chatId: ADMIN_CHAT, userId: CADRE, replyTo: t.postMessageId, text: 'Xã đã báo đơn vị thi công sửa trong tuần này.' });
     await h.settle(30_000);
     const row = await h.prisma.ticketMessage.findFirstOrThrow({ where: { ticketId: t.ticketId, text: { contains: 'đơn vị thi công' } } });
