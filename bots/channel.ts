@@ -121,8 +121,11 @@ export class ChannelError extends Error {
   constructor(
     readonly kind: ChannelErrorKind,
     message: string,
-    /** quota: the account reached its own sending cap (another account may send instead). */
-    readonly opts: { retryAfterMs?: number; platformCode?: number; quota?: boolean } = {},
+    /**
+     * quota: the account reached its own sending cap (another account may send instead).
+     * unsent: failed before anything reached the platform, so a retry cannot be a repeat.
+     */
+    readonly opts: { retryAfterMs?: number; platformCode?: number; quota?: boolean; unsent?: boolean } = {},
   ) {
     super(message);
   }

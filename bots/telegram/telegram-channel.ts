@@ -161,7 +161,13 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
   /** A send under the bot's pace; Telegram's own 429 pauses that chat (or the bot) for every process. */
   async function paced<T>(chatId: string, fn: () => Promise<T>): Promise<T> {
-    await pacer.wait(chatId);
+    try {
+      await pacer.wait(chatId);
+    } catch (e) {
+      if (e instanceof ChannelError) throw e;
+      // The shared pace is out of reach (Redis down): nothing was sent, try again later.
+      throw new ChannelError('network', `pacing unavailable: ${(e as Error).message}`, { unsent: true });
+    }
     try {
       return await call(fn);
     } catch (e) {

@@ -231,8 +231,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       await fail(e.message);
       throw e;
     }
-    // Transient: back to pending for the next attempt.
-    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: (e as Error).message.slice(0, 500) } });
+    // Transient: back to pending for the next attempt (not a repeat when nothing reached the platform).
+    const unsent = e instanceof ChannelError && e.opts.unsent;
+    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: (e as Error).message.slice(0, 500), ...(unsent ? { sendingPart: null } : {}) } });
     throw e;
   }
 }
