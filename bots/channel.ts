@@ -11,6 +11,8 @@ export interface Attachment {
   mime?: string;
   size?: number;
   name?: string;
+  /** Already stored by content hash where it arrived (web chat uploads): nothing to fetch. */
+  sha256?: string;
 }
 
 /** A message a person sent, normalized. */

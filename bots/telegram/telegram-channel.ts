@@ -187,7 +187,11 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       const ref = (content.photo ?? content.audio ?? content.voice ?? content.file)!;
       // A caption over Telegram's limit goes as a separate message after the media.
       const caption = text && text.length <= telegramLimits.maxCaptionLength ? text : undefined;
-      const withCaption = { ...extra, ...(caption ? { caption } : {}) };
+      // An upload goes as multipart, where telegraf encodes only some object fields (not
+      // reply_parameters): the reply is given as a string there.
+      const upload = !('platformFileId' in ref) && !('url' in ref);
+      const replyField = upload && 'reply_parameters' in extra ? { reply_parameters: JSON.stringify(extra.reply_parameters) as never } : {};
+      const withCaption = { ...extra, ...replyField, ...(caption ? { caption } : {}) };
       const sent = await paced<{ chat: { id: number }; message_id: number }>(chatId, () =>
         media === 'photo'
           ? telegram.sendPhoto(chatId, input(ref), withCaption)

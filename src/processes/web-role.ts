@@ -1,6 +1,8 @@
 // The web role: HTTP server for health, metrics, the resident web chat, the Telegram webhook
 // (when PUBLIC_BASE_URL is set), and (as issues land) the admin and the API. Listens on
 // HOST:PORT; stopping closes the server first (in-flight requests finish).
+import { storeMedia } from '../media/media-store.ts';
+import { defaultTicketPolicy } from '../tickets/ticket-deps.ts';
 import type { Runtime } from './runtime.ts';
 import type { RunningRole } from './run-roles.ts';
 import { buildApp } from '../web/app.ts';
@@ -55,6 +57,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       frameAncestors: settings.CHAT_FRAME_ANCESTORS,
       limits,
+      photos: { maxBytes: defaultTicketPolicy.maxPhotoBytes, store: (buffer, mime) => storeMedia(rt.db.prisma, settings.DATA_DIR, buffer, mime) },
     },
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),

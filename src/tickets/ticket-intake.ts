@@ -129,7 +129,7 @@ export function deadlineEffects(ticketId: string, due: { receiveDueAt: Date; due
 export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage): Promise<IntakeResult> {
   const residentTexts = await residentTextsOf(tx, m.communeId, m.platform);
   const effects: Effect[] = [];
-  const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform }));
+  const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform, ...(a.sha256 ? { sha256: a.sha256 } : {}) }));
 
   // A window of 0 means every message is its own ticket.
   if (!m.forceNew && deps.policy.followUpWindowMs > 0) {

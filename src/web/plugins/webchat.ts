@@ -26,6 +26,16 @@ export interface WebChatPluginOptions {
   frameAncestors?: string[];
   /** Redis for the limits per session, address and overall (shared by every replica). */
   limits?: LimitStore & { values?: Partial<WebChatLimitValues> };
+  /** Photos residents upload: kept by content hash (src/media), as Telegram photos are. */
+  photos?: { maxBytes: number; store(buffer: Buffer, mime: string): Promise<{ sha256: string; size: number }> };
+}
+
+// What an upload really is, from its first bytes (the declared type is not trusted).
+function imageType(b: Buffer): string | undefined {
+  if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  return undefined;
 }
 
 const COOKIE = 'lx_chat';
@@ -33,6 +43,10 @@ const SESSION_RE = /^[A-Za-z0-9_-]{32}$/;
 const messageBody = z.object({
   text: z.string().max(20_000),
   clientMessageId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+});
+const photoQuery = z.object({
+  clientMessageId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  caption: z.string().max(1000).optional(),
 });
 const actionBody = z.object({
   data: z.string().min(1).max(64),
@@ -157,6 +171,41 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     reply.code(202);
     return { ok: true, id };
   });
+
+  // A photo: the image itself as the body (JPEG, PNG or WebP), its caption and id in the query.
+  const photos = opts.photos;
+  if (photos) {
+    app.addContentTypeParser(['image/jpeg', 'image/png', 'image/webp'], { parseAs: 'buffer', bodyLimit: photos.maxBytes }, (_req, body, done) => done(null, body));
+    app.post<{ Querystring: { clientMessageId?: string; caption?: string } }>('/chat/api/photos', { bodyLimit: photos.maxBytes }, async (req, reply) => {
+      const sid = (await session(req, reply, true))!;
+      const q = photoQuery.safeParse(req.query);
+      if (!q.success) throw new AppError('VALIDATION', 'Ảnh gửi lên không hợp lệ.');
+      const body = req.body;
+      const mime = Buffer.isBuffer(body) ? imageType(body) : undefined;
+      if (!Buffer.isBuffer(body) || !mime) throw new AppError('VALIDATION', 'Chỉ nhận ảnh JPEG, PNG hoặc WebP.');
+      await limit.messages(req, reply);
+      const handlers = channel.handlers();
+      if (!handlers) throw new AppError('DEPENDENCY_DOWN', 'Kênh hỏi đáp đang tạm dừng, xin thử lại sau ít phút.');
+      const stored = await photos.store(body, mime);
+      const id = `r-${q.data.clientMessageId}`;
+      const caption = q.data.caption?.trim() ?? '';
+      await handlers.onMessage({
+        platform: 'webchat',
+        accountId: channel.accountId,
+        platformMessageId: id,
+        chatId: sid,
+        chatKind: 'private',
+        userId: sid,
+        ...(caption ? { text: caption } : {}),
+        attachments: [{ kind: 'photo', fileId: `sha256:${stored.sha256}`, mime, size: stored.size, sha256: stored.sha256 }],
+        receivedAt: new Date(),
+      });
+      const history = await channel.history(sid);
+      if (!history.some((e) => e.id === id)) await channel.recordResident(sid, { id, from: 'resident', text: `📷 Ảnh${caption ? `: ${caption.slice(0, 1000)}` : ''}`, at: new Date().toISOString() });
+      reply.code(202);
+      return { ok: true, id };
+    });
+  }
 
   app.post('/chat/api/actions', { bodyLimit: 4 * 1024 }, async (req, reply) => {
     const sid = await session(req, reply, false);

@@ -22,6 +22,8 @@ export function renderChatPage(communeName: string): string {
   .buttons button { font-size: 1rem; padding: .5rem .8rem; border-radius: .5rem; border: 1px solid #b71c1c; background: #fff; color: #b71c1c; }
   form { display: flex; gap: .5rem; padding: .7rem; background: #fff; border-top: 1px solid #dde; }
   textarea { flex: 1; font-size: 1rem; padding: .6rem; border-radius: .5rem; border: 1px solid #99a; resize: none; height: 3.2rem; }
+  .photo { display: flex; align-items: center; font-size: 1.6rem; cursor: pointer; }
+  .photo input { position: absolute; width: 1px; height: 1px; opacity: 0; }
   form button { font-size: 1rem; padding: 0 1.2rem; border: 0; border-radius: .5rem; background: #b71c1c; color: #fff; }
   #status { font-size: .85rem; color: #666; padding: 0 1rem .3rem; min-height: 1.1rem; }
 </style>
@@ -31,6 +33,7 @@ export function renderChatPage(communeName: string): string {
 <div id="log" role="log" aria-live="polite"></div>
 <div id="status"></div>
 <form id="f">
+  <label class="photo" title="Gửi ảnh">📷<input id="p" type="file" accept="image/jpeg,image/png,image/webp" aria-label="Gửi ảnh (JPEG, PNG, tối đa 10 MB)"></label>
   <textarea id="t" name="text" maxlength="4000" placeholder="Nhập câu hỏi hoặc phản ánh…" aria-label="Nội dung"></textarea>
   <button type="submit">Gửi</button>
 </form>
@@ -69,6 +72,19 @@ export function renderChatPage(communeName: string): string {
     show({ id: 'r-' + id, from: 'resident', text: text });
     input.value = ''; status.textContent = 'Đang gửi…';
     post('/chat/api/messages', { text: text, clientMessageId: id }).then(function () { status.textContent = ''; }, function () {});
+  };
+  // A photo goes as it is, with what is typed as its caption; the server checks type and size.
+  var photo = document.getElementById('p');
+  photo.onchange = function () {
+    var file = photo.files && photo.files[0]; if (!file) return;
+    if (file.size > 10 * 1024 * 1024) { status.textContent = 'Ảnh lớn quá (tối đa 10 MB).'; photo.value = ''; return; }
+    var id = uuid(), caption = input.value.trim();
+    show({ id: 'r-' + id, from: 'resident', text: '📷 Ảnh' + (caption ? ': ' + caption : '') });
+    input.value = ''; status.textContent = 'Đang gửi ảnh…';
+    fetch('/chat/api/photos?clientMessageId=' + encodeURIComponent(id) + '&caption=' + encodeURIComponent(caption), { method: 'POST', headers: { 'content-type': file.type || 'image/jpeg' }, credentials: 'same-origin', body: file })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || 'Không gửi được ảnh.'); status.textContent = ''; }); })
+      .catch(function (e) { status.textContent = (e && e.message) || 'Không gửi được ảnh, xin thử lại.'; });
+    photo.value = '';
   };
   input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
   function connect() {
