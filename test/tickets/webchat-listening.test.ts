@@ -123,6 +123,27 @@ describe('web chat', () => {
     s.stop();
   });
 
+  it('a follow-up from the web chat is posted under the ticket post in the admin chat, once', async () => {
+    const s = await openSession();
+    await post('/chat/api/messages', s.cookie, { text: 'Xin chào', clientMessageId: 'f0000001' });
+    const prompt = await waitFor(s, 'the consent prompt', () => s.events.find((e) => e.entry?.buttons?.flat().some((b) => b.label === 'Tôi đồng ý'))?.entry);
+    const agree = prompt.buttons!.flat().find((b) => b.label === 'Tôi đồng ý')!;
+    await post('/chat/api/actions', s.cookie, { data: agree.data, messageId: prompt.id, actionId: 'f0000002' });
+    await h.settle();
+    await post('/chat/api/messages', s.cookie, { text: 'Loa phát thanh thôn 7 sáng nay không nghe được gì', clientMessageId: 'f0000003' });
+    await h.settle();
+    const ack = await waitFor(s, 'the ticket code', () => s.events.find((e) => e.entry?.text.includes('Mã số'))?.entry);
+    const code = /PA-\d{4}-\d{5}/.exec(ack.text)![0];
+    const row = await h.prisma.ticketAdminPost.findFirstOrThrow({ where: { ticket: { code }, purpose: 'ticket' } });
+    // Sent twice (a retry after a network blip): one follow-up, one message under the post.
+    for (let i = 0; i < 2; i++) await post('/chat/api/messages', s.cookie, { text: 'Bổ sung: loa ở nhà văn hoá thôn 7 cũng im', clientMessageId: 'f0000004' });
+    await h.settle();
+    const under = h.api.sentTo(ADMIN_CHAT).filter((m) => m.text?.includes('nhà văn hoá thôn 7 cũng im'));
+    expect(under).toHaveLength(1);
+    expect(`${ADMIN_CHAT}:${under[0]!.replyTo}`).toBe(row.platformMessageId);
+    s.stop();
+  });
+
   it('refuses buttons it never sent, bodies that are not messages, and actions without a session', async () => {
     const s = await openSession();
     expect((await post('/chat/api/actions', s.cookie, { data: 'rate:00000000-0000-0000-0000-000000000000:ok', messageId: 'w-x', actionId: 'a0000003' })).status).toBe(404);

@@ -62,6 +62,18 @@ describe('listening over Zalo', () => {
     expect(msgs).toHaveLength(1);
   });
 
+  it('the follow-up reaches both admin chats under the ticket post, once', async () => {
+    // Through the same core: posted under the post in the Zalo group and the Telegram group (the
+    // Zalo session was replaced by the reconnect, so its side is read from the recorded posts).
+    const tgPost = await h.prisma.ticketAdminPost.findFirstOrThrow({ where: { ticket: { code }, platform: 'telegram', purpose: 'ticket' } });
+    const tg = h.api.sentTo(ADMIN_CHAT).filter((m) => m.text?.includes('gần cầu tràn'));
+    expect(tg).toHaveLength(1);
+    expect(`${ADMIN_CHAT}:${tg[0]!.replyTo}`).toBe(tgPost.platformMessageId);
+    const zaloRows = await h.prisma.ticketAdminPost.findMany({ where: { ticket: { code }, platform: 'zalo', purpose: 'follow_up' } });
+    expect(zaloRows).toHaveLength(1);
+    expect(zaloRows[0]!.platformChatId).toBe(ZALO_ADMIN_GROUP);
+  });
+
   it('a group member who is not staff quoting the post is refused and audited', async () => {
     zalo().deliver(zalo().groupMessage(GROUP_ID, STRANGER, 'Để tôi trả lời cho', { quote: { msgId: postId, text: code } }));
     await h.settle();
