@@ -1,7 +1,7 @@
 // The Telegram bot as a Channel, over telegraf's API client. Receiving is our own long-polling
 // loop (or a webhook) so that an update is confirmed to Telegram only after the domain stored
 // it: the offset moves past an update once its handler resolved, never before.
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../src/auth/same-secret.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Input, Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
@@ -79,12 +79,6 @@ function input(ref: MediaRef) {
   return Input.fromBuffer(ref.buffer, ref.filename);
 }
 
-function sameSecret(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function createTelegramChannel(opts: TelegramChannelOptions): TelegramChannel {
   const accountId = opts.accountId ?? 'telegram';

@@ -4,7 +4,7 @@
 // 200, so nothing a resident wrote is confirmed unless the domain kept it. Buttons become
 // numbered choices, as on Zalo personal accounts. The platform's terms require a bot to say it is
 // a bot: the first message to each resident starts with that notice.
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../src/auth/same-secret.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
@@ -61,12 +61,6 @@ export interface ZaloBotChannel extends Channel {
 
 const DISCLOSED_TTL_S = 400 * 24 * 3600;
 
-function sameSecret(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function createZaloBotChannel(opts: ZaloBotChannelOptions): ZaloBotChannel {
   const accountId = opts.accountId ?? 'zalo-bot';

@@ -2,7 +2,8 @@
 // is sent to Zalo's permission page (OAuth v4 with PKCE), and Zalo's callback completes it. The
 // pending attempt (verifier, secrets) lives sealed on the account row for 10 minutes — Zalo's
 // code lives that long — so any web replica can take the callback; the state is single-use.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../auth/same-secret.ts';
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { decryptSecret, encryptSecret } from '../crypto/secret-box.ts';
@@ -40,11 +41,6 @@ export async function startOaConnect(
   return { authorizeUrl: authorizeUrl({ ...(p.oauthRoot ? { oauthRoot: p.oauthRoot } : {}), appId: p.appId, redirectUri: p.redirectUri, challenge, state }) };
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** Zalo's redirect: exchanges the code with the attempt's verifier and stores the OA's tokens. */
 export async function finishOaConnect(prisma: PrismaClient, key: Buffer | undefined, p: { state: string; code: string; oaId?: string; oauthRoot?: string; now?: number }): Promise<{ account: string }> {
@@ -56,7 +52,7 @@ export async function finishOaConnect(prisma: PrismaClient, key: Buffer | undefi
   const sealed = (row?.settings as Settings | null)?.oaConnect;
   if (!row || row.platform !== 'zalo_oa' || !sealed) throw refused();
   const pending = JSON.parse(decryptSecret(key, sealed)) as Pending;
-  if (!sameText(pending.state, p.state) || (p.now ?? Date.now()) > pending.expiresAt) throw refused();
+  if (!sameSecret(pending.state, p.state) || (p.now ?? Date.now()) > pending.expiresAt) throw refused();
   // Single use: the attempt is gone whatever Zalo says next.
   const { oaConnect: _spent, ...rest } = row.settings as Settings;
   await prisma.channelAccount.update({ where: { id: row.id }, data: { settings: rest as Prisma.InputJsonValue } });
