@@ -59,7 +59,9 @@ async function runInbound(ctx: BenchContext, residents: number, perResident: num
     const prefix = `loaxa-bench-${randomBytes(4).toString('hex')}`;
     const queues = createQueueKit({ redisUrl: ctx.services.redisUrl, prefix, log: silentLogger });
     const enqueue = queues.enqueue.bind(queues);
-    const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-bench-unused', RESIDENT_MESSAGES_PER_MINUTE: '1000' });
+    // The post's wait for the rest of a burst (TICKET_BURST_SECONDS, 20 s by default) is a chosen
+    // delay, not a cost: left out, so the figure is the system's own time to the post.
+    const settings = loadSettings({ DATA_DIR: '/tmp/loaxa-bench-unused', RESIDENT_MESSAGES_PER_MINUTE: '1000', TICKET_BURST_SECONDS: '0' });
     const deps = await createTicketDeps({ prisma, log: silentLogger, settings, enqueue, cancelJob: queues.cancel.bind(queues) });
     // Every message becomes its own ticket (and so its own admin post), the heaviest path.
     deps.policy.followUpWindowMs = 0;
@@ -227,7 +229,7 @@ const scenario: Scenario = {
         messages,
         concurrency: CONCURRENCY,
         throughput_unit: 'messages/s (one ticket each)',
-        latency: 'update pushed → admin-chat post received by the Bot API server; latency_* paced at half the burst rate, burst_* all at once',
+        latency: 'update pushed → admin-chat post received by the Bot API server (without the burst window, TICKET_BURST_SECONDS=0); latency_* paced at half the burst rate, burst_* all at once',
         telegram_bound: 'time real Telegram would need at 30 messages/s per bot (ack + post per ticket)',
       },
     };
