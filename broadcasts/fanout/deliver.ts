@@ -47,13 +47,18 @@ function progress(s: string | null): { text?: string; audio?: string } {
 
 function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
   if (!e.baseUrl) throw new PermanentJobError('cụm loa chưa có địa chỉ');
+  const noAxisAccount = 'cụm loa Axis chưa có tài khoản (tên:mật khẩu)';
   const found = endpointSecret(e, deps);
-  if (!found.ok) throw new PermanentJobError(found.reason === 'no-key' ? 'thiếu ENCRYPTION_KEY để đọc khóa của cụm loa' : 'cụm loa chưa có khóa bí mật riêng');
+  if (!found.ok) {
+    if (found.reason === 'no-key') throw new PermanentJobError('thiếu ENCRYPTION_KEY để đọc khóa của cụm loa');
+    // An Axis speaker's stored secret is its account, so a missing one is named as such.
+    throw new PermanentJobError(e.protocol === 'axis' ? noAxisAccount : 'cụm loa chưa có khóa bí mật riêng');
+  }
   const secret = found.secret;
   if (e.protocol === 'axis') {
     // Axis credentials are stored as "user:password".
     const colon = secret.indexOf(':');
-    if (!e.secretEnc || colon < 1) throw new PermanentJobError('cụm loa Axis chưa có tài khoản (tên:mật khẩu)');
+    if (colon < 1) throw new PermanentJobError(noAxisAccount);
     return createAxisEndpoint({ baseUrl: e.baseUrl, username: secret.slice(0, colon), password: secret.slice(colon + 1) });
   }
   return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });

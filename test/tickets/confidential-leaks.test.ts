@@ -14,6 +14,8 @@ import { answerTicket, markDuplicate } from '../../src/tickets/ticket-actions.ts
 import { renderAdminPost } from '../../src/tickets/admin-post.ts';
 import { todayOverview } from '../../src/dashboard/today.ts';
 import { ticketReport } from '../../src/reports/ticket-report.ts';
+import { localDate } from '../../src/calendar/local-time.ts';
+import { DEFAULT_TIME_ZONE } from '../../src/calendar/time-zone.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 import { form, sessionFor, type TestSession } from '../support/staff-session.ts';
 
@@ -179,8 +181,9 @@ describe('exports of the quarter report', () => {
     const village = await prisma.village.findFirstOrThrow({ where: { communeId, name: 'Thôn 3' } });
     const t = await ticket({ confidential: true, category: 'KHIEU_NAI_TO_CAO', assignee: 'phochutich', text: DENUNCIATION, chatId: '9950' });
     await prisma.ticket.update({ where: { id: t.id }, data: { villageId: village.id } });
-    const now = new Date();
-    const period = { from: now.toISOString().slice(0, 10), to: now.toISOString().slice(0, 10), label: 'hôm nay' };
+    // The commune's today, not UTC's: after 17:00 UTC it is already tomorrow in Vietnam.
+    const today = localDate(new Date(), DEFAULT_TIME_ZONE).date;
+    const period = { from: today, to: today, label: 'hôm nay' };
     const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! }, include: { oversightGrants: true } });
     const masked = (await ticketReport(prisma, communeId, period, { kind: 'staff', staff: oversight })).tickets.find((r) => r.code === t.code)!;
     expect(masked).toMatchObject({ field: 'Khiếu nại, tố cáo', village: '(bảo mật)', channel: '(bảo mật)' });

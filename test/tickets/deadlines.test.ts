@@ -2,6 +2,7 @@
 // post when due, escalation to the leader when overdue, nothing once the ticket is answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT, startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
+import { closeReasonButtonData } from '../../src/tickets/close-reasons.ts';
 
 let h: ListeningHarness;
 beforeAll(async () => {
@@ -89,6 +90,10 @@ describe('deadlines of a closed ticket', () => {
     const sent = h.api.sentTo(ADMIN_CHAT).find((m) => m.messageId === messageId)!;
     const close = sent.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Đóng')!;
     h.api.pressButton({ chatId: ADMIN_CHAT, messageId, userId: 7301, data: close.callback_data });
+    await h.settle();
+    // Unanswered: closing asks for a reason first; the first common one is chosen.
+    const question = h.api.sentTo(ADMIN_CHAT).findLast((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => b.callback_data === closeReasonButtonData(t.id, 0)))!;
+    h.api.pressButton({ chatId: ADMIN_CHAT, messageId: question.messageId, userId: 7301, data: closeReasonButtonData(t.id, 0) });
     await h.settle();
     expect((await h.prisma.ticket.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('closed');
     for (const k of ['receive', 'remind0', 'remind1', 'escalate']) expect(await h.queues.queue('reminders').getJob(`dl-${t.id}-0-${k}`)).toBeUndefined();

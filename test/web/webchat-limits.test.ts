@@ -66,7 +66,7 @@ describe('web chat limits', () => {
     for (let i = 1; i < 20; i++) expect((await send(i, '198.51.100.1', first.cookie)).status).toBe(202);
     const refused = await send(20, '198.51.100.1', first.cookie);
     expect(refused.status).toBe(429);
-    expect(refused.message).toContain('Bạn gửi hơi nhanh');
+    expect(refused.message).toContain('Tin nhắn gửi hơi nhanh');
     expect((await send(21, '198.51.100.1', undefined)).status).toBe(202);
   });
 

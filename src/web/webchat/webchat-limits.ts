@@ -39,9 +39,10 @@ export const defaultWebChatLimits: WebChatLimitValues = {
   streamsOverall: 2000,
 };
 
+// Residents read these: no form of address (the commune's register is not known here), no codes.
 const MINUTE = 60_000;
 const HOUR = 3600_000;
-const tooFast = 'Bạn gửi hơi nhanh, xin chờ {wait} rồi gửi tiếp.';
+const tooFast = 'Tin nhắn gửi hơi nhanh, xin chờ {wait} rồi gửi tiếp.';
 const busy = 'Kênh hỏi đáp đang quá tải, xin thử lại sau {wait}.';
 const ip = (req: FastifyRequest) => clientAddress(req.ip, true);
 
@@ -57,11 +58,11 @@ export function webChatLimitRules(v: WebChatLimitValues, sessionOf: (req: Fastif
       { name: 'chat-act-ip', max: v.messagesPerAddress, windowMs: MINUTE, key: ip, message: tooFast },
     ] satisfies Limit[],
     newTickets: [
-      { name: 'chat-new-s', max: v.newTicketsPerSession, windowMs: HOUR, key: sessionOf, message: 'Bạn đã mở nhiều phản ánh mới trong một giờ; xin viết tiếp vào phản ánh đang mở hoặc thử lại sau {wait}.' },
-      { name: 'chat-new-ip', max: v.newTicketsPerAddress, windowMs: HOUR, key: ip, message: 'Có nhiều phản ánh mới từ mạng của bạn trong một giờ, xin thử lại sau {wait}.' },
+      { name: 'chat-new-s', max: v.newTicketsPerSession, windowMs: HOUR, key: sessionOf, message: 'Đã mở nhiều phản ánh mới trong một giờ; xin viết tiếp vào phản ánh đang mở hoặc thử lại sau {wait}.' },
+      { name: 'chat-new-ip', max: v.newTicketsPerAddress, windowMs: HOUR, key: ip, message: 'Có nhiều phản ánh mới từ cùng một mạng trong một giờ, xin thử lại sau {wait}.' },
       { name: 'chat-new-all', max: v.newTicketsOverall, windowMs: HOUR, key: () => 'all', message: busy },
     ] satisfies Limit[],
-    sessions: [{ name: 'chat-sess-ip', max: v.sessionsPerAddress, windowMs: HOUR, key: ip, message: 'Có quá nhiều phiên trò chuyện mới từ mạng của bạn, xin thử lại sau {wait}.' }] satisfies Limit[],
+    sessions: [{ name: 'chat-sess-ip', max: v.sessionsPerAddress, windowMs: HOUR, key: ip, message: 'Có quá nhiều phiên trò chuyện mới từ cùng một mạng, xin thử lại sau {wait}.' }] satisfies Limit[],
   };
 }
 
