@@ -73,7 +73,7 @@ async function checkRecovery(prisma: PrismaClient, lines: Line[], now = new Date
   }
   const ago = Math.round((now.getTime() - lease.lastRunAt.getTime()) / 1000);
   const r = lease.lastResult ?? {};
-  const names: Record<string, string> = { deliveries: 'lượt gửi bản tin', inbound: 'tin nhắn đến', messages: 'tin gửi người dân', posts: 'bài đăng nhóm quản trị', timers: 'hẹn giờ phiếu', overdue: 'hạn quá giờ' };
+  const names: Record<string, string> = { deliveries: 'lượt gửi bản tin', inbound: 'tin nhắn đến', messages: 'tin gửi người dân', posts: 'bài đăng nhóm quản trị', followUps: 'tin bổ sung lên nhóm quản trị', timers: 'hẹn giờ phiếu', overdue: 'hạn quá giờ' };
   const restored = Object.entries(names).filter(([k]) => (r[k] ?? 0) > 0).map(([k, label]) => `${r[k]} ${label}`);
   // The pass runs every minute: much older means no worker is ticking.
   const stale = ago > 5 * 60;

@@ -22,6 +22,7 @@ export interface RecoveryResult {
   inbound: number;
   messages: number;
   posts: number;
+  followUps: number;
   timers: number;
   overdue: number;
   offline: number;
@@ -74,7 +75,7 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     const deadlines = await reconcileDeadlines({ prisma: opts.prisma, restore, now, ...opts.tickets });
     const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, repeatables: opts.repeatables.length };
     await recordLeaseRun(opts.prisma, RECONCILE_LEASE, holder, { ...result });
-    const restored = result.deliveries + result.inbound + result.messages + result.posts + result.timers + result.overdue;
+    const restored = result.deliveries + result.inbound + result.messages + result.posts + result.followUps + result.timers + result.overdue;
     if (restored > 0) opts.log.warn({ ...result }, 'đã khôi phục việc mà Redis không còn giữ');
     return result;
   }

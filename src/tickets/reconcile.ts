@@ -3,7 +3,8 @@
 // and queues it again. Job ids make a job that still exists a no-op.
 import { defineJob } from '../queues/job-definition.ts';
 import type { RestoreJob, TicketDeps } from './ticket-deps.ts';
-import { postTicketJob, processInboundJob, sendTicketMessageJob } from './ticket-jobs.ts';
+import { postTicketJob, processInboundJob, relayFollowUpJob, sendTicketMessageJob } from './ticket-jobs.ts';
+import { understandMessage } from './understanding/small-talk.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 
 export const reconcileJob = defineJob<Record<string, never>>()('housekeeping', 'reconcile-listening', { attempts: 1 });
@@ -15,7 +16,7 @@ export const reconcileJob = defineJob<Record<string, never>>()('housekeeping', '
 export async function reconcileListening(
   deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'now'> & { restore?: RestoreJob },
   opts: { olderThanMs: number },
-): Promise<{ inbound: number; messages: number; posts: number }> {
+): Promise<{ inbound: number; messages: number; posts: number; followUps: number }> {
   const before = new Date(deps.now().getTime() - opts.olderThanMs);
   const { prisma } = deps;
   const put: RestoreJob = deps.restore ?? (async (def, data, o) => (await deps.enqueue(def, data, o), true));
@@ -41,5 +42,25 @@ export async function reconcileListening(
     // A finished post job is kept: it may have found no channel for the chat in its process.
     if (await put(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}` })) posts += 1;
   }
-  return { inbound: restoredInbound, messages: restoredMessages, posts };
+
+  // Follow-ups of the last week that no admin-chat post shows (their relay job was lost): those
+  // written after the ticket's post, except greetings and thanks joined to it, which intake keeps
+  // on the ticket but never relays. A relay that posted anywhere has recorded the message.
+  const weekAgo = new Date(before.getTime() - 7 * 24 * 3600_000);
+  const later = await prisma.ticketMessage.findMany({
+    where: { direction: 'inbound', createdAt: { lt: before, gte: weekAgo }, ticket: { adminPosts: { some: { purpose: 'ticket' } } } },
+    select: { id: true, text: true, attachments: true, createdAt: true, ticket: { select: { adminPosts: { select: { purpose: true, ticketMessageIds: true, createdAt: true } } } } },
+    orderBy: { createdAt: 'desc' },
+    take: 500,
+  });
+  let followUps = 0;
+  for (const m of later) {
+    const posts = m.ticket.adminPosts;
+    if (posts.some((p) => p.ticketMessageIds.includes(m.id))) continue;
+    if (!posts.some((p) => p.purpose === 'ticket' && p.createdAt < m.createdAt)) continue;
+    const hasFiles = Array.isArray(m.attachments) && m.attachments.length > 0;
+    if (!hasFiles && understandMessage(m.text) !== 'question') continue;
+    if (await put(relayFollowUpJob, { ticketMessageId: m.id }, { jobId: `fu-${m.id}` })) followUps += 1;
+  }
+  return { inbound: restoredInbound, messages: restoredMessages, posts, followUps };
 }

@@ -51,7 +51,7 @@ export function createAppMetrics(opts: MetricsPluginOptions) {
   });
   const reconcileRestored = new Gauge({
     name: 'loaxa_reconcile_restored',
-    help: 'What the last recovery pass queued again, by kind (deliveries, inbound, messages, posts, timers, overdue…)',
+    help: 'What the last recovery pass queued again, by kind (deliveries, inbound, messages, posts, followUps, timers, overdue…)',
     labelNames: ['kind'],
     registers: [register],
   });
