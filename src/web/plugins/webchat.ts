@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WebChatChannel, WebChatEvent } from '../../../bots/webchat/webchat-channel.ts';
 import { parseCommand } from '../../../bots/command-text.ts';
+import type { ChannelHandlers, InboundMessage } from '../../../bots/channel.ts';
 import { renderChatPage, renderEmbedScript } from '../webchat/webchat-page.ts';
 import { AppError } from '../../errors.ts';
 import { cspHash } from '../security-headers.ts';
@@ -143,6 +144,22 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     return { messages: sid ? await channel.history(sid) : [] };
   });
 
+  /**
+   * A resident's message (words or a photo) stored through the channel, then shown in the page's
+   * history — after storing, so a failed store does not show a message the commune never got.
+   */
+  async function storeResidentMessage(
+    handlers: ChannelHandlers,
+    sid: string,
+    id: string,
+    content: Pick<InboundMessage, 'text' | 'command' | 'attachments'>,
+    shown: string,
+  ): Promise<void> {
+    await handlers.onMessage({ platform: 'webchat', accountId: channel.accountId, platformMessageId: id, chatId: sid, chatKind: 'private', userId: sid, ...content, receivedAt: new Date() });
+    const history = await channel.history(sid);
+    if (!history.some((e) => e.id === id)) await channel.recordResident(sid, { id, from: 'resident', text: shown, at: new Date().toISOString() });
+  }
+
   app.post('/chat/api/messages', { bodyLimit: 64 * 1024 }, async (req, reply) => {
     const sid = (await session(req, reply, true))!;
     const parsed = messageBody.safeParse(req.body);
@@ -153,21 +170,17 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
     if (!handlers) throw new AppError('DEPENDENCY_DOWN', 'Kênh hỏi đáp đang tạm dừng, xin thử lại sau ít phút.');
     const id = `r-${parsed.data.clientMessageId}`;
     const text = parsed.data.text;
-    await handlers.onMessage({
-      platform: 'webchat',
-      accountId: channel.accountId,
-      platformMessageId: id,
-      chatId: sid,
-      chatKind: 'private',
-      userId: sid,
-      ...(text.trim() ? { text } : {}),
-      ...(text.trim().startsWith('/') ? { command: parseCommand(text) ?? { name: '', args: '' } } : {}),
-      attachments: [],
-      receivedAt: new Date(),
-    });
-    // Kept after storing, so a failed store does not show a message the commune never got.
-    const history = await channel.history(sid);
-    if (!history.some((e) => e.id === id)) await channel.recordResident(sid, { id, from: 'resident', text: text.slice(0, 4000), at: new Date().toISOString() });
+    await storeResidentMessage(
+      handlers,
+      sid,
+      id,
+      {
+        ...(text.trim() ? { text } : {}),
+        ...(text.trim().startsWith('/') ? { command: parseCommand(text) ?? { name: '', args: '' } } : {}),
+        attachments: [],
+      },
+      text.slice(0, 4000),
+    );
     reply.code(202);
     return { ok: true, id };
   });
@@ -189,19 +202,13 @@ export const webChatPlugin: FastifyPluginAsync<WebChatPluginOptions> = async (ap
       const stored = await photos.store(body, mime);
       const id = `r-${q.data.clientMessageId}`;
       const caption = q.data.caption?.trim() ?? '';
-      await handlers.onMessage({
-        platform: 'webchat',
-        accountId: channel.accountId,
-        platformMessageId: id,
-        chatId: sid,
-        chatKind: 'private',
-        userId: sid,
-        ...(caption ? { text: caption } : {}),
-        attachments: [{ kind: 'photo', fileId: `sha256:${stored.sha256}`, mime, size: stored.size, sha256: stored.sha256 }],
-        receivedAt: new Date(),
-      });
-      const history = await channel.history(sid);
-      if (!history.some((e) => e.id === id)) await channel.recordResident(sid, { id, from: 'resident', text: `📷 Ảnh${caption ? `: ${caption.slice(0, 1000)}` : ''}`, at: new Date().toISOString() });
+      await storeResidentMessage(
+        handlers,
+        sid,
+        id,
+        { ...(caption ? { text: caption } : {}), attachments: [{ kind: 'photo', fileId: `sha256:${stored.sha256}`, mime, size: stored.size, sha256: stored.sha256 }] },
+        `📷 Ảnh${caption ? `: ${caption.slice(0, 1000)}` : ''}`,
+      );
       reply.code(202);
       return { ok: true, id };
     });

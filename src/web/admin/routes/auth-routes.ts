@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { listOwnSessions, revokeOwnSession, signIn, signOut } from '../../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../../auth/change-password.ts';
-import { formOf, SESSION_COOKIE, UUID, type AdminContext } from '../admin-context.ts';
+import { formOf, SESSION_COOKIE, TZ, UUID, type AdminContext } from '../admin-context.ts';
 import { enforceLimits } from '../../request-limits.ts';
 import { loginLimits } from '../../login-limits.ts';
 
@@ -69,7 +69,7 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
 
   /** The person's open sessions, for the list under the form (where they are signed in). */
   async function sessionsOf(who: NonNullable<Awaited<ReturnType<typeof ctx.current>>>) {
-    const fmt = new Intl.DateTimeFormat('vi-VN', { timeZone: who.staff.commune?.timezone ?? 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+    const fmt = new Intl.DateTimeFormat('vi-VN', { timeZone: who.staff.commune?.timezone ?? TZ, dateStyle: 'short', timeStyle: 'short' });
     return (await listOwnSessions(prisma, who.staff.id)).map((s) => ({
       id: s.id,
       current: s.id === who.session.sessionId,
