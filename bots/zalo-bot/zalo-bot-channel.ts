@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { splitText } from '../../src/text/split-text.ts';
-import { choiceAction, forgetChoices, numberedText, rememberChoices, type ChoiceMemory } from '../zalo/numbered-choices.ts';
+import { choiceAction, numberedChoiceMethods, numberedText, rememberChoices, type ChoiceMemory } from '../zalo/numbered-choices.ts';
+import { downloadZaloFile } from '../zalo/download-zalo-file.ts';
 import { createZaloBotClient, type ZaloBotClient } from './zalo-bot-client.ts';
 import { asUpdate, normalizeBotUpdate } from './normalize-update.ts';
 import { ZALO_BOT_MAX_TEXT, ZALO_BOT_SECRET_MAX, ZALO_BOT_SECRET_MIN, type ZaloBotUpdate } from './zalo-bot-types.ts';
@@ -184,23 +185,10 @@ export function createZaloBotChannel(opts: ZaloBotChannelOptions): ZaloBotChanne
       handlers = undefined;
     },
     send,
-    async answerAction(actionId, text, alert) {
-      // No toast on Zalo: a warning comes as a short message, a plain "done" is dropped.
-      if (!text || !alert) return;
-      await send(actionId.split('|')[0]!, { text });
-    },
-    async editButtons(chatId, platformMessageId, buttons) {
-      if (!buttons?.length) await forgetChoices(opts.memory, accountId, chatId, platformMessageId);
-      else await rememberChoices(opts.memory, accountId, chatId, platformMessageId, buttons);
-    },
+    ...numberedChoiceMethods(opts.memory, accountId, send),
     async downloadFile(fileId) {
-      // Photos arrive as an address on Zalo's servers.
       if (!/^https?:\/\//.test(fileId)) throw new ChannelError('bad_request', 'không phải đường dẫn ảnh Zalo');
-      const res = await fetch(fileId, { signal: AbortSignal.timeout(60_000) }).catch((e: Error) => {
-        throw new ChannelError('network', `không tải được ảnh từ Zalo: ${e.message}`);
-      });
-      if (!res.ok) throw new ChannelError(res.status === 404 ? 'not_found' : 'network', `không tải được ảnh từ Zalo (${res.status})`);
-      return { buffer: Buffer.from(await res.arrayBuffer()), ...(res.headers.get('content-type') ? { mime: res.headers.get('content-type')! } : {}) };
+      return downloadZaloFile(fileId, 'ảnh');
     },
     async health() {
       try {

@@ -8,7 +8,8 @@
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { splitText } from '../../src/text/split-text.ts';
-import { choiceAction, forgetChoices, numberedText, rememberChoices, type ChoiceMemory } from '../zalo/numbered-choices.ts';
+import { choiceAction, numberedChoiceMethods, numberedText, rememberChoices, type ChoiceMemory } from '../zalo/numbered-choices.ts';
+import { downloadZaloFile } from '../zalo/download-zalo-file.ts';
 import { createZaloOaClient, OaNeedsReconnect, type OaTokenSource } from './zalo-oa-client.ts';
 import { normalizeOaEvent, parseOaEvent } from './normalize-event.ts';
 import { verifyZaloOaSignature } from './verify-signature.ts';
@@ -142,21 +143,10 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
       handlers = undefined;
     },
     send,
-    async answerAction(actionId, text, alert) {
-      if (!text || !alert) return;
-      await send(actionId.split('|')[0]!, { text });
-    },
-    async editButtons(chatId, platformMessageId, buttons) {
-      if (!buttons?.length) await forgetChoices(opts.memory, opts.accountId, chatId, platformMessageId);
-      else await rememberChoices(opts.memory, opts.accountId, chatId, platformMessageId, buttons);
-    },
+    ...numberedChoiceMethods(opts.memory, opts.accountId, send),
     async downloadFile(fileId) {
       if (!/^https?:\/\//.test(fileId)) throw new ChannelError('bad_request', 'không phải đường dẫn tệp Zalo');
-      const res = await fetch(fileId, { signal: AbortSignal.timeout(60_000) }).catch((e: Error) => {
-        throw new ChannelError('network', `không tải được tệp từ Zalo: ${e.message}`);
-      });
-      if (!res.ok) throw new ChannelError(res.status === 404 ? 'not_found' : 'network', `không tải được tệp từ Zalo (${res.status})`);
-      return { buffer: Buffer.from(await res.arrayBuffer()), ...(res.headers.get('content-type') ? { mime: res.headers.get('content-type')! } : {}) };
+      return downloadZaloFile(fileId, 'tệp');
     },
     async health() {
       try {

@@ -75,3 +75,26 @@ export async function choiceAction(memory: ChoiceMemory, m: InboundMessage): Pro
     data,
   };
 }
+
+/**
+ * The button half of a Channel for every Zalo kind (personal account, OA, Bot). There is no toast
+ * under a message on Zalo: a warning (no right, no longer possible) comes as a short message, a
+ * plain "done" is dropped since the domain also says it in the chat. A sent Zalo message cannot
+ * change; what changes is which numbers still mean something.
+ */
+export function numberedChoiceMethods(
+  memory: ChoiceMemory,
+  accountId: string,
+  send: (chatId: string, content: { text: string }) => Promise<unknown>,
+): { answerAction(actionId: string, text?: string, alert?: boolean): Promise<void>; editButtons(chatId: string, platformMessageId: string, buttons: Button[][] | null): Promise<void> } {
+  return {
+    async answerAction(actionId, text, alert) {
+      if (!text || !alert) return;
+      await send(actionId.split('|')[0]!, { text });
+    },
+    async editButtons(chatId, platformMessageId, buttons) {
+      if (!buttons?.length) await forgetChoices(memory, accountId, chatId, platformMessageId);
+      else await rememberChoices(memory, accountId, chatId, platformMessageId, buttons);
+    },
+  };
+}

@@ -8,7 +8,8 @@ import { splitText } from '../../src/text/split-text.ts';
 import type { ZaloApi } from './zalo-api.ts';
 import { ZaloSession, type ZaloHealth } from './zalo-session.ts';
 import { normalizeZaloMessage, zaloThread } from './normalize-message.ts';
-import { choiceAction, forgetChoices, numberedText, rememberChoices, type ChoiceMemory } from './numbered-choices.ts';
+import { choiceAction, numberedChoiceMethods, numberedText, rememberChoices, type ChoiceMemory } from './numbered-choices.ts';
+import { downloadZaloFile } from './download-zalo-file.ts';
 import { mapZaloError, ZALO_RATE_BACKOFF_MS } from './map-zalo-error.ts';
 import type { ZaloPacer } from './zalo-pacer.ts';
 
@@ -152,27 +153,9 @@ export function createZaloChannel(opts: ZaloChannelOptions): ZaloChannel {
       return { platformMessageId: last };
     },
 
-    async answerAction(actionId, text, alert) {
-      // No toast under a message on Zalo. A warning (no right, no longer possible) comes as a
-      // short message; a plain "done" notice is dropped, since the domain also says it in the chat.
-      if (!text || !alert) return;
-      const chatId = actionId.split('|')[0]!;
-      await channel.send(chatId, { text });
-    },
+    ...numberedChoiceMethods(opts.choices, opts.accountId, (chatId, content) => channel.send(chatId, content)),
 
-    async editButtons(chatId, platformMessageId, buttons) {
-      // A sent Zalo message cannot change; what changes is which numbers still mean something.
-      if (!buttons?.length) await forgetChoices(opts.choices, opts.accountId, chatId, platformMessageId);
-      else await rememberChoices(opts.choices, opts.accountId, chatId, platformMessageId, buttons);
-    },
-
-    async downloadFile(fileId) {
-      const res = await fetch(fileId, { signal: AbortSignal.timeout(60_000) }).catch((e: Error) => {
-        throw new ChannelError('network', `không tải được tệp từ Zalo: ${e.message}`);
-      });
-      if (!res.ok) throw new ChannelError(res.status === 404 ? 'not_found' : 'network', `không tải được tệp từ Zalo (${res.status})`);
-      return { buffer: Buffer.from(await res.arrayBuffer()), ...(res.headers.get('content-type') ? { mime: res.headers.get('content-type')! } : {}) };
-    },
+    downloadFile: (fileId) => downloadZaloFile(fileId, 'tệp'),
 
     async health() {
       return { ok: health.status === 'connected' || (health.status === 'idle' && !session), detail: health.detail };
