@@ -29,8 +29,9 @@ export async function reconcileListening(
   for (const m of messages) if (await put(sendTicketMessageJob, { messageId: m.id }, { jobId: `msg-${m.id}` }, true)) restoredMessages += 1;
 
   // Tickets of the last week never posted to an admin chat their commune has.
+  const weekAgo = new Date(before.getTime() - 7 * 24 * 3600_000);
   const recent = await prisma.ticket.findMany({
-    where: { createdAt: { lt: before, gte: new Date(before.getTime() - 7 * 24 * 3600_000) }, adminPosts: { none: { purpose: 'ticket' } } },
+    where: { createdAt: { lt: before, gte: weekAgo }, adminPosts: { none: { purpose: 'ticket' } } },
     select: { id: true, communeId: true },
     take: 500,
   });
@@ -46,7 +47,6 @@ export async function reconcileListening(
   // Follow-ups of the last week that no admin-chat post shows (their relay job was lost): those
   // written after the ticket's post, except greetings and thanks joined to it, which intake keeps
   // on the ticket but never relays. A relay that posted anywhere has recorded the message.
-  const weekAgo = new Date(before.getTime() - 7 * 24 * 3600_000);
   const later = await prisma.ticketMessage.findMany({
     where: { direction: 'inbound', createdAt: { lt: before, gte: weekAgo }, ticket: { adminPosts: { some: { purpose: 'ticket' } } } },
     select: { id: true, text: true, attachments: true, createdAt: true, ticket: { select: { adminPosts: { select: { purpose: true, ticketMessageIds: true, createdAt: true } } } } },
