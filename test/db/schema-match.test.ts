@@ -30,7 +30,7 @@ function parseSchema(text: string): ParsedSchema {
   const blocks = text.replace(/\/\/.*$/gm, '').matchAll(/^(model|enum)\s+(\w+)\s*\{([\s\S]*?)^\}/gm);
   const raw: Array<[string, string, string]> = [...blocks].map((m) => [m[1]!, m[2]!, m[3]!]);
   for (const [kind, name, body] of raw) {
-    if (kind === 'enum') enums.set(name, body.split('\n').map((l) => l.trim()).filter((l) => /^\w+$/.test(l)));
+    if (kind === 'enum') enums.set(name, body.split('\n').map((l) => /^\s*(\w+)(?:\s+@map\("([^"]+)"\))?\s*$/.exec(l)).filter((m) => m !== null).map((m) => m[2] ?? m[1]!));
   }
   const modelNames = new Set(raw.filter(([k]) => k === 'model').map(([, n]) => n));
   for (const [kind, name, body] of raw) {
@@ -191,6 +191,12 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.quarantinedUpdate.create({ data: { channel: 'telegram', accountKey: account.id, updateKey: '42', raw: '{"update_id":42}', error: 'lỗi', quarantinedAt: new Date() } });
     await prisma.staffNotice.create({ data: { communeId: commune.id, staffId: staff.id, kind: 'confidential_field', text: 'Thông báo', data: { staffId: staff.id } } });
 
+    await prisma.oaFollower.create({ data: { channelAccountId: account.id, userId: 'f-1', followedAt: new Date(), lastEventAt: new Date(), tags: ['thon-1'] } });
+    await prisma.oaTagVillage.create({ data: { channelAccountId: account.id, tag: 'thon-1', villageId: village.id } });
+    await prisma.oaQuota.create({ data: { channelAccountId: account.id, monthlyLimit: 2000 } });
+    await prisma.oaQuotaMonth.create({ data: { channelAccountId: account.id, month: '2026-12', used: 1 } });
+    await prisma.oaBroadcastReceipt.create({ data: { channelAccountId: account.id, userId: 'f-1', day: '2026-12-03' } });
+    await prisma.target.create({ data: { communeId: commune.id, kind: 'zalo_oa_followers', name: 'Người theo dõi OA', villageId: village.id, channelAccountId: account.id } });
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');
     const empty: string[] = [];
