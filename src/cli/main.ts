@@ -9,6 +9,7 @@ import { runSeedDemo } from './seed-demo-command.ts';
 import { runDoctor } from './doctor-command.ts';
 import { runClassify } from './classify-command.ts';
 import { runLinkStaff } from './link-staff-command.ts';
+import { runCommuneAdd } from './commune-command.ts';
 import { runRadioSim } from './radio-sim-command.ts';
 import { runZaloAdminGroup, runZaloGroups, runZaloLogin } from './zalo-command.ts';
 
@@ -71,6 +72,19 @@ program
   .option('--unlink', 'bỏ liên kết')
   .action((username: string, platform: string | undefined, userId: string | undefined, o: { unlink?: boolean }) =>
     guarded(() => runLinkStaff({ ...settingsAndLogger(), username, platform, userId, unlink: o.unlink ?? false })),
+  );
+
+const commune = program.command('commune').description('quản lý các xã của cài đặt');
+commune
+  .command('add')
+  .description('thêm một xã với danh sách thôn (kèm tên khác) và cán bộ (CSV); tất cả hoặc không gì cả')
+  .argument('<code>', 'mã xã, ví dụ an-son')
+  .argument('<name>', 'tên xã, ví dụ "Xã An Sơn"')
+  .requiredOption('--villages <file>', 'tệp thôn: mỗi dòng "tên thôn, tên khác; tên khác"')
+  .option('--staff <file>', 'tệp CSV cán bộ: tên đăng nhập, họ tên, vai trò (admin;editor…), chức vụ, điện thoại, trưởng')
+  .option('--prefix <letters>', 'tiền tố mã phản ánh (mặc định PA)')
+  .action((code: string, name: string, o: { villages: string; staff?: string; prefix?: string }) =>
+    guarded(() => runCommuneAdd({ ...settingsAndLogger(), code, name, villages: o.villages, staff: o.staff, prefix: o.prefix })),
   );
 
 const zalo = program.command('zalo').description('kết nối tài khoản Zalo (đăng nhập bằng mã QR, nhóm, nhóm quản trị)');

@@ -13,6 +13,7 @@ import { createQueueKit, type QueueKit } from '../queues/queue-kit.ts';
 import { databaseUnavailable } from './operator-error.ts';
 import { startControlSocket } from '../runtime/control-socket.ts';
 import { linkStaff, type LinkStaffRequest } from '../staff/link-staff.ts';
+import { addCommuneFromRequest, type CommuneAddRequest } from '../communes/commune-add-request.ts';
 import { isAppError } from '../errors.ts';
 
 export interface Runtime {
@@ -88,9 +89,12 @@ export async function openRuntime(settings: Settings, log: Logger, opts: OpenRun
       await ensureCategories(db.prisma);
     }
 
-    // Only this process can reach the embedded database: it answers `loaxa link-staff` meanwhile.
+    // Only this process can reach the embedded database: it answers `loaxa link-staff` and `loaxa commune add` meanwhile.
     if (locked && !settings.DATABASE_URL) {
-      const control = await startControlSocket(settings.DATA_DIR, { 'link-staff': (args) => linkStaff(db.prisma, args as unknown as LinkStaffRequest) }, (e) => {
+      const control = await startControlSocket(settings.DATA_DIR, {
+        'link-staff': (args) => linkStaff(db.prisma, args as unknown as LinkStaffRequest),
+        'commune-add': (args) => addCommuneFromRequest(db.prisma, args as unknown as CommuneAddRequest),
+      }, (e) => {
         if (isAppError(e)) return e.userMessage;
         log.error({ err: e }, 'lệnh quản trị qua socket lỗi');
         return 'Lỗi không mong đợi trong tiến trình Loa Xã đang chạy; xem nhật ký của nó.';

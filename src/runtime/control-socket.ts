@@ -24,7 +24,8 @@ export async function startControlSocket(dataDir: string, handlers: Record<strin
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: string) => {
       buf += chunk;
-      if (buf.length > 10_000) return socket.destroy();
+      // `loaxa commune add` sends its two lists (at most 200 KB each, JSON-escaped).
+      if (buf.length > 1_000_000) return socket.destroy();
       const nl = buf.indexOf('\n');
       if (nl === -1) return;
       void answer(buf.slice(0, nl)).then((reply) => socket.end(`${JSON.stringify(reply)}\n`));
