@@ -13,6 +13,9 @@ import { downloadZaloFile } from '../zalo/download-zalo-file.ts';
 import { createZaloOaClient, OaNeedsReconnect, type OaTokenSource } from './zalo-oa-client.ts';
 import { normalizeOaEvent, parseOaEvent } from './normalize-event.ts';
 import { verifyZaloOaSignature } from './verify-signature.ts';
+import type { PrismaClient } from '../../src/db/generated/client.ts';
+import { deliverOaBulletin, type OaBulletinResult, type OaBulletinTarget } from './deliver-oa-bulletin.ts';
+import { uploadOaImage, type OaBulletinContent } from './zalo-oa-bulletin-api.ts';
 import { ZALO_OA_FREE_WINDOW_MS, ZALO_OA_MAX_TEXT, ZALO_OA_WINDOW_MS, type ZaloOaCsRequest, type ZaloOaCsResult, type ZaloOaInfo } from './zalo-oa-types.ts';
 
 export const zaloOaLimits: ChannelLimits = {
@@ -51,6 +54,8 @@ export interface ZaloOaChannelOptions {
   onFollow?(userId: string, followed: boolean, at: Date): Promise<void>;
   client?: { retries?: number; baseBackoffMs?: number };
   now?: () => number;
+  /** Where followers and the broadcast quota are kept; without it the channel cannot deliver bulletins. */
+  prisma?: PrismaClient;
 }
 
 export interface ZaloOaChannel extends Channel {
@@ -58,6 +63,10 @@ export interface ZaloOaChannel extends Channel {
   handleWebhook(p: { signature: string | undefined; rawBody: string }): Promise<number>;
   /** The resident's answer window, when known. */
   windowOf(userId: string): Promise<ConversationWindow | undefined>;
+  /** A bulletin to the OA's followers (within the quota) or to a GMF group: deliver-oa-bulletin.ts. */
+  deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent): Promise<OaBulletinResult>;
+  /** Uploads an image once for a bulletin's messages; returns its attachment id. */
+  uploadImage(bytes: Buffer, name: string, mime: 'image/jpeg' | 'image/png'): Promise<string>;
 }
 
 // Longer than the window, so "closed" can be told apart from "never seen here".
@@ -174,5 +183,10 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
       }
     },
     windowOf,
+    async deliverBulletin(deliveryId, target, content) {
+      if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
+      return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content);
+    },
+    uploadImage: (bytes, name, mime) => uploadOaImage(client, bytes, name, mime),
   };
 }

@@ -59,8 +59,9 @@ export function createZaloOaClient(opts: ZaloOaClientOptions): ZaloOaClient {
     try {
       res = await doFetch(`${root}${path}${qs}`, {
         method,
-        headers: { access_token: token, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        // Uploads are multipart (fetch sets the boundary); everything else is JSON.
+        headers: { access_token: token, ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(20_000),
       });
     } catch (e) {

@@ -60,6 +60,46 @@ export interface ZaloOaCsResult {
   quota?: { quota_type: string; remain: string; total: string; expired_date?: string };
 }
 
+/** POST /v3.0/oa/message/promotion ("tin truyền thông", a broadcast to one follower; counts against the OA's quota). */
+export interface ZaloOaPromotionRequest {
+  recipient: { user_id: string };
+  message: {
+    attachment: {
+      type: 'template';
+      payload: {
+        template_type: 'promotion';
+        language: 'VI' | 'EN';
+        elements: Array<{ type: 'banner'; attachment_id: string } | { type: 'header'; content: string } | { type: 'text'; align: 'left' | 'center' | 'right'; content: string }>;
+      };
+    };
+  };
+}
+
+/** POST /v3.0/oa/group/message: a message to a group conversation the OA manages (GMF). */
+export interface ZaloOaGroupMessageRequest {
+  recipient: { group_id: string };
+  message: { text: string } | { attachment: { type: 'template'; payload: { template_type: 'media'; elements: Array<{ media_type: 'image'; attachment_id: string }> } } };
+}
+
+/** POST /v2.0/oa/upload/image (multipart field "file"; JPG/PNG up to 1 MB). */
+export interface ZaloOaUploadResult {
+  attachment_id: string;
+}
+
+/** POST /v2.0/oa/tag/tagfollower. */
+export interface ZaloOaTagRequest {
+  user_id: string;
+  tag_name: string;
+}
+
+/** GET /v3.0/oa/user/getlist?data={"offset","count","tag_name","is_follower"}: one page (count ≤ 50). */
+export interface ZaloOaUserList {
+  total: number;
+  count: number;
+  offset: number;
+  users: Array<{ user_id: string }>;
+}
+
 /** GET /v2.0/oa/getoa. */
 export interface ZaloOaInfo {
   oa_id: string;
@@ -81,6 +121,10 @@ export interface ZaloOaTokenReply {
 
 /** Documented limits. */
 export const ZALO_OA_MAX_TEXT = 2000;
+/** A promotion message's header element. */
+export const ZALO_OA_MAX_HEADER = 100;
+export const ZALO_OA_MAX_IMAGE_BYTES = 1024 * 1024;
+export const ZALO_OA_USER_PAGE = 50;
 /** Consultation messages are allowed this long after the resident's last message. */
 export const ZALO_OA_WINDOW_MS = 7 * 24 * 3600_000;
 /** …and free for this part of it. */

@@ -22,6 +22,7 @@ import { createZaloBotChannel, type ZaloBotChannel } from '../../bots/zalo-bot/z
 import { residentTexts } from '../tickets/resident-texts.ts';
 import { createZaloOaChannel, type ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
 import { oaTokenSource, openOaCredentials } from '../channels/zalo-oa-accounts.ts';
+import { recordOaFollow } from '../channels/oa-followers.ts';
 import { openZaloCredentials, recordZaloHealth, type ZaloPacingSettings } from '../channels/zalo-accounts.ts';
 
 export interface ProcessChannels {
@@ -122,6 +123,8 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
       memory: redisChoices(redis, `${settings.REDIS_PREFIX}:zalo-oa-memory`),
       texts: { anonymousRefused: residentTexts.oaAnonymousRefused },
       log: log.child({ channel: 'zalo_oa', account: row.name }),
+      prisma: db.prisma,
+      onFollow: (userId, followed, at) => recordOaFollow(db.prisma, row.id, userId, followed, at),
     });
     directory.register(channel);
     zaloOa.push(channel);

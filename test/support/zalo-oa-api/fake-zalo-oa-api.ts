@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ZaloOaAttachment, ZaloOaCsRequest, ZaloOaCsResult, ZaloOaEvent, ZaloOaInfo, ZaloOaReply, ZaloOaTokenReply } from '../../../bots/zalo-oa/zalo-oa-types.ts';
-import { ZALO_OA_ERRORS as E, ZALO_OA_MAX_TEXT, ZALO_OA_WINDOW_MS } from '../../../bots/zalo-oa/zalo-oa-types.ts';
+import type { ZaloOaAttachment, ZaloOaCsRequest, ZaloOaCsResult, ZaloOaEvent, ZaloOaGroupMessageRequest, ZaloOaInfo, ZaloOaPromotionRequest, ZaloOaReply, ZaloOaTagRequest, ZaloOaTokenReply, ZaloOaUploadResult, ZaloOaUserList } from '../../../bots/zalo-oa/zalo-oa-types.ts';
+import { ZALO_OA_ERRORS as E, ZALO_OA_MAX_HEADER, ZALO_OA_MAX_IMAGE_BYTES, ZALO_OA_MAX_TEXT, ZALO_OA_USER_PAGE, ZALO_OA_WINDOW_MS } from '../../../bots/zalo-oa/zalo-oa-types.ts';
 
 export interface OaSent {
   userId: string;
@@ -16,6 +16,16 @@ export interface OaSent {
   text?: string;
   imageUrl?: string;
   anonymous?: boolean;
+  at: number;
+}
+
+/** A broadcast ("tin truyền thông") or a GMF group message as the fake received it. */
+export interface OaBroadcastSent {
+  to: { userId: string } | { groupId: string };
+  messageId: string;
+  header?: string;
+  text?: string;
+  imageAttachmentId?: string;
   at: number;
 }
 
@@ -28,6 +38,14 @@ export class FakeZaloOaApi {
   readonly oaId = '2345678901234567890';
   readonly sent: OaSent[] = [];
   readonly refreshCalls: string[] = [];
+  readonly broadcasts: OaBroadcastSent[] = [];
+  readonly uploads = new Map<string, { bytes: number; mime: string }>();
+  /** Follower → tags, as the OA's tag endpoints keep them. */
+  readonly tags = new Map<string, Set<string>>();
+  /** Zalo's own count of broadcasts left this month (the package); undefined: unlimited. */
+  monthlyBroadcastsLeft: number | undefined;
+  readonly followers = new Set<string>();
+  readonly groups = new Set<string>();
   /** Milliseconds added to the real clock (tests move time forward). */
   offsetMs = 0;
 
@@ -146,6 +164,8 @@ export class FakeZaloOaApi {
   }
 
   follow(userId: string, followed = true): ZaloOaEvent {
+    if (followed) this.followers.add(userId);
+    else this.followers.delete(userId);
     return { app_id: this.appId, event_name: followed ? 'follow' : 'unfollow', oa_id: this.oaId, follower: { id: userId }, source: 'oa_profile', timestamp: String(this.now()) };
   }
 
@@ -181,6 +201,75 @@ export class FakeZaloOaApi {
     return { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } };
   }
 
+  private promotion(body: Partial<ZaloOaPromotionRequest>): ZaloOaReply<ZaloOaCsResult> {
+    const userId = body.recipient?.user_id;
+    const p = body.message?.attachment?.payload;
+    if (!userId || p?.template_type !== 'promotion' || !Array.isArray(p.elements)) return { error: E.invalidParam, message: 'recipient or message is invalid!' };
+    if (!this.followers.has(userId)) return { error: E.notFollower, message: 'User is not a follower of the OA' };
+    if (this.blocked.has(userId)) return { error: E.userInactive, message: 'User is banned or inactive for more than 45 days' };
+    const header = p.elements.find((e) => e.type === 'header');
+    const text = p.elements.find((e) => e.type === 'text');
+    const banner = p.elements.find((e) => e.type === 'banner');
+    if (!header || header.content.length === 0 || header.content.length > ZALO_OA_MAX_HEADER) return { error: E.invalidParam, message: 'header is invalid!' };
+    if (text && text.content.length > ZALO_OA_MAX_TEXT) return { error: E.invalidParam, message: 'text is invalid!' };
+    if (banner && !this.uploads.has(banner.attachment_id)) return { error: E.invalidParam, message: 'attachment_id is invalid!' };
+    if (this.monthlyBroadcastsLeft !== undefined) {
+      if (this.monthlyBroadcastsLeft <= 0) return { error: E.outOfQuota, message: 'Out of quota' };
+      this.monthlyBroadcastsLeft -= 1;
+    }
+    const messageId = this.msgId();
+    this.broadcasts.push({ to: { userId }, messageId, header: header.content, at: this.now(), ...(text ? { text: text.content } : {}), ...(banner ? { imageAttachmentId: banner.attachment_id } : {}) });
+    return { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } };
+  }
+
+  private groupMessage(body: Partial<ZaloOaGroupMessageRequest>): ZaloOaReply<{ message_id: string }> {
+    const groupId = body.recipient?.group_id;
+    const m = body.message as { text?: string; attachment?: { payload?: { elements?: Array<{ attachment_id?: string }> } } } | undefined;
+    if (!groupId || !m) return { error: E.invalidParam, message: 'recipient or message is invalid!' };
+    if (!this.groups.has(groupId)) return { error: E.invalidParam, message: 'group_id is invalid!' };
+    if (m.text !== undefined && (m.text.length === 0 || m.text.length > ZALO_OA_MAX_TEXT)) return { error: E.invalidParam, message: 'text is invalid!' };
+    const att = m.attachment?.payload?.elements?.[0]?.attachment_id;
+    if (m.text === undefined && (!att || !this.uploads.has(att))) return { error: E.invalidParam, message: 'attachment_id is invalid!' };
+    const messageId = this.msgId();
+    this.broadcasts.push({ to: { groupId }, messageId, at: this.now(), ...(m.text !== undefined ? { text: m.text } : {}), ...(att ? { imageAttachmentId: att } : {}) });
+    return { error: 0, message: 'Success', data: { message_id: messageId } };
+  }
+
+  private async upload(req: IncomingMessage, raw: Buffer): Promise<ZaloOaReply<ZaloOaUploadResult>> {
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(raw) }).formData().catch(() => undefined);
+    const file = form?.get('file');
+    if (!file || typeof file === 'string') return { error: E.invalidParam, message: 'file is invalid!' };
+    if (!['image/jpeg', 'image/png'].includes(file.type)) return { error: E.unsupportedType, message: 'file type is not support' };
+    if (file.size === 0 || file.size > ZALO_OA_MAX_IMAGE_BYTES) return { error: E.overLimit, message: 'file size is over limit' };
+    const id = `att-${randomBytes(6).toString('hex')}`;
+    this.uploads.set(id, { bytes: file.size, mime: file.type });
+    return { error: 0, message: 'Success', data: { attachment_id: id } };
+  }
+
+  private tag(body: Partial<ZaloOaTagRequest>): ZaloOaReply<unknown> {
+    if (!body.user_id || !body.tag_name) return { error: E.invalidParam, message: 'user_id or tag_name is invalid!' };
+    if (!this.followers.has(body.user_id)) return { error: E.notFollower, message: 'User is not a follower of the OA' };
+    const set = this.tags.get(body.user_id) ?? new Set<string>();
+    set.add(body.tag_name);
+    this.tags.set(body.user_id, set);
+    return { error: 0, message: 'Success' };
+  }
+
+  private userList(q: string | null): ZaloOaReply<ZaloOaUserList> {
+    let d: { offset?: number; count?: number; tag_name?: string };
+    try {
+      d = JSON.parse(q ?? '') as typeof d;
+    } catch {
+      return { error: E.invalidParam, message: 'data is invalid!' };
+    }
+    const offset = d.offset ?? 0;
+    const count = d.count ?? ZALO_OA_USER_PAGE;
+    if (count < 1 || count > ZALO_OA_USER_PAGE || offset < 0) return { error: E.invalidParam, message: 'count is invalid!' };
+    const all = [...this.followers].filter((u) => !d.tag_name || this.tags.get(u)?.has(d.tag_name)).sort();
+    const users = all.slice(offset, offset + count).map((user_id) => ({ user_id }));
+    return { error: 0, message: 'Success', data: { total: all.length, count: users.length, offset, users } };
+  }
+
   private token(form: URLSearchParams, secret: string | undefined): ZaloOaTokenReply {
     if (secret !== this.appSecret || form.get('app_id') !== this.appId) return { error: -14002, error_name: 'Invalid app', error_description: 'app_id or secret_key is invalid' };
     if (form.get('grant_type') === 'refresh_token') {
@@ -202,12 +291,13 @@ export class FakeZaloOaApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const path = (req.url ?? '').split('?')[0];
+    const [path, search] = (req.url ?? '').split('?');
     if (path === '/v4/oa/access_token' && req.method === 'POST') return reply(200, this.token(new URLSearchParams(raw), req.headers['secret_key'] as string | undefined));
     const injected = path?.startsWith('/v') ? this.failures.shift() : undefined;
     if (injected === 'network') {
@@ -226,6 +316,19 @@ export class FakeZaloOaApi {
       }
       return reply(200, this.cs(body));
     }
+    const json = <T,>(): Partial<T> | undefined => {
+      try {
+        return JSON.parse(raw) as Partial<T>;
+      } catch {
+        return undefined;
+      }
+    };
+    const bad = { error: E.invalidParam, message: 'body is invalid!' };
+    if (path === '/v3.0/oa/message/promotion' && req.method === 'POST') return reply(200, json<ZaloOaPromotionRequest>() ? this.promotion(json<ZaloOaPromotionRequest>()!) : bad);
+    if (path === '/v3.0/oa/group/message' && req.method === 'POST') return reply(200, json<ZaloOaGroupMessageRequest>() ? this.groupMessage(json<ZaloOaGroupMessageRequest>()!) : bad);
+    if (path === '/v2.0/oa/upload/image' && req.method === 'POST') return reply(200, await this.upload(req, rawBytes));
+    if (path === '/v2.0/oa/tag/tagfollower' && req.method === 'POST') return reply(200, json<ZaloOaTagRequest>() ? this.tag(json<ZaloOaTagRequest>()!) : bad);
+    if (path === '/v3.0/oa/user/getlist' && req.method === 'GET') return reply(200, this.userList(new URLSearchParams(search ?? '').get('data')));
     reply(404, { error: -209, message: 'Not supported this api' });
   }
 }
