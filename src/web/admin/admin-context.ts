@@ -28,6 +28,8 @@ export interface AdminPluginOptions {
   limits?: LimitStore;
   /** SESSION_IDLE_MINUTES. */
   sessionIdleMinutes?: number;
+  /** Where a bot token is checked (getMe) and where "Kết nối Zalo OA" sends the admin. */
+  channelSetup?: { apiRoots?: { telegram?: string | undefined; zaloBot?: string | undefined }; zaloOa?: { oauthRoot?: string | undefined; publicBaseUrl?: string | undefined } };
 }
 
 export const SESSION_COOKIE = 'lx_session';

@@ -6,10 +6,18 @@ import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
+import { addChannelAccount, removeChannelAccount } from '../../../channels/add-channel-account.ts';
+import { oaQuotaUsage } from '../../../channels/oa-quota.ts';
+import { startOaConnect } from '../../../channels/zalo-oa-connect.ts';
+import { ZALO_OA_CALLBACK_PATH } from '../../plugins/zalo-oa-connect-routes.ts';
 import { accountPlatform, accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
 
 const FIELD_LABEL: Record<string, string> = { name: 'Tên', protocol: 'Giao thức', baseUrl: 'Địa chỉ', secret: 'Khóa bí mật', villageId: 'Thôn', volume: 'Âm lượng', bitrateKbps: 'Chất lượng âm thanh', pullMode: 'Tự lấy bản tin', active: 'Đang nhận' };
-const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.' };
+const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.', 'them-tk': 'Đã thêm tài khoản; bot bắt đầu nhận tin khi tiến trình bots nạp lại.', 'go-tk': 'Đã gỡ tài khoản.' };
+// Zalo lets an OA answer a resident (tin tư vấn) only within 7 days of the resident's last message.
+const OA_WINDOW_MS = 7 * 86_400_000;
+// The page lists the conversations closest to closing; the rest are counted.
+const WINDOW_ROWS = 50;
 
 export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
   const { prisma } = ctx;
@@ -20,15 +28,26 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!who) return reply;
     const communeId = who.staff.communeId;
     if (!communeId) return ctx.page(reply, 'dashboard-empty', { title: 'Cụm loa & nhóm' }, who, '/admin/cum-loa');
-    const [endpoints, targets, accounts] = await Promise.all([
-      prisma.endpoint.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true }, omit: { secretEnc: true } }),
-      prisma.target.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true } }),
-      prisma.channelAccount.findMany({ where: { communeId }, orderBy: [{ platform: 'asc' }, { name: 'asc' }], omit: { credentialsEnc: true } }),
-    ]);
-    const admin = isAdmin(who);
-    const notice = req.query.da ? DONE[req.query.da] : undefined;
-    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, notice, endpoints, targets, accounts, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
+    return showPage(reply, who, { notice: req.query.da ? DONE[req.query.da] : undefined });
   });
+
+  /** Each OA's broadcast quota of today and the answer window of its residents' conversations. */
+  async function oaDetails(ids: string[]) {
+    const now = new Date();
+    const quotas = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await oaQuotaUsage(prisma, id, now)] as const)));
+    if (ids.length === 0) return { quotas, windows: [], windowsMore: 0 };
+    const last = await prisma.inboundMessage.groupBy({ by: ['channelAccountId', 'platformUserId'], where: { channel: 'zalo_oa', channelAccountId: { in: ids }, receivedAt: { gt: new Date(now.getTime() - OA_WINDOW_MS) } }, _max: { receivedAt: true } });
+    last.sort((a, b) => a._max.receivedAt!.getTime() - b._max.receivedAt!.getTime());
+    const shown = last.slice(0, WINDOW_ROWS);
+    const names = await prisma.residentIdentity.findMany({ where: { platform: 'zalo_oa', platformUserId: { in: shown.map((w) => w.platformUserId) } }, select: { platformUserId: true, displayName: true } });
+    const nameOf = new Map(names.map((n) => [n.platformUserId, n.displayName]));
+    const windows = shown.map((w) => {
+      const closesAt = new Date(w._max.receivedAt!.getTime() + OA_WINDOW_MS);
+      const hours = Math.max(0, Math.floor((closesAt.getTime() - now.getTime()) / 3_600_000));
+      return { accountId: w.channelAccountId, who: nameOf.get(w.platformUserId) ?? `người dân …${w.platformUserId.slice(-4)}`, lastAt: w._max.receivedAt!, closesAt, remaining: hours >= 24 ? `${Math.floor(hours / 24)} ngày ${hours % 24} giờ` : `${hours} giờ` };
+    });
+    return { quotas, windows, windowsMore: last.length - shown.length };
+  }
 
   /** Only the commune's admins edit; others get the refusal page (and the attempt is audited). */
   async function adminOnly(req: FastifyRequest, reply: FastifyReply): Promise<(Signed & { staff: { communeId: string } }) | undefined> {
@@ -150,4 +169,71 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     }
     return reply.redirect('/admin/cum-loa?da=sua-nhom', 303);
   });
+
+  /** Telegram bot or Zalo Bot by its token (checked with getMe before it is stored). */
+  app.post('/admin/cum-loa/tai-khoan', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    const f = formOf(req);
+    const v = { platform: f.one('platform', 20), name: f.one('name', 60), token: f.one('token', 200) };
+    const back = (error: string, status: number) => { reply.code(status); return showPage(reply, who, { error: error }); };
+    if (!ctx.checkCsrf(req, who)) return back('Biểu mẫu đã hết hạn, xin gửi lại.', 403);
+    if (v.platform !== 'telegram' && v.platform !== 'zalo_bot') return back('Chọn Telegram hoặc Zalo Bot.', 400);
+    try {
+      const apiRoots = ctx.opts.channelSetup?.apiRoots;
+      await addChannelAccount({ prisma, encryptionKey: ctx.opts.encryptionKey, ...(apiRoots ? { apiRoots } : {}) }, { communeId: who.staff.communeId, staffId: who.staff.id, platform: v.platform, name: v.name, token: v.token, ip: req.ip });
+    } catch (e) {
+      if (isAppError(e)) return back(e.userMessage, e.status);
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=them-tk', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/tai-khoan/:id/go', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
+    try {
+      await removeChannelAccount(prisma, { communeId: who.staff.communeId, staffId: who.staff.id, id: req.params.id, ip: req.ip });
+    } catch (e) {
+      if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=go-tk', 303);
+  });
+
+  /** "Kết nối Zalo OA": stores the app's keys and sends the admin to Zalo's consent page (OAuth v4 + PKCE). */
+  app.post('/admin/cum-loa/zalo-oa', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    const f = formOf(req);
+    const v = { account: f.one('account', 60).trim(), appId: f.one('appId', 40).trim(), appSecret: f.one('appSecret', 200).trim(), oaSecret: f.one('oaSecret', 200).trim() };
+    if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
+    const bad = !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(v.account) ? 'Tên trong hệ thống: chữ thường không dấu (ví dụ oa-xa).' : !/^\d{5,25}$/.test(v.appId) ? 'Mã ứng dụng (App ID) là một dãy số.' : v.appSecret.length < 8 || v.oaSecret.length < 8 ? 'Khóa bí mật của ứng dụng và của OA: ít nhất 8 ký tự.' : undefined;
+    if (bad) { reply.code(400); return showPage(reply, who, { error: bad }); }
+    const setup = ctx.opts.channelSetup?.zaloOa;
+    const base = setup?.publicBaseUrl?.replace(/\/$/, '');
+    if (!base?.startsWith('https://')) { reply.code(409); return showPage(reply, who, { error: 'Cần đặt PUBLIC_BASE_URL (https://…) để Zalo gọi lại máy chủ khi kết nối OA.' }); }
+    try {
+      const { authorizeUrl } = await startOaConnect(prisma, ctx.opts.encryptionKey, { staffId: who.staff.id, communeId: who.staff.communeId, ...v, redirectUri: `${base}${ZALO_OA_CALLBACK_PATH}`, ...(setup?.oauthRoot ? { oauthRoot: setup.oauthRoot } : {}) });
+      return reply.redirect(authorizeUrl, 303);
+    } catch (e) {
+      if (isAppError(e)) { reply.code(e.status); return showPage(reply, who, { error: e.userMessage }); }
+      throw e;
+    }
+  });
+
+  /** The page, with a notice or (after a refused form) the refusal on top; a typed token is never echoed back. */
+  async function showPage(reply: FastifyReply, who: Signed, m: { notice?: string | undefined; error?: string }) {
+    const communeId = who.staff.communeId!;
+    const [endpoints, targets, accounts] = await Promise.all([
+      prisma.endpoint.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true }, omit: { secretEnc: true } }),
+      prisma.target.findMany({ where: { communeId }, orderBy: { name: 'asc' }, include: { village: true } }),
+      prisma.channelAccount.findMany({ where: { communeId }, orderBy: [{ platform: 'asc' }, { name: 'asc' }], omit: { credentialsEnc: true } }),
+    ]);
+    const admin = isAdmin(who);
+    const extra = await oaDetails(accounts.filter((a) => a.platform === 'zalo_oa' && a.status !== 'inactive').map((a) => a.id));
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
+  }
 }
