@@ -91,3 +91,10 @@ export async function deliverOaBulletin(deps: { prisma: PrismaClient; client: Za
   }
   return result;
 }
+
+/** What the delivery row records: sent when anyone was reached, else failed with the reason. */
+export function oaDeliveryOutcome(r: OaBulletinResult): { status: 'sent' | 'failed'; error: string | null } {
+  if (r.audience === 0) return { status: 'failed', error: 'không có người theo dõi Zalo OA nào mang nhãn của thôn này' };
+  const complete = r.sent === r.audience;
+  return { status: r.sent > 0 ? 'sent' : 'failed', error: complete ? null : oaBulletinNote(r).slice(0, 500) };
+}

@@ -9,6 +9,8 @@ import { ChannelError, type Channel, type OutboundContent, type SendResult } fro
 import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
+import type { ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
+import { oaDeliveryOutcome } from '../../bots/zalo-oa/deliver-oa-bulletin.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { endpointSecret } from '../radio/endpoint-secret.ts';
@@ -146,7 +148,20 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
   try {
     // Rendered once per version whatever the target, so a failure to make audio shows on the first try.
     await deps.render(d.bulletinVersionId);
-    if (d.target) {
+    if (d.target && (d.target.kind === 'zalo_oa_followers' || d.target.kind === 'zalo_oa_group')) {
+      // The OA adapter owns this delivery (broadcast quota, GMF groups): bots/zalo-oa/deliver-oa-bulletin.ts.
+      const account = d.target.channelAccount;
+      const ch = account ? deps.channels.get('zalo_oa', account.name) : undefined;
+      if (!account || !ch || !('deliverBulletin' in ch)) throw new PermanentJobError(`kênh Zalo OA (${account?.name ?? 'chưa chọn'}) chưa được cấu hình`);
+      const r = await (ch as ZaloOaChannel).deliverBulletin(d.id, { kind: d.target.kind, channelAccountId: account.id, villageId: d.target.villageId, platformChatId: d.target.platformChatId }, { title: bulletin.title, text: d.bulletinVersion.text ?? '' });
+      const outcome = oaDeliveryOutcome(r);
+      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: outcome.status, error: outcome.error, platformMessageId: r.messageIds.slice(0, 20).join(' ') || null, sendingPart: null, ...(outcome.status === 'sent' ? { sentAt: deps.now() } : {}) } }));
+      if (outcome.status === 'failed') {
+        await finishRunIfDone(prisma, d.runId, deps.now());
+        return { status: 'failed' };
+      }
+      await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
+    } else if (d.target) {
       const platform = d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo';
       const account = d.target.channelAccount?.name ?? platform;
       const ch = deps.channels.get(platform, account);
