@@ -12,6 +12,7 @@ import { runLinkStaff } from './link-staff-command.ts';
 import { runCommuneAdd } from './commune-command.ts';
 import { runRadioSim } from './radio-sim-command.ts';
 import { runZaloAdminGroup, runZaloGroups, runZaloLogin } from './zalo-command.ts';
+import { runChannelsAdd, runChannelsList, runChannelsRemove } from './channels-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -104,6 +105,26 @@ zalo
   .argument('<chat-id>', 'mã nhóm dạng g:123… (xem "loaxa zalo groups")')
   .option('--account <name>', 'tên tài khoản trong Loa Xã', 'zalo-xa')
   .action((chatId: string, o: { account: string }) => guarded(() => runZaloAdminGroup({ ...settingsAndLogger(), account: o.account, chatId })));
+
+const channels = program.command('channels').description('bot Telegram và Zalo Bot của từng xã (không cần khởi động lại)');
+channels
+  .command('add')
+  .description('thêm bot của một xã: kiểm tra mã bằng getMe rồi lưu (đã mã hóa)')
+  .argument('<platform>', 'telegram hoặc zalo-bot')
+  .requiredOption('--commune <slug>', 'mã xã (ví dụ an-binh)')
+  .requiredOption('--token <token>', 'mã bot (từ @BotFather hoặc Zalo Bot Manager)')
+  .option('--admin-chat <id>', 'mã nhóm quản trị Telegram, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)')
+  .action((platform: string, o: { commune: string; token: string; adminChat?: string }) => guarded(() => runChannelsAdd({ ...settingsAndLogger(), platform, commune: o.commune, token: o.token, adminChat: o.adminChat })));
+channels
+  .command('list')
+  .description('liệt kê các bot (mã, xã, nền tảng, tên, nhóm quản trị)')
+  .option('--commune <slug>', 'chỉ các bot của xã này')
+  .action((o: { commune?: string }) => guarded(() => runChannelsList({ ...settingsAndLogger(), commune: o.commune })));
+channels
+  .command('remove')
+  .description('gỡ một bot (xóa mã bot; phiếu và người dân của bot vẫn giữ)')
+  .argument('<account-id>', 'mã bot (xem "loaxa channels list")')
+  .action((accountId: string) => guarded(() => runChannelsRemove({ ...settingsAndLogger(), accountId })));
 
 program
   .command('radio-sim')

@@ -1,0 +1,173 @@
+// Telegram bots and Zalo Bots of each commune, as ChannelAccount rows: the token sealed with
+// ENCRYPTION_KEY, checked with getMe before it is saved, a Telegram bot with its admin chat. The
+// bot's public id (not its secret) is kept in the row's settings, so one bot cannot be added
+// twice under two names or for two communes. Removing a bot disables its row and forgets the
+// token; the row stays because tickets and residents point at it. The bots role reads these rows.
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
+import type { Platform } from '../db/generated/enums.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
+import { decryptSecret, encryptSecret } from '../crypto/secret-box.ts';
+
+export type BotPlatform = 'telegram' | 'zalo-bot';
+
+export interface BotIdentity {
+  botId: string;
+  username: string;
+}
+
+/** Error of the platform's getMe: `refused` when the platform says the token is wrong (401/404). */
+export class TokenCheckFailed extends Error {
+  constructor(
+    readonly refused: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BotAccountDeps {
+  prisma: PrismaClient;
+  key: Buffer | undefined;
+  /** getMe on the platform; throws TokenCheckFailed. */
+  checkToken(platform: BotPlatform, token: string): Promise<BotIdentity>;
+}
+
+export type BotAccountFailure = 'no_key' | 'unknown_commune' | 'bad_token' | 'bad_admin_chat' | 'token_refused' | 'get_me_failed' | 'duplicate' | 'not_found';
+
+/** What went wrong, precisely enough for a form to say it next to the right field. */
+export class BotAccountError extends AppError {
+  constructor(
+    readonly reason: BotAccountFailure,
+    code: ErrorCode,
+    message: string,
+  ) {
+    super(code, message, { reason });
+    this.name = 'BotAccountError';
+  }
+}
+
+export interface BotAccountSettings {
+  botId: string;
+  username: string;
+  adminChatId?: string;
+  adminThreadId?: string;
+}
+
+export interface BotAccount {
+  id: string;
+  communeId: string;
+  platform: BotPlatform;
+  name: string;
+  username: string;
+  adminChatId?: string;
+  active: boolean;
+}
+
+const dbPlatform = { telegram: 'telegram', 'zalo-bot': 'zalo_bot' } as const satisfies Record<BotPlatform, Platform>;
+const platformLabel: Record<BotPlatform, string> = { telegram: 'Telegram', 'zalo-bot': 'Zalo Bot' };
+
+// Both platforms issue "<numeric id>:<secret>".
+const TOKEN_RE = /^\d{3,20}:[A-Za-z0-9_-]{10,100}$/;
+// A private chat, group or supergroup id, optionally "<chat>/<topic>" for a group with topics.
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ADMIN_CHAT_RE = /^-?\d{1,20}(\/\d{1,10})?$/;
+
+export function botAccountName(platform: BotPlatform, botId: string): string {
+  return `${platform}-${botId}`;
+}
+
+export function sealBotToken(key: Buffer | undefined, token: string): string {
+  if (!key) throw new BotAccountError('no_key', 'VALIDATION', 'Cần ENCRYPTION_KEY để lưu mã bot (đã mã hóa): đặt ENCRYPTION_KEY (openssl rand -base64 32) rồi thử lại');
+  return encryptSecret(key, JSON.stringify({ token }));
+}
+
+export function openBotToken(key: Buffer | undefined, row: { name: string; credentialsEnc: string | null }): string {
+  if (!row.credentialsEnc) throw new BotAccountError('not_found', 'NOT_FOUND', `Bot "${row.name}" đã bị gỡ hoặc chưa có mã`);
+  if (!key) throw new BotAccountError('no_key', 'VALIDATION', `Cần ENCRYPTION_KEY để mở mã của bot "${row.name}"`);
+  return (JSON.parse(decryptSecret(key, row.credentialsEnc)) as { token: string }).token;
+}
+
+function toAccount(row: { id: string; communeId: string | null; platform: Platform; name: string; settings: unknown; status: string; credentialsEnc: string | null }): BotAccount {
+  const s = (row.settings ?? {}) as Partial<BotAccountSettings>;
+  return {
+    id: row.id,
+    communeId: row.communeId ?? '',
+    platform: row.platform === 'zalo_bot' ? 'zalo-bot' : 'telegram',
+    name: row.name,
+    username: s.username ?? '',
+    ...(s.adminChatId ? { adminChatId: s.adminThreadId ? `${s.adminChatId}/${s.adminThreadId}` : s.adminChatId } : {}),
+    active: row.status !== 'inactive' && row.credentialsEnc !== null,
+  };
+}
+
+/**
+ * Adds a commune's bot: checks the token's shape, asks the platform (getMe), refuses a bot that is
+ * already active anywhere in the installation, and saves the sealed token. A bot removed earlier
+ * comes back on its old row (its tickets and residents stay attached).
+ */
+export async function addChannelAccount(
+  deps: BotAccountDeps,
+  p: { communeId: string; platform: BotPlatform; token: string; adminChatId?: string | undefined },
+): Promise<BotAccount> {
+  const token = p.token.trim();
+  const label = platformLabel[p.platform];
+  if (!TOKEN_RE.test(token)) throw new BotAccountError('bad_token', 'VALIDATION', `Mã bot ${label} không đúng dạng "123456789:ABC…" (sao chép lại nguyên mã từ ${p.platform === 'telegram' ? '@BotFather' : 'Zalo Bot Manager'})`);
+  const adminChat = p.adminChatId?.trim() || undefined;
+  if (adminChat !== undefined && !ADMIN_CHAT_RE.test(adminChat)) throw new BotAccountError('bad_admin_chat', 'VALIDATION', `Mã nhóm quản trị "${adminChat}" không hợp lệ: dùng số, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)`);
+  const sealed = sealBotToken(deps.key, token);
+  const commune = await deps.prisma.commune.findUnique({ where: { id: p.communeId }, select: { id: true } });
+  if (!commune) throw new BotAccountError('unknown_commune', 'NOT_FOUND', 'Không tìm thấy xã này');
+
+  let me: BotIdentity;
+  try {
+    me = await deps.checkToken(p.platform, token);
+  } catch (e) {
+    if (e instanceof TokenCheckFailed && e.refused) throw new BotAccountError('token_refused', 'VALIDATION', `${label} từ chối mã bot này (sai hoặc đã bị thu hồi): ${e.message}`);
+    throw new BotAccountError('get_me_failed', 'DEPENDENCY_DOWN', `Không hỏi được ${label} để kiểm tra mã bot (getMe): ${(e as Error).message}. Thử lại sau ít phút`);
+  }
+
+  const platform = dbPlatform[p.platform];
+  const name = botAccountName(p.platform, me.botId);
+  const [chatId, threadId] = adminChat?.split('/') ?? [];
+  const settings: BotAccountSettings = { botId: me.botId, username: me.username, ...(chatId ? { adminChatId: chatId } : {}), ...(threadId ? { adminThreadId: threadId } : {}) };
+  return deps.prisma.$transaction(async (tx) => {
+    // Two admins adding one bot at once: the second waits here and then sees the first's row
+    // (FOR UPDATE alone locks nothing while no row exists yet).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${name}))`;
+    const same = await tx.$queryRaw<Array<{ id: string; communeId: string | null; status: string; hasToken: boolean }>>`
+      SELECT id, "communeId", status::text AS status, "credentialsEnc" IS NOT NULL AS "hasToken" FROM "ChannelAccount"
+      WHERE platform = ${platform}::"Platform" AND (name = ${name} OR settings->>'botId' = ${me.botId}) FOR UPDATE`;
+    const active = same.find((r) => r.status !== 'inactive' && r.hasToken);
+    if (active) {
+      const where = active.communeId === p.communeId ? 'của xã này' : 'của một xã khác';
+      throw new BotAccountError('duplicate', 'CONFLICT', `Bot @${me.username} đã được thêm ${where}; gỡ nó trước nếu muốn thêm lại`);
+    }
+    const row = await tx.channelAccount.upsert({
+      where: { platform_name: { platform, name } },
+      create: { platform, name, communeId: p.communeId, credentialsEnc: sealed, status: 'connected', settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
+      update: { communeId: p.communeId, credentialsEnc: sealed, status: 'connected', statusReason: null, settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
+    });
+    return toAccount(row);
+  });
+}
+
+/** The bots of one commune, or of the whole installation; removed ones only when asked. */
+export async function listChannelAccounts(prisma: PrismaClient, p: { communeId?: string; includeRemoved?: boolean } = {}): Promise<BotAccount[]> {
+  const rows = await prisma.channelAccount.findMany({
+    where: { platform: { in: ['telegram', 'zalo_bot'] }, credentialsEnc: p.includeRemoved ? undefined : { not: null }, ...(p.communeId ? { communeId: p.communeId } : {}) },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map(toAccount).filter((a) => p.includeRemoved || a.active);
+}
+
+/**
+ * Disables a bot and forgets its token; with `communeId`, only that commune's bot (what the
+ * commune's web admin may do). The bots role stops it at its next look at the database.
+ */
+export async function removeChannelAccount(prisma: PrismaClient, p: { accountId: string; communeId?: string }): Promise<BotAccount> {
+  if (!UUID_RE.test(p.accountId)) throw new BotAccountError('not_found', 'NOT_FOUND', `Không có bot mã "${p.accountId}"`);
+  const row = await prisma.channelAccount.findFirst({ where: { id: p.accountId, platform: { in: ['telegram', 'zalo_bot'] }, ...(p.communeId ? { communeId: p.communeId } : {}) } });
+  if (!row) throw new BotAccountError('not_found', 'NOT_FOUND', 'Không tìm thấy bot này');
+  const updated = await prisma.channelAccount.update({ where: { id: row.id }, data: { status: 'inactive', statusReason: 'đã gỡ', credentialsEnc: null } });
+  return toAccount(updated);
+}
