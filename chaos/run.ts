@@ -43,9 +43,10 @@ for (const s of chosen) {
     cluster = await Cluster.open(PG_ADMIN_URL);
     const c = cluster;
     let timer: NodeJS.Timeout | undefined;
+    const budget = SCENARIO_BUDGET_MS + (s.extraBudgetMs?.(groups) ?? 0);
     const r = await Promise.race([
       s.run(c, { groups }),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`quá ${SCENARIO_BUDGET_MS / 1000} s`)), SCENARIO_BUDGET_MS))),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`quá ${Math.round(budget / 1000)} s`)), budget))),
     ]).finally(() => clearTimeout(timer));
     line = { name: s.name, ok: r.ok, figures: r.figures };
   } catch (e) {

@@ -12,9 +12,23 @@ export interface ChaosScenario {
   name: string;
   description: string;
   run(c: Cluster, opts: { groups: number }): Promise<ChaosResult>;
+  /** Extra time the runner allows beyond its usual budget (slow sends take longer at many groups). */
+  extraBudgetMs?(groups: number): number;
 }
 
 const FINISH_MS = 180_000;
+const SLOW_SEND_MS = 2500;
+
+/** Jobs one worker runs at a time (WORKER_CONCURRENCY's default, which the roles here keep). */
+const CONCURRENCY = 4;
+
+/**
+ * How long a run may take to finish after the fault: the base window, plus every group's two
+ * sends (text and voice) at the Bot API's delay on the one worker left, with half again as margin.
+ */
+export function finishWindowMs(sendDelayMs: number, groups: number): number {
+  return FINISH_MS + Math.ceil((groups * 2 * sendDelayMs * 1.5) / CONCURRENCY);
+}
 
 /** Kills or breaks at about a third of the run's messages. */
 async function midway(c: Cluster, f: FanOut): Promise<void> {
@@ -22,7 +36,7 @@ async function midway(c: Cluster, f: FanOut): Promise<void> {
 }
 
 async function measured(c: Cluster, f: FanOut, faultAt: number, extra: Record<string, number | boolean> = {}): Promise<ChaosResult> {
-  const o = await c.outcome(f, FINISH_MS);
+  const o = await c.outcome(f, finishWindowMs(c.api.sendDelayMs, f.chats.length));
   const recovery_s = Math.round((Date.now() - faultAt) / 100) / 10;
   const exit_codes = await c.stopRoles();
   return { ok: o.finished && o.missing === 0, figures: { sent: o.sent, missing: o.missing, duplicates: o.duplicates, possible_duplicates: o.possible_duplicates, recovery_s, exit_codes, ...extra } };
@@ -138,8 +152,9 @@ export const scenarios: ChaosScenario[] = [
   {
     name: 'worker-sigterm-slow',
     description: 'SIGTERM (SHUTDOWN_TIMEOUT_MS=3000) of a worker whose sends take 2.5 s; the other finishes its jobs',
+    extraBudgetMs: (groups) => finishWindowMs(SLOW_SEND_MS, groups) - FINISH_MS,
     async run(c, { groups }) {
-      c.api.sendDelayMs = 2500;
+      c.api.sendDelayMs = SLOW_SEND_MS;
       try {
         const [w1] = await twoWorkers(c);
         const f = await c.fanOut(groups);

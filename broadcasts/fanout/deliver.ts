@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { ChannelError, type Channel, type OutboundContent, type SendResult } from '../../bots/channel.ts';
-import { PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
+import { HandBackJob, PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
@@ -124,7 +124,7 @@ export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: 
   await prisma.bulletin.updateMany({ where: { id: r.bulletinId, status: 'sending' }, data: { status: recurring ? 'scheduled' : failed ? 'partly_failed' : 'done' } });
 }
 
-export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ status: string }> {
+export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: AbortSignal): Promise<{ status: string }> {
   const { prisma } = deps;
   const d = await prisma.delivery.findUnique({ where: { id: deliveryId }, include: { run: { include: { bulletin: true } }, bulletinVersion: true, target: { include: { channelAccount: true } }, endpoint: true } });
   if (!d) return { status: 'gone' };
@@ -170,6 +170,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
       // The attempt is recorded before the platform call and its message id right after, so an
       // unknown outcome is the only thing left between them (Telegram has no idempotency key).
       const send = async (content: OutboundContent, part: 'text' | 'audio') => {
+        // The worker is stopping: no new send, so none is left without its record at exit.
+        if (signal?.aborted) throw new HandBackJob();
         await prisma.delivery.update({ where: { id: d.id }, data: { sendingPart: part } });
         return sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
       };
@@ -260,12 +262,12 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<{ 
 
 /** The queue handler: on the last attempt a transient failure becomes final, so the run ends. */
 export function deliverJobHandler(deps: DeliverDeps) {
-  return async (data: { deliveryId: string }, ctx: { job: { attemptsMade: number; opts: { attempts?: number } } }) => {
+  return async (data: { deliveryId: string }, ctx: { job: { attemptsMade: number; opts: { attempts?: number } }; signal?: AbortSignal }) => {
     try {
-      return await deliver(deps, data.deliveryId);
+      return await deliver(deps, data.deliveryId, ctx.signal);
     } catch (e) {
       const last = ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
-      if (last && !(e instanceof RetryJobLater) && !(e instanceof PermanentJobError)) {
+      if (last && !(e instanceof RetryJobLater) && !(e instanceof PermanentJobError) && !(e instanceof HandBackJob)) {
         const d = await deps.prisma.delivery.update({ where: { id: data.deliveryId }, data: { status: 'failed' } });
         await finishRunIfDone(deps.prisma, d.runId, deps.now());
       }

@@ -16,3 +16,15 @@ export class RetryJobLater extends Error {
     super(message);
   }
 }
+
+/**
+ * The worker is shutting down (JobContext.signal aborted) and this job stopped before its next
+ * side effect: give it back to the queue now so another worker carries on from what is recorded.
+ * Not a failed attempt.
+ */
+export class HandBackJob extends Error {
+  override name = 'HandBackJob';
+  constructor(message = 'worker shutting down: job handed back') {
+    super(message);
+  }
+}

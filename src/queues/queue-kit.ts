@@ -1,8 +1,8 @@
 // One place that creates BullMQ queues and workers: shared connection handling, a prefix per
 // installation, retries from the job definitions, a job id in every log line, and a graceful
 // shutdown that finishes running jobs or hands them back.
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
-import { PermanentJobError, RetryJobLater } from './job-errors.ts';
+import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { HandBackJob, PermanentJobError, RetryJobLater } from './job-errors.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
@@ -12,6 +12,11 @@ import { queueNames, type JobDefinition, type QueueName } from './job-definition
 export interface JobContext {
   job: Pick<Job, 'id' | 'name' | 'attemptsMade' | 'opts'>;
   log: Logger;
+  /**
+   * Aborted when the worker starts shutting down: a handler checks it before each platform call
+   * and throws HandBackJob instead of starting one, so no send is left half-recorded at exit.
+   */
+  signal: AbortSignal;
 }
 
 export type EnqueueOptions = Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts'>;
@@ -69,6 +74,7 @@ interface RunningWorker {
   worker: Worker;
   /** Running jobs with their lock tokens, to hand them back at shutdown. */
   running: Map<Job, string | undefined>;
+  stopping: AbortController;
 }
 
 export function createQueueKit(opts: QueueKitOptions): QueueKit {
@@ -85,6 +91,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
    * process exits; handlers are idempotent and record each side effect.
    */
   async function drain(list: RunningWorker[], timeoutMs: number): Promise<void> {
+    for (const w of list) w.stopping.abort();
     await Promise.all(list.map((w) => w.worker.pause(true).catch(() => undefined)));
     const until = Date.now() + timeoutMs;
     while (Date.now() < until && list.some((w) => w.running.size > 0)) await new Promise((r) => setTimeout(r, 20));
@@ -120,6 +127,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
   const startWorker: QueueKit['startWorker'] = (name, handlers, wopts = {}) => {
     if (closing) throw new Error('queue kit is closed');
     const running = new Map<Job, string | undefined>();
+    const stopping = new AbortController();
     const worker = new Worker(
       name,
       async (job: Job, token?: string) => {
@@ -128,12 +136,17 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
         if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${name}"`);
         running.set(job, token);
         try {
-          return await handler(job.data, { job, log: log.child({ queue: name, job: job.name, jobId: job.id }) });
+          return await handler(job.data, { job, log: log.child({ queue: name, job: job.name, jobId: job.id }), signal: stopping.signal });
         } catch (e) {
           // Handlers speak in job-errors terms; BullMQ's own mechanisms do the rest.
           if (e instanceof RetryJobLater && token) {
             await job.moveToDelayed(Date.now() + e.delayMs, token);
             throw new DelayedError();
+          }
+          if (e instanceof HandBackJob && token) {
+            // Back to waiting with its lock released: another worker takes it now.
+            await job.moveToWait(token);
+            throw new WaitingError();
           }
           if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
           throw e;
@@ -158,7 +171,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     });
     worker.on('completed', (job) => log.debug({ queue: name, job: job.name, jobId: job.id }, 'việc xong'));
     worker.on('error', (e) => log.warn({ queue: name, err: e.message }, 'lỗi worker'));
-    const entry: RunningWorker = { name, worker, running };
+    const entry: RunningWorker = { name, worker, running, stopping };
     workers.add(entry);
     let closed: Promise<void> | undefined;
     return {

@@ -24,6 +24,7 @@ import { createEspeakEngine } from '../../broadcasts/render/speech-engine.ts';
 import { renderBulletinVersion, type AudioVariant } from '../../broadcasts/render/render-bulletin.ts';
 import { deliverJob, startRun } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
+import { HandBackJob } from '../../src/queues/job-errors.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
@@ -38,6 +39,7 @@ let api: FakeBotApi;
 let sim: RadioSimulator;
 let web: FastifyInstance;
 let webUrl = '';
+let handleDeliver: ReturnType<typeof deliverJobHandler>;
 const mediaSigner = createMediaLinkSigner(randomBytes(32));
 const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-fanout-'));
 const prefix = testRedisPrefix();
@@ -91,7 +93,8 @@ beforeAll(async () => {
       return 'notice';
     },
   };
-  queues.startWorker('broadcast', { [deliverJob.name]: deliverJobHandler(deps) as never }, { concurrency: 4 });
+  handleDeliver = deliverJobHandler(deps);
+  queues.startWorker('broadcast', { [deliverJob.name]: handleDeliver as never }, { concurrency: 4 });
 });
 
 afterAll(async () => {
@@ -236,6 +239,28 @@ describe('fan-out', () => {
     }
     // Sent once more, text and voice: the honest answer to not knowing.
     expect(api.sentTo(cut!.target!.platformChatId!).length - before).toBe(2);
+  });
+
+  it('a worker that is stopping starts no send: the delivery goes back to pending untouched, even on its last attempt', async () => {
+    const b = await approvedBulletin('Thông báo: sáng mai phun thuốc diệt muỗi toàn xã.');
+    const run = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() });
+    const group = await prisma.delivery.findFirstOrThrow({ where: { runId: run.runId, targetId: { not: null } }, include: { target: true } });
+    const before = api.sentTo(group.target!.platformChatId!).length;
+    const stopping = new AbortController();
+    stopping.abort();
+    await expect(handleDeliver({ deliveryId: group.id }, { job: { attemptsMade: 7, opts: { attempts: 8 } }, signal: stopping.signal })).rejects.toBeInstanceOf(HandBackJob);
+    const d = await prisma.delivery.findUniqueOrThrow({ where: { id: group.id } });
+    // Nothing begun, so nothing uncertain: the next worker's send is not a repeat.
+    expect(d.status).toBe('pending');
+    expect(d.sendingPart).toBeNull();
+    expect(d.possibleDuplicate).toBe(false);
+    expect(api.sentTo(group.target!.platformChatId!).length).toBe(before);
+    for (const id of run.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    const after = await prisma.delivery.findUniqueOrThrow({ where: { id: group.id } });
+    expect(after.status).toBe('sent');
+    expect(after.possibleDuplicate).toBe(false);
+    expect(api.sentTo(group.target!.platformChatId!).length - before).toBe(2);
   });
 
   it('refuses a bulletin that is not approved', async () => {

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineJob } from '../../src/queues/job-definition.ts';
-import { createQueueKit, type QueueKit } from '../../src/queues/queue-kit.ts';
+import { createQueueKit, type JobContext, type QueueKit } from '../../src/queues/queue-kit.ts';
+import { HandBackJob } from '../../src/queues/job-errors.ts';
 import { deleteTestRedisKeys, TEST_REDIS_URL, testRedisPrefix } from '../support/services.ts';
 
 const prefix = testRedisPrefix();
@@ -55,5 +56,46 @@ describe('SIGTERM with jobs longer than the budget', () => {
     for (const id of ids) expect(await kit.queue('outbound').getJobState(id)).toBe('completed');
     // Handing back is not a failed attempt: the one that completed is the only one counted.
     for (const id of ids) expect((await kit.queue('outbound').getJob(id))?.attemptsMade).toBe(1);
+  }, 60_000);
+});
+
+describe('SIGTERM while a job makes several slow platform calls', () => {
+  it('lets the call in flight finish and be recorded, then hands the job back before the next call', async () => {
+    const a = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix });
+    const b = createQueueKit({ redisUrl: TEST_REDIS_URL, prefix });
+    kits.push(a, b);
+    const multi = defineJob<Record<string, never>>()('broadcast', 'multi-send', { attempts: 3 });
+    // Like a delivery: each call is recorded before it starts and its result right after; a call
+    // begun and never finished is a send whose outcome nobody knows (a possible duplicate).
+    const begun: string[] = [];
+    const finished: string[] = [];
+    const doneSteps = new Map<string, number>();
+    const ranBy = new Map<string, string>();
+    const handler = (who: string) => async (_d: unknown, ctx: JobContext) => {
+      const id = ctx.job.id!;
+      for (let step = doneSteps.get(id) ?? 0; step < 4; step++) {
+        if (ctx.signal.aborted) throw new HandBackJob();
+        begun.push(`${id}:${step}`);
+        await new Promise((r) => setTimeout(r, 1000));
+        finished.push(`${id}:${step}`);
+        doneSteps.set(id, step + 1);
+      }
+      ranBy.set(id, who);
+    };
+    const wa = a.startWorker('broadcast', { 'multi-send': handler('a') }, { concurrency: 2 });
+    const ids = [await a.enqueue(multi, {}), await a.enqueue(multi, {})];
+    await expect.poll(() => begun.length, { timeout: 10_000, interval: 20 }).toBe(2);
+    const t0 = Date.now();
+    const closed = wa.close(3000);
+    b.startWorker('broadcast', { 'multi-send': handler('b') }, { concurrency: 2 });
+    await closed;
+    // The worker waited for the calls in flight (1 s), not for the whole budget.
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await expect.poll(() => ids.every((id) => ranBy.get(id) === 'b'), { timeout: 15_000, interval: 50 }).toBe(true);
+    expect(begun.filter((s) => !finished.includes(s))).toEqual([]);
+    // Every call made once: nothing was repeated by the worker that took over.
+    expect(new Set(begun).size).toBe(begun.length);
+    expect(begun.length).toBe(8);
+    for (const id of ids) expect(await a.queue('broadcast').getJobState(id)).toBe('completed');
   }, 60_000);
 });

@@ -162,7 +162,7 @@ describe('an answer to a resident who blocked the bot', () => {
     const down: Channel = { ...h.telegram, send: async () => Promise.reject(new ChannelError('network', 'ETIMEDOUT')) } as Channel;
     const handlers = outboundHandlers({ ...h.deps, channels: new ChannelDirectory().register(down), dataDir: h.dataDir });
     const run = (attemptsMade: number) =>
-      handlers[sendTicketMessageJob.name]!({ messageId: row.id } as never, { job: { id: 'x', name: sendTicketMessageJob.name, attemptsMade, opts: { attempts: 8 } }, log: silentLogger });
+      handlers[sendTicketMessageJob.name]!({ messageId: row.id } as never, { job: { id: 'x', name: sendTicketMessageJob.name, attemptsMade, opts: { attempts: 8 } }, log: silentLogger, signal: new AbortController().signal });
     await expect(run(0)).rejects.toThrow('ETIMEDOUT');
     expect((await h.prisma.ticketMessage.findUniqueOrThrow({ where: { id: row.id } })).deliveryStatus).toBe('pending');
     await expect(run(7)).rejects.toThrow('ETIMEDOUT');
