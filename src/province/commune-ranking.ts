@@ -5,7 +5,7 @@
 // rates and charts them, so the page, the chart and the spreadsheet never disagree.
 import type { ChartSpec } from '../reports/report-charts.ts';
 
-export interface CommuneFigures {
+export interface RankingRow {
   communeId: string;
   code: string;
   name: string;
@@ -22,7 +22,7 @@ export interface CommuneFigures {
   bulletinsDelivered: number;
 }
 
-export interface RankedCommune extends CommuneFigures {
+export interface RankedCommune extends RankingRow {
   /** 1-based; equal figures share a rank; null when the commune had nothing to answer. */
   rank: number | null;
   onTimeRate: number | null;
@@ -38,7 +38,7 @@ function compare(a: RankedCommune, b: RankedCommune): number {
     || (a.avgHoursToAnswer ?? Infinity) - (b.avgHoursToAnswer ?? Infinity);
 }
 
-export function rankCommunes(rows: readonly CommuneFigures[]): RankedCommune[] {
+export function rankCommunes(rows: readonly RankingRow[]): RankedCommune[] {
   const rated: RankedCommune[] = rows.map((r) => ({ ...r, rank: null, onTimeRate: rate(r.onTime, r.eligible), satisfactionRate: rate(r.satisfied, r.rated) }));
   const ranked = rated.filter((r) => r.eligible > 0).sort((a, b) => compare(a, b) || a.name.localeCompare(b.name, 'vi'));
   ranked.forEach((r, i) => {

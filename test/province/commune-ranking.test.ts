@@ -3,10 +3,10 @@
 // same rows in the same order.
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { rankCommunes, rankingChart, type CommuneFigures } from '../../src/province/commune-ranking.ts';
+import { rankCommunes, rankingChart, type RankingRow } from '../../src/province/commune-ranking.ts';
 import { rankingXlsx } from '../../src/province/ranking-xlsx.ts';
 
-const row = (name: string, f: Partial<CommuneFigures>): CommuneFigures => ({
+const row = (name: string, f: Partial<RankingRow>): RankingRow => ({
   communeId: name, code: name.toLowerCase().replace(/\s+/g, '-'), name, received: 10, eligible: 10, answered: 10, onTime: 8, avgHoursToAnswer: 20,
   rated: 5, satisfied: 4, loudspeakersOnline: 3, loudspeakers: 4, bulletinsDelivered: 12, ...f,
 });
