@@ -1,6 +1,7 @@
 // The one interface every messaging platform hides behind (Telegram, Zalo personal accounts, the
 // Zalo Bot Platform, Zalo Official Accounts, web chat). Domain code in src/ speaks only these
 // types; it never imports telegraf or zca-js.
+import type { BulletinDelivery } from './bulletin-delivery.ts';
 
 /** zalo: a personal account through zca-js; zalo_bot: Zalo Bot Platform; zalo_oa: Official Account. */
 export type Platform = 'telegram' | 'zalo' | 'webchat' | 'zalo_bot' | 'zalo_oa';
@@ -112,6 +113,12 @@ export interface ChannelCapabilities {
   buttons: 'inline' | 'numbered';
   /** Whether group chats exist for this adapter (admin chats, bulletin targets). */
   groups: boolean;
+  /**
+   * How deliverBulletin sends: captioned-voice: one voice note with the words as caption when they
+   * fit maxCaptionLength (words then voice otherwise); text-then-voice-link: words, then a voice
+   * message fetched from a public link (words only without one); text: words only.
+   */
+  bulletin: 'captioned-voice' | 'text-then-voice-link' | 'text';
 }
 
 /** window_closed: the platform only lets us answer within a time after the person's last message (Zalo OA: 7 days). */
@@ -151,7 +158,7 @@ export interface ChannelHandlers {
   onFailure?(f: { updateKey: string; raw: unknown; error: string }): Promise<'retry' | 'quarantined'>;
 }
 
-export interface Channel {
+export interface Channel extends BulletinDelivery {
   readonly platform: Platform;
   readonly accountId: string;
   readonly limits: ChannelLimits;

@@ -12,6 +12,7 @@ import { mapTelegramError } from './map-error.ts';
 import { messageKey, normalizeUpdate } from './normalize-update.ts';
 import { SendPacer, type TelegramPacer } from './send-pacer.ts';
 import { splitText } from '../../src/text/split-text.ts';
+import { captionedVoice } from '../bulletin-delivery.ts';
 
 export const telegramLimits: ChannelLimits = {
   maxTextLength: 4096,
@@ -23,7 +24,7 @@ export const telegramLimits: ChannelLimits = {
   maxFileBytes: 50 * 1024 * 1024,
 };
 
-export const telegramCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'any', file: 'any', replyTo: true, buttons: 'inline', groups: true };
+export const telegramCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'any', file: 'any', replyTo: true, buttons: 'inline', groups: true, bulletin: 'captioned-voice' };
 
 export type TelegramMode = { kind: 'polling'; timeoutSeconds?: number } | { kind: 'webhook'; url: string; secretToken: string } | { kind: 'send-only' };
 
@@ -219,6 +220,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     accountId,
     limits: telegramLimits,
     capabilities: telegramCapabilities,
+    // One message per group where the words fit a caption: half the sends, half the per-group budget.
+    deliverBulletin: (_chatId, bulletin, out) => captionedVoice(bulletin, out, telegramLimits.maxCaptionLength, 'opus'),
     async start(h) {
       handlers = h;
       if (opts.mode.kind === 'send-only') return;

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { splitText } from '../../src/text/split-text.ts';
+import { textOnly } from '../bulletin-delivery.ts';
 
 export interface WebChatEntry {
   id: string;
@@ -27,7 +28,7 @@ export const webChatLimits: ChannelLimits = {
   maxFileBytes: 10 * 1024 * 1024,
 };
 
-export const webChatCapabilities: ChannelCapabilities = { longText: 'split', photo: 'none', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'inline', groups: false };
+export const webChatCapabilities: ChannelCapabilities = { longText: 'split', photo: 'none', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'inline', groups: false, bulletin: 'text' };
 
 // A month of conversation is enough to read an answer that came days later.
 const HISTORY_TTL_S = 30 * 24 * 3600;
@@ -59,6 +60,8 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
     accountId: opts.accountId ?? 'webchat',
     limits: webChatLimits,
     capabilities: webChatCapabilities,
+    // No group bulletins on this platform: the words alone, should a target ever point here.
+    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
     async start(h) {
       current = h;
     },

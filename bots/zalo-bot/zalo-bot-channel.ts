@@ -14,6 +14,7 @@ import { downloadZaloFile } from '../zalo/download-zalo-file.ts';
 import { createZaloBotClient, type ZaloBotClient } from './zalo-bot-client.ts';
 import { asUpdate, normalizeBotUpdate } from './normalize-update.ts';
 import { ZALO_BOT_MAX_TEXT, ZALO_BOT_SECRET_MAX, ZALO_BOT_SECRET_MIN, type ZaloBotUpdate } from './zalo-bot-types.ts';
+import { textOnly } from '../bulletin-delivery.ts';
 
 export const zaloBotLimits: ChannelLimits = {
   maxTextLength: ZALO_BOT_MAX_TEXT,
@@ -27,7 +28,7 @@ export const zaloBotLimits: ChannelLimits = {
 };
 
 // The Bot API sends photos by address only; no audio, voice, files, quotes or groups (yet).
-export const zaloBotCapabilities: ChannelCapabilities = { longText: 'split', photo: 'url', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'numbered', groups: false };
+export const zaloBotCapabilities: ChannelCapabilities = { longText: 'split', photo: 'url', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'numbered', groups: false, bulletin: 'text' };
 
 export type ZaloBotMode = { kind: 'polling'; timeoutSeconds?: number } | { kind: 'webhook'; url: string; secretToken: string } | { kind: 'send-only' };
 
@@ -163,6 +164,8 @@ export function createZaloBotChannel(opts: ZaloBotChannelOptions): ZaloBotChanne
     accountId,
     limits: zaloBotLimits,
     capabilities: zaloBotCapabilities,
+    // No group bulletins on this platform: the words alone, should a target ever point here.
+    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
     async start(h) {
       handlers = h;
       const mode = opts.mode;

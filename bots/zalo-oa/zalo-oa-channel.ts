@@ -17,6 +17,7 @@ import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { deliverOaBulletin, type OaBulletinResult, type OaBulletinTarget } from './deliver-oa-bulletin.ts';
 import { uploadOaImage, type OaBulletinContent } from './zalo-oa-bulletin-api.ts';
 import { ZALO_OA_FREE_WINDOW_MS, ZALO_OA_MAX_TEXT, ZALO_OA_WINDOW_MS, type ZaloOaCsRequest, type ZaloOaCsResult, type ZaloOaInfo } from './zalo-oa-types.ts';
+import { textOnly } from '../bulletin-delivery.ts';
 
 export const zaloOaLimits: ChannelLimits = {
   maxTextLength: ZALO_OA_MAX_TEXT,
@@ -29,7 +30,7 @@ export const zaloOaLimits: ChannelLimits = {
 };
 
 // Images by public URL in a media template; uploads (files, images by upload) are not built yet.
-export const zaloOaCapabilities: ChannelCapabilities = { longText: 'split', photo: 'url', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'numbered', groups: false };
+export const zaloOaCapabilities: ChannelCapabilities = { longText: 'split', photo: 'url', audio: 'none', voice: 'none', file: 'none', replyTo: false, buttons: 'numbered', groups: false, bulletin: 'text' };
 
 export interface ConversationWindow {
   lastMessageAt: Date;
@@ -145,6 +146,8 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     accountId: opts.accountId,
     limits: zaloOaLimits,
     capabilities: zaloOaCapabilities,
+    // No group bulletins on this platform: the words alone, should a target ever point here.
+    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
     async start(h) {
       handlers = h;
     },

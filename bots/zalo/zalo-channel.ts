@@ -12,6 +12,7 @@ import { choiceAction, numberedChoiceMethods, numberedText, rememberChoices, typ
 import { downloadZaloFile } from './download-zalo-file.ts';
 import { mapZaloError, ZALO_RATE_BACKOFF_MS } from './map-zalo-error.ts';
 import type { ZaloPacer } from './zalo-pacer.ts';
+import { textThenVoiceLink } from '../bulletin-delivery.ts';
 
 export const zaloLimits: ChannelLimits = {
   maxTextLength: 2000,
@@ -24,7 +25,7 @@ export const zaloLimits: ChannelLimits = {
 };
 
 // Voice plays from a hosted link; audio given as a link goes as voice, otherwise as a file.
-export const zaloCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'url', file: 'any', replyTo: false, buttons: 'numbered', groups: true };
+export const zaloCapabilities: ChannelCapabilities = { longText: 'split', photo: 'any', audio: 'any', voice: 'url', file: 'any', replyTo: false, buttons: 'numbered', groups: true, bulletin: 'text-then-voice-link' };
 
 export interface ZaloChannelOptions {
   /** The ChannelAccount's name. */
@@ -98,6 +99,8 @@ export function createZaloChannel(opts: ZaloChannelOptions): ZaloChannel {
     limits: zaloLimits,
     capabilities: zaloCapabilities,
 
+    // Zalo fetches the voice message itself, from a signed M4A link.
+    deliverBulletin: (_chatId, bulletin, out) => textThenVoiceLink(bulletin, out, 'm4a', 'Zalo'),
     async start(handlers: ChannelHandlers) {
       session = new ZaloSession({
         login: opts.login,

@@ -1,24 +1,25 @@
-// One delivery: a bulletin version to one Telegram group or one loudspeaker cluster. A delivery
-// marked sent is never sent again (retries, restarts, a second job); Telegram's text and audio are
-// two messages, so progress is recorded after each, and a retry resumes where it stopped. A
-// permanent refusal marks the target broken (staff see why); rate limits delay, not fail.
+// One delivery: a bulletin version to one chat target or one loudspeaker cluster. A delivery
+// marked sent is never sent again (retries, restarts, a second job). How a bulletin goes out on a
+// platform is its adapter's (sendBulletin); here each part it sends is recorded, so a retry
+// resumes where it stopped, and failed-send.ts says what a failure does to the job.
 import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { ChannelError, type Channel, type OutboundContent, type SendResult } from '../../bots/channel.ts';
 import { HandBackJob, PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
-import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
-import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
 import { oaDeliveryOutcome } from '../../bots/zalo-oa/deliver-oa-bulletin.ts';
+import type { BulletinAudioFormat, BulletinParts, BulletinSender } from '../../bots/bulletin-delivery.ts';
+import { channelForTarget } from './target-channel.ts';
+import { classifySendFailure } from './failed-send.ts';
+import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
+import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
 import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
 import { endpointSecret } from '../radio/endpoint-secret.ts';
 import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
-import { EndpointError, PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
+import { PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
 import type { AudioVariant, RenderedVersion } from '../render/render-bulletin.ts';
-import { SpeechEngineError } from '../render/speech-engine.ts';
-import { AudioRenderError } from '../render/audio-pipeline.ts';
 
 export interface DeliverDeps {
   prisma: PrismaClient;
@@ -40,11 +41,13 @@ export interface DeliverDeps {
 const FINAL = ['sent', 'failed', 'cancelled'];
 
 
-/** Telegram progress inside platformMessageId: "t:<text id>" then "t:<text id> a:<audio id>". */
-function progress(s: string | null): { text?: string; audio?: string } {
-  const text = /t:(\S+)/.exec(s ?? '')?.[1];
-  const audio = /a:(\S+)/.exec(s ?? '')?.[1];
-  return { ...(text ? { text } : {}), ...(audio ? { audio } : {}) };
+/** Parts sent so far, inside platformMessageId: "t:<text id>", then "t:<text id> a:<audio id>", or "ta:<id>". */
+function progress(s: string | null): Map<string, string> {
+  return new Map([...(s ?? '').matchAll(/(\w+):(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+function marker(parts: Map<string, string>): string {
+  return [...parts].map(([k, v]) => `${k}:${v}`).join(' ');
 }
 
 function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
@@ -162,47 +165,42 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       }
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.target) {
-      const platform = d.target.kind === 'telegram_chat' ? 'telegram' : 'zalo';
-      const account = d.target.channelAccount?.name ?? platform;
-      const ch = deps.channels.get(platform, account);
-      if (!ch) throw new PermanentJobError(`kênh ${platform} (${account}) chưa được cấu hình`);
-      const chatId = d.target.platformChatId!;
+      const ch = channelForTarget(deps.channels, d.target);
+      const chatId = d.target.platformChatId ?? '';
+      const parts = progress(d.platformMessageId);
+      const bulletinParts: BulletinParts = {
+        title: bulletin.title,
+        text: d.bulletinVersion.text ?? '',
+        audioFile: async (format: BulletinAudioFormat) => {
+          const voice = await deps.render(d.bulletinVersionId, { format });
+          const file = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
+          return { path: join(deps.dataDir, file.path) };
+        },
+        audioLink: async (format: BulletinAudioFormat) => {
+          if (!reachableFromInternet(deps.publicBaseUrl)) return null;
+          // Residents' phones fetch it whenever they tap play, days later too: a long-lived link.
+          const voice = await deps.render(d.bulletinVersionId, { format });
+          return { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, format, 90 * 86_400)}` };
+        },
+      };
       // The attempt is recorded before the platform call and its message id right after, so an
       // unknown outcome is the only thing left between them (Telegram has no idempotency key).
-      const send = async (content: OutboundContent, part: 'text' | 'audio') => {
-        // The worker is stopping: no new send, so none is left without its record at exit.
-        if (signal?.aborted) throw new HandBackJob();
-        await prisma.delivery.update({ where: { id: d.id }, data: { sendingPart: part } });
-        return sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
+      const out: BulletinSender = {
+        done: (part) => parts.has(part),
+        send: async (part, content) => {
+          const had = parts.get(part);
+          if (had) return { platformMessageId: had };
+          // The worker is stopping: no new send, so none is left without its record at exit.
+          if (signal?.aborted) throw new HandBackJob();
+          await prisma.delivery.update({ where: { id: d.id }, data: { sendingPart: part } });
+          const sent = await sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
+          parts.set(part, sent.platformMessageId);
+          await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker(parts), sendingPart: null } }));
+          return sent;
+        },
       };
-      const done = progress(d.platformMessageId);
-      let marker = d.platformMessageId ?? '';
-      let noAudio: string | undefined;
-      if (!done.text) {
-        const sent = await send({ text: `📢 ${bulletin.title}\n\n${d.bulletinVersion.text ?? ''}`.trim() }, 'text');
-        marker = `t:${sent.platformMessageId}`;
-        await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { platformMessageId: marker, sendingPart: null } }));
-      }
-      if (!done.audio) {
-        // A voice message plays in one tap, in the chat, on every phone: OGG/Opus uploaded to
-        // Telegram; M4A fetched by Zalo from a signed link.
-        let sent: SendResult;
-        if (platform === 'telegram') {
-          const voice = await deps.render(d.bulletinVersionId, { format: 'opus' });
-          const voiceFile = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
-          sent = await send({ voice: { path: join(deps.dataDir, voiceFile.path) }, text: bulletin.title }, 'audio');
-        } else if (reachableFromInternet(deps.publicBaseUrl)) {
-          // Residents' phones fetch it whenever they tap play, days later too: a long-lived link.
-          const voice = await deps.render(d.bulletinVersionId, { format: 'm4a' });
-          sent = await send({ voice: { url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(voice.sha256, 'm4a', 90 * 86_400)}` } }, 'audio');
-        } else {
-          // A link to this machine's private address would play on nobody's phone.
-          sent = { platformMessageId: 'none' };
-          noAudio = 'chưa đặt PUBLIC_BASE_URL nên nhóm Zalo chỉ nhận chữ, không nhận tin nhắn thoại';
-        }
-        marker = `${marker} a:${sent.platformMessageId}`;
-      }
-      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker, sendingPart: null, sentAt: deps.now(), error: noAudio ?? null } }));
+      const outcome = await ch.sendBulletin({ deliveryId: d.id, kind: d.target.kind, chatId: d.target.platformChatId, villageId: d.target.villageId, channelAccountId: d.target.channelAccountId }, bulletinParts, out);
+      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker(parts) || null, sendingPart: null, sentAt: deps.now(), error: outcome.note ?? null } }));
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
@@ -227,36 +225,13 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
     await finishRunIfDone(prisma, d.runId, deps.now());
     return { status: 'sent' };
   } catch (e) {
-    if (e instanceof ChannelError) {
-      if (e.kind === 'rate_limited') {
-        // Refused before anything was sent: the next attempt is not a repeat.
-        await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: 'chờ giới hạn tốc độ', sendingPart: null } });
-        throw new RetryJobLater(e.retryAfterMs ?? 1000, e.message);
-      }
-      if (e.permanent) {
-        // Zalo's messages already name it; Telegram's are the Bot API's own words.
-        const reason = /^Zalo\b/.test(e.message) ? e.message : `Telegram: ${e.message}`;
-        await fail(`${e.kind}: ${e.message}`, e.kind === 'not_found' || e.kind === 'blocked' ? reason : undefined);
-        throw new PermanentJobError(e.message);
-      }
+    const f = classifySendFailure(e);
+    if (f.kind === 'failed') {
+      await fail(f.error, f.brokenReason);
+    } else {
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: f.error.slice(0, 500), ...(f.nothingSent ? { sendingPart: null } : {}) } });
     }
-    if (e instanceof EndpointError && e.permanent) {
-      await fail(`${e.kind}: ${e.message}`, e.kind === 'unknown_endpoint' ? e.message : undefined);
-      throw new PermanentJobError(e.message);
-    }
-    // Audio that cannot be made (no voice, a refused key, a silent recording) fails every target alike.
-    if ((e instanceof SpeechEngineError && e.permanent) || (e instanceof AudioRenderError && e.reason !== 'ffmpeg_failed')) {
-      await fail(`không dựng được âm thanh: ${e.message}`);
-      throw new PermanentJobError(e.message);
-    }
-    if (e instanceof PermanentJobError) {
-      await fail(e.message);
-      throw e;
-    }
-    // Transient: back to pending for the next attempt (not a repeat when nothing reached the platform).
-    const unsent = e instanceof ChannelError && e.opts.unsent;
-    await prisma.delivery.update({ where: { id: d.id }, data: { status: 'pending', error: (e as Error).message.slice(0, 500), ...(unsent ? { sendingPart: null } : {}) } });
-    throw e;
+    throw f.rethrow;
   }
 }
 

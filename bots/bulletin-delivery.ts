@@ -1,0 +1,80 @@
+// How a bulletin reaches one chat, owned by each adapter: Telegram sends its voice note with the
+// words as caption, Zalo sends words then a voice link, an Official Account spends its broadcast
+// quota. The fan-out (broadcasts/fanout/deliver.ts) knows none of this: it hands the adapter the
+// bulletin's parts and a sender that records every part exactly once.
+import type { OutboundContent, SendResult } from './channel.ts';
+
+/** Audio encodings the renderer makes (voice notes: opus for Telegram, m4a for Zalo). */
+export type BulletinAudioFormat = 'opus' | 'm4a' | 'mp3';
+
+/** One bulletin version, as the adapter may use it. Audio is rendered only when asked for. */
+export interface BulletinParts {
+  title: string;
+  text: string;
+  /** The recording as a file on this machine (to upload). */
+  audioFile(format: BulletinAudioFormat): Promise<{ path: string }>;
+  /** A long-lived link residents' phones can fetch; null when this server is not reachable from the internet. */
+  audioLink(format: BulletinAudioFormat): Promise<{ url: string } | null>;
+}
+
+/**
+ * Sends the parts of one delivery. A part is a short name ("t" text, "a" audio, "ta" both in one
+ * message); the attempt is recorded before the platform call and the message id right after, so a
+ * retry after a crash resumes at the first part not done and never repeats a recorded one.
+ */
+export interface BulletinSender {
+  /** Whether an earlier attempt already sent this part. */
+  done(part: string): boolean;
+  /** Sends one part (skipped, with its recorded id, when done). */
+  send(part: string, content: OutboundContent): Promise<SendResult>;
+}
+
+/** What the report says beside "sent": a part left out on purpose (no public address for a voice link). */
+export interface BulletinOutcome {
+  note?: string;
+}
+
+/**
+ * Every Channel implements this. A new target kind plugs in by: mapping it to its platform in
+ * broadcasts/fanout/target-channel.ts (TARGET_PLATFORM, exhaustive over the Prisma enum), and
+ * having that platform's adapter handle the target's platformChatId in deliverBulletin — e.g. a
+ * followers broadcast may send one "ta" part. Failures are thrown as ChannelError; what they do to
+ * the job is decided in one place by the fan-out (broadcasts/fanout/failed-send.ts).
+ */
+export interface BulletinDelivery {
+  deliverBulletin(chatId: string, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome>;
+}
+
+function header(b: BulletinParts): string {
+  return `📢 ${b.title}\n\n${b.text}`.trim();
+}
+
+/** Words first, then a voice message the platform fetches from a link; words only when no link can work. */
+export async function textThenVoiceLink(b: BulletinParts, out: BulletinSender, format: BulletinAudioFormat, platformName: string): Promise<BulletinOutcome> {
+  if (!out.done('t')) await out.send('t', { text: header(b) });
+  if (out.done('a')) return {};
+  const link = await b.audioLink(format);
+  // A link to this machine's private address would play on nobody's phone.
+  if (!link) return { note: `chưa đặt PUBLIC_BASE_URL nên nhóm ${platformName} chỉ nhận chữ, không nhận tin nhắn thoại` };
+  await out.send('a', { voice: link });
+  return {};
+}
+
+/** One voice note carrying the words as its caption when they fit; words then voice otherwise. */
+export async function captionedVoice(b: BulletinParts, out: BulletinSender, maxCaptionLength: number, format: BulletinAudioFormat): Promise<BulletinOutcome> {
+  const words = header(b);
+  // An earlier attempt that already sent the words separately finishes the same way.
+  if (words.length > maxCaptionLength || out.done('t')) {
+    if (!out.done('t')) await out.send('t', { text: words });
+    if (!out.done('a')) await out.send('a', { voice: await b.audioFile(format), text: b.title });
+    return {};
+  }
+  if (!out.done('ta')) await out.send('ta', { voice: await b.audioFile(format), text: words });
+  return {};
+}
+
+/** Words only (platforms with no group bulletins still answer the method honestly). */
+export async function textOnly(b: BulletinParts, out: BulletinSender): Promise<BulletinOutcome> {
+  if (!out.done('t')) await out.send('t', { text: header(b) });
+  return {};
+}
