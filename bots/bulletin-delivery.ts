@@ -37,12 +37,21 @@ export interface BulletinOutcome {
 /**
  * Every Channel implements this. A new target kind plugs in by: mapping it to its platform in
  * broadcasts/fanout/target-channel.ts (TARGET_PLATFORM, exhaustive over the Prisma enum), and
- * having that platform's adapter handle the target's platformChatId in deliverBulletin — e.g. a
+ * having that platform's adapter handle the target in sendBulletin — e.g. a
  * followers broadcast may send one "ta" part. Failures are thrown as ChannelError; what they do to
  * the job is decided in one place by the fan-out (broadcasts/fanout/failed-send.ts).
  */
 export interface BulletinDelivery {
-  deliverBulletin(chatId: string, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome>;
+  sendBulletin(target: BulletinTarget, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome>;
+}
+
+/** The target as the adapter needs it: kind is the Prisma TargetKind (zalo_oa_followers reaches no single chat). */
+export interface BulletinTarget {
+  deliveryId: string;
+  kind: string;
+  chatId: string | null;
+  villageId: string | null;
+  channelAccountId: string | null;
 }
 
 function header(b: BulletinParts): string {

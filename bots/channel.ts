@@ -114,7 +114,7 @@ export interface ChannelCapabilities {
   /** Whether group chats exist for this adapter (admin chats, bulletin targets). */
   groups: boolean;
   /**
-   * How deliverBulletin sends: captioned-voice: one voice note with the words as caption when they
+   * How sendBulletin sends: captioned-voice: one voice note with the words as caption when they
    * fit maxCaptionLength (words then voice otherwise); text-then-voice-link: words, then a voice
    * message fetched from a public link (words only without one); text: words only.
    */

@@ -221,7 +221,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     limits: telegramLimits,
     capabilities: telegramCapabilities,
     // One message per group where the words fit a caption: half the sends, half the per-group budget.
-    deliverBulletin: (_chatId, bulletin, out) => captionedVoice(bulletin, out, telegramLimits.maxCaptionLength, 'opus'),
+    sendBulletin: (_target, bulletin, out) => captionedVoice(bulletin, out, telegramLimits.maxCaptionLength, 'opus'),
     async start(h) {
       handlers = h;
       if (opts.mode.kind === 'send-only') return;

@@ -61,7 +61,7 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
     limits: webChatLimits,
     capabilities: webChatCapabilities,
     // No group bulletins on this platform: the words alone, should a target ever point here.
-    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
+    sendBulletin: (_target, bulletin, out) => textOnly(bulletin, out),
     async start(h) {
       current = h;
     },

@@ -165,7 +165,7 @@ export function createZaloBotChannel(opts: ZaloBotChannelOptions): ZaloBotChanne
     limits: zaloBotLimits,
     capabilities: zaloBotCapabilities,
     // No group bulletins on this platform: the words alone, should a target ever point here.
-    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
+    sendBulletin: (_target, bulletin, out) => textOnly(bulletin, out),
     async start(h) {
       handlers = h;
       const mode = opts.mode;

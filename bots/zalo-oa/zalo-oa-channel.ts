@@ -146,8 +146,15 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     accountId: opts.accountId,
     limits: zaloOaLimits,
     capabilities: zaloOaCapabilities,
-    // No group bulletins on this platform: the words alone, should a target ever point here.
-    deliverBulletin: (_chatId, bulletin, out) => textOnly(bulletin, out),
+    // Followers and GMF groups: the OA's own broadcast, kept exactly once per delivery by its
+    // receipts (deliver-oa-bulletin.ts); any other target gets the words alone.
+    async sendBulletin(target, bulletin, out) {
+      if ((target.kind !== 'zalo_oa_followers' && target.kind !== 'zalo_oa_group') || !target.channelAccountId) return textOnly(bulletin, out);
+      if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
+      const r = await deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text });
+      const stopped = Object.entries(r.stopped).map(([why, n]) => `${n} người: ${why}`);
+      return stopped.length ? { note: `đã gửi ${r.sent}/${r.audience}; ${stopped.join('; ')}` } : {};
+    },
     async start(h) {
       handlers = h;
     },

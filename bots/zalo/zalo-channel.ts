@@ -100,7 +100,7 @@ export function createZaloChannel(opts: ZaloChannelOptions): ZaloChannel {
     capabilities: zaloCapabilities,
 
     // Zalo fetches the voice message itself, from a signed M4A link.
-    deliverBulletin: (_chatId, bulletin, out) => textThenVoiceLink(bulletin, out, 'm4a', 'Zalo'),
+    sendBulletin: (_target, bulletin, out) => textThenVoiceLink(bulletin, out, 'm4a', 'Zalo'),
     async start(handlers: ChannelHandlers) {
       session = new ZaloSession({
         login: opts.login,

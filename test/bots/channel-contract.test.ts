@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloseReason, type Message } from 'zca-js';
 import { ChannelError, type Channel, type InboundAction, type InboundMessage, type MediaRef } from '../../bots/channel.ts';
+import type { BulletinParts, BulletinSender } from '../../bots/bulletin-delivery.ts';
 import { createTelegramChannel } from '../../bots/telegram/telegram-channel.ts';
 import { createZaloChannel } from '../../bots/zalo/zalo-channel.ts';
 import { createZaloPacer } from '../../bots/zalo/zalo-pacer.ts';
@@ -287,6 +288,43 @@ describe.each(subjects)('Channel contract: %s', (_name, make) => {
   });
   afterAll(async () => {
     await s?.close();
+  });
+
+  it('delivers a bulletin as its capabilities declare, resuming without repeating a recorded part', async () => {
+    const bulletin = s.channel.capabilities.bulletin;
+    expect(['captioned-voice', 'text-then-voice-link', 'text']).toContain(bulletin);
+    const run = async (text: string, done: string[] = [], link = true) => {
+      const sent: Array<{ part: string; voice: boolean; text?: string }> = [];
+      const parts: BulletinParts = { title: 'Tin', text, audioFile: async () => ({ path: '/tmp/loa.ogg' }), audioLink: async () => (link ? { url: 'https://loa.xa.test/a.m4a' } : null) };
+      const out: BulletinSender = {
+        done: (p) => done.includes(p),
+        send: async (part, c) => {
+          sent.push({ part, voice: Boolean(c.voice), ...(c.text !== undefined ? { text: c.text } : {}) });
+          return { platformMessageId: part };
+        },
+      };
+      const outcome = await s.channel.sendBulletin({ deliveryId: 'd1', kind: 'telegram_chat', chatId: '-1', villageId: null, channelAccountId: null }, parts, out);
+      return { sent, outcome };
+    };
+    const short = await run('Cắt điện 8h');
+    const long = await run('x'.repeat(s.channel.limits.maxCaptionLength + 1));
+    if (bulletin === 'captioned-voice') {
+      // One message: the voice note carries the words.
+      expect(short.sent).toEqual([{ part: 'ta', voice: true, text: '📢 Tin\n\nCắt điện 8h' }]);
+      expect(long.sent.map((m) => [m.part, m.voice])).toEqual([['t', false], ['a', true]]);
+      // Words already sent on their own before a crash: only the voice is left.
+      expect((await run('Cắt điện 8h', ['t'])).sent.map((m) => m.part)).toEqual(['a']);
+    } else if (bulletin === 'text-then-voice-link') {
+      expect(short.sent.map((m) => [m.part, m.voice])).toEqual([['t', false], ['a', true]]);
+      expect((await run('Cắt điện 8h', ['t'])).sent.map((m) => m.part)).toEqual(['a']);
+      const noLink = await run('Cắt điện 8h', [], false);
+      expect(noLink.sent.map((m) => m.part)).toEqual(['t']);
+      expect(noLink.outcome.note).toMatch(/PUBLIC_BASE_URL/);
+    } else {
+      expect(short.sent.map((m) => [m.part, m.voice])).toEqual([['t', false]]);
+    }
+    // Everything recorded: nothing is sent again.
+    expect((await run('Cắt điện 8h', ['t', 'a', 'ta'])).sent).toEqual([]);
   });
 
   it('declares its capabilities and limits', () => {
