@@ -1,6 +1,7 @@
 // The web role: HTTP server for health, metrics, the resident web chat, the Telegram webhook
 // (when PUBLIC_BASE_URL is set), and (as issues land) the admin and the API. Listens on
 // HOST:PORT; stopping closes the server first (in-flight requests finish).
+import { botTokenChecker } from './bot-token-checker.ts';
 import { storeMedia } from '../media/media-store.ts';
 import { defaultTicketPolicy } from '../tickets/ticket-deps.ts';
 import type { Runtime } from './runtime.ts';
@@ -73,7 +74,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       maxAudioUploadBytes: settings.MAX_AUDIO_UPLOAD_MB * 1024 * 1024,
       limits,
       sessionIdleMinutes: settings.SESSION_IDLE_MINUTES,
-      channelSetup: { apiRoots: { telegram: settings.TELEGRAM_API_ROOT, zaloBot: settings.ZALO_BOT_API_ROOT }, zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL } },
+      channelSetup: { checkToken: botTokenChecker(settings), zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL } },
     },
     api: { prisma: rt.db.prisma, enqueue: rt.queues.enqueue.bind(rt.queues), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false, encryptionKey: settings.ENCRYPTION_KEY, channels: channels.directory, zaloQrLogin: (events) => loginWithQr(events), zaloOa: { oauthRoot: settings.ZALO_OA_OAUTH_ROOT, publicBaseUrl: settings.PUBLIC_BASE_URL }, limits, sessionIdleMinutes: settings.SESSION_IDLE_MINUTES, ...(audio ? { audio } : {}) },
   });

@@ -152,7 +152,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/cum-loa/loa/:id',                           'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}` })],
   ['POST', '/admin/cum-loa/loa/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1', volume: '60' } })],
   // Empty/malformed fields: the admin reaches the form's own refusal (400) before any platform call.
-  ['POST', '/admin/cum-loa/tai-khoan',                        'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/tai-khoan', body: { platform: 'zalo_bot', name: 'zalobot-xa', token: 'khong-phai-ma' } })],
+  ['POST', '/admin/cum-loa/tai-khoan',                        'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/tai-khoan', body: { platform: 'zalo-bot', token: 'khong-phai-ma' } })],
   ['POST', '/admin/cum-loa/tai-khoan/:id/go',                 'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/tai-khoan/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_bot', name: `zb-${unique()}`, status: 'connected' } })).id}/go`, body: {} })],
   ['POST', '/admin/cum-loa/zalo-oa',                          'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/zalo-oa', body: { account: 'oa-xa', appId: 'abc', appSecret: 'x', oaSecret: 'y' } })],
   ['GET', '/admin/cum-loa/nhom/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}` })],

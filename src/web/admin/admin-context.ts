@@ -1,6 +1,7 @@
 // What every admin page needs: who is signed in (or a redirect to the login), the page renderer
 // with the menu, the CSRF check, the communes a person may read, and the audit of a refused
 // action. Route files receive one AdminContext and stay about their own page.
+import type { BotAccountDeps } from '../../channels/bot-accounts.ts';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,7 +30,7 @@ export interface AdminPluginOptions {
   /** SESSION_IDLE_MINUTES. */
   sessionIdleMinutes?: number;
   /** Where a bot token is checked (getMe) and where "Kết nối Zalo OA" sends the admin. */
-  channelSetup?: { apiRoots?: { telegram?: string | undefined; zaloBot?: string | undefined }; zaloOa?: { oauthRoot?: string | undefined; publicBaseUrl?: string | undefined } };
+  channelSetup?: { checkToken?: BotAccountDeps['checkToken']; zaloOa?: { oauthRoot?: string | undefined; publicBaseUrl?: string | undefined } };
 }
 
 export const SESSION_COOKIE = 'lx_session';

@@ -6,7 +6,7 @@ import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
-import { addChannelAccount, removeChannelAccount } from '../../../channels/add-channel-account.ts';
+import { addChannelAccount, removeChannelAccount } from '../../../channels/bot-accounts.ts';
 import { oaQuotaUsage } from '../../../channels/oa-quota.ts';
 import { startOaConnect } from '../../../channels/zalo-oa-connect.ts';
 import { ZALO_OA_CALLBACK_PATH } from '../../plugins/zalo-oa-connect-routes.ts';
@@ -175,13 +175,15 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     const who = await adminOnly(req, reply);
     if (!who) return reply;
     const f = formOf(req);
-    const v = { platform: f.one('platform', 20), name: f.one('name', 60), token: f.one('token', 200) };
-    const back = (error: string, status: number) => { reply.code(status); return showPage(reply, who, { error: error }); };
+    const v = { platform: f.one('platform', 20), token: f.one('token', 200), adminChatId: f.one('adminChatId', 40) };
+    const back = (error: string, status: number) => { reply.code(status); return showPage(reply, who, { error }); };
     if (!ctx.checkCsrf(req, who)) return back('Biểu mẫu đã hết hạn, xin gửi lại.', 403);
-    if (v.platform !== 'telegram' && v.platform !== 'zalo_bot') return back('Chọn Telegram hoặc Zalo Bot.', 400);
+    if (v.platform !== 'telegram' && v.platform !== 'zalo-bot') return back('Chọn Telegram hoặc Zalo Bot.', 400);
+    const checkToken = ctx.opts.channelSetup?.checkToken;
+    if (!checkToken) return back('Máy chủ web này không kiểm tra được mã bot; dùng lệnh loaxa channels add.', 409);
     try {
-      const apiRoots = ctx.opts.channelSetup?.apiRoots;
-      await addChannelAccount({ prisma, encryptionKey: ctx.opts.encryptionKey, ...(apiRoots ? { apiRoots } : {}) }, { communeId: who.staff.communeId, staffId: who.staff.id, platform: v.platform, name: v.name, token: v.token, ip: req.ip });
+      await addChannelAccount({ prisma, key: ctx.opts.encryptionKey, checkToken }, { communeId: who.staff.communeId, platform: v.platform, token: v.token, ...(v.platform === 'telegram' && v.adminChatId.trim() ? { adminChatId: v.adminChatId } : {}) });
+      await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'channel_account.add', entityType: 'ChannelAccount', data: { platform: v.platform }, ip: req.ip } });
     } catch (e) {
       if (isAppError(e)) return back(e.userMessage, e.status);
       throw e;
@@ -195,7 +197,8 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
     if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
     try {
-      await removeChannelAccount(prisma, { communeId: who.staff.communeId, staffId: who.staff.id, id: req.params.id, ip: req.ip });
+      const removed = await removeChannelAccount(prisma, { accountId: req.params.id, communeId: who.staff.communeId });
+      await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'channel_account.remove', entityType: 'ChannelAccount', entityId: removed.id, data: { platform: removed.platform, name: removed.name }, ip: req.ip } });
     } catch (e) {
       if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
       throw e;
