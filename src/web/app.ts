@@ -10,6 +10,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { homePlugin } from './plugins/home.ts';
+import { publicPagePlugin } from './plugins/public-page.ts';
 import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   // Features: one plugin each, in its own scope (its hooks and decorators stay inside it).
   // A new feature (admin, chat, API) is one more line here, with the deps it needs.
   await app.register(homePlugin);
+  await app.register(publicPagePlugin, { prisma: deps.db.prisma });
   await app.register(healthPlugin, { health: deps.health });
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);

@@ -140,7 +140,7 @@ describe('errors', () => {
 });
 
 describe('home page', () => {
-  it('is a small self-contained Vietnamese page linking health and metrics', async () => {
+  it('is the residents’ small self-contained Vietnamese front door', async () => {
     const res = await app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -148,10 +148,11 @@ describe('home page', () => {
     expect(res.body).toContain('<html lang="vi">');
     expect(res.body).toContain('name="viewport"');
     expect(res.body).toContain('Loa Xã');
-    expect(res.body).toContain('href="/healthz"');
-    expect(res.body).toContain('href="/metrics"');
-    expect(res.body).toContain('/admin');
-    expect(res.body).toContain('/chat');
+    expect(res.body).toContain('href="/chat"');
+    expect(res.body).toContain('href="/cong-khai"');
+    expect(res.body).toContain('Cán bộ đăng nhập');
+    expect(res.body).not.toContain('/healthz');
+    expect(res.body).not.toContain('/metrics');
     expect(res.body).not.toMatch(/(src|href)="https?:/);
   });
 });

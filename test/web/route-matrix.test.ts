@@ -114,6 +114,9 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/static/:file',                              'p p p p p p p p p', async () => ({ url: '/admin/static/admin.css' })],
   ['GET', '/admin/dang-nhap',                                 'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap' })],
   ['POST', '/admin/dang-nhap',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  // The public page (công khai): counts only, for everyone.
+  ['GET', '/cong-khai',                                       'p p p p p p p p p', async () => ({ url: '/cong-khai' })],
+  ['GET', '/cong-khai/:commune',                              'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa' })],
   ['POST', '/admin/dang-xuat',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
   ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
   ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],

@@ -1,4 +1,5 @@
-// GET / — a placeholder home page until the resident and admin pages replace it. Self-contained
+// GET / — the residents' front door: talk to the commune, see its public page; staff sign in
+// from a small link. Health and metrics are for operators and are not advertised here. Self-contained
 // (no external fonts, scripts or images): commune networks are often closed to the internet.
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -19,12 +20,12 @@ export function renderHomePage(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(PRODUCT)}</title>
 <style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.5rem; line-height: 1.5; color: #1f2933; background: #f7f7f2; }
+  body { font-size: 1.2rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1.5rem; line-height: 1.5; color: #1f2933; background: #f7f7f2; }
   main { max-width: 36rem; margin: 0 auto; }
   h1 { color: #b71c1c; margin: 0 0 .5rem; font-size: 2rem; }
   ul { padding-left: 1.2rem; }
   a { color: #0b5394; }
-  code { background: #ecece4; padding: 0 .25rem; border-radius: 3px; }
+  .nut { display: block; padding: .9rem 1rem; background: #0b5394; color: #fff; border-radius: 6px; text-decoration: none; font-size: 1.25rem; text-align: center; }
   .note { font-size: .95rem; color: #52606d; }
 </style>
 </head>
@@ -32,11 +33,9 @@ export function renderHomePage(): string {
 <main>
   <h1>${e(PRODUCT)}</h1>
   <p>${e('Hệ thống truyền thanh thông minh của xã: phát bản tin tới loa, nhóm Zalo và Telegram, đồng thời tiếp nhận và trả lời phản ánh, kiến nghị của người dân.')}</p>
-  <ul>
-    <li><a href="/healthz">${e('Tình trạng hệ thống')}</a> (<code>/healthz</code>)</li>
-    <li><a href="/metrics">${e('Số liệu giám sát')}</a> (<code>/metrics</code>)</li>
-  </ul>
-  <p class="note">${e('Trang quản trị (/admin) và trò chuyện với người dân (/chat) cũng được phục vụ tại địa chỉ này.')}</p>
+  <p><a class="nut" href="/chat">${e('Gửi phản ánh, hỏi đáp với xã')}</a></p>
+  <p><a class="nut" href="/cong-khai">${e('Công khai kết quả trả lời phản ánh')}</a></p>
+  <p class="note"><a href="/admin/dang-nhap">${e('Cán bộ đăng nhập')}</a></p>
 </main>
 </body>
 </html>
