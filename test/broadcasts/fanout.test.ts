@@ -140,8 +140,9 @@ describe('fan-out', () => {
     const deliveries = await prisma.delivery.findMany({ where: { runId: run.runId } });
     expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
     for (const chat of ['-1001', '-1002']) {
-      expect(api.sentTo(chat).map((m) => m.method)).toEqual(['sendMessage', 'sendVoice']);
-      expect(api.sentTo(chat)[0]!.text).toContain('25/11/2026');
+      // Words that fit a caption travel with the voice note: one message per group.
+      expect(api.sentTo(chat).map((m) => m.method)).toEqual(['sendVoice']);
+      expect(api.sentTo(chat)[0]!.caption).toContain('25/11/2026');
     }
     // The voice note is OGG/Opus, as Telegram plays voice notes.
     const voices = api.calls.filter((c) => c.method === 'sendVoice').map((c) => (c.body.voice as { magic: string }).magic);
@@ -193,15 +194,15 @@ describe('fan-out', () => {
   });
 
   it('a 429 storm delays the group but every delivery ends sent exactly once', async () => {
-    api.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, 3);
+    api.failNext('sendVoice', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, 3);
     const b = await approvedBulletin('Khẩn: lũ quét đang về thôn 6, bà con sơ tán ngay lên nhà văn hóa.', 'emergency');
     const before = api.sentTo('-1001').length;
     const run = await fanOut(b.id);
     await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
     const d = await prisma.delivery.findFirstOrThrow({ where: { runId: run.runId, target: { platformChatId: '-1001' } } });
     expect(d.status).toBe('sent');
-    expect(api.sentTo('-1001').length - before).toBe(2);
-    expect(api.calls.filter((c) => c.method === 'sendMessage').length).toBeGreaterThan(0);
+    expect(api.sentTo('-1001').length - before).toBe(1);
+    expect(api.calls.filter((c) => c.method === 'sendVoice').length).toBeGreaterThan(0);
   });
 
   it('deliveries whose jobs were lost are queued again by the reconciler and go out once', async () => {
@@ -215,7 +216,7 @@ describe('fan-out', () => {
     const r = await reconcileDeliveries({ prisma, enqueue: queues.enqueue.bind(queues), now: later }, { olderThanMs: 60_000 });
     expect(r.deliveries).toBe(run.deliveryIds.length);
     await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
-    expect(api.sentTo('-1002').length - before).toBe(2);
+    expect(api.sentTo('-1002').length - before).toBe(1);
     // Once more: nothing is pending, nothing is sent again.
     expect((await reconcileDeliveries({ prisma, enqueue: queues.enqueue.bind(queues), now: later }, { olderThanMs: 60_000 })).deliveries).toBe(0);
   });
@@ -237,8 +238,8 @@ describe('fan-out', () => {
       expect(d.sendingPart).toBeNull();
       expect(d.possibleDuplicate, d.id).toBe(d.id === cut!.id);
     }
-    // Sent once more, text and voice: the honest answer to not knowing.
-    expect(api.sentTo(cut!.target!.platformChatId!).length - before).toBe(2);
+    // Sent once more (one captioned voice note): the honest answer to not knowing.
+    expect(api.sentTo(cut!.target!.platformChatId!).length - before).toBe(1);
   });
 
   it('a worker that is stopping starts no send: the delivery goes back to pending untouched, even on its last attempt', async () => {
@@ -260,7 +261,24 @@ describe('fan-out', () => {
     const after = await prisma.delivery.findUniqueOrThrow({ where: { id: group.id } });
     expect(after.status).toBe('sent');
     expect(after.possibleDuplicate).toBe(false);
-    expect(api.sentTo(group.target!.platformChatId!).length - before).toBe(2);
+    expect(api.sentTo(group.target!.platformChatId!).length - before).toBe(1);
+  });
+
+  it('words longer than a caption go first as text, then the voice note', async () => {
+    const long = Array.from({ length: 30 }, (_, i) => `Mục ${i + 1}: bà con thôn 3 kiểm tra lại hồ sơ đất đai tại bộ phận một cửa.`).join(' ');
+    expect(long.length).toBeGreaterThan(1024);
+    const b = await approvedBulletin(long);
+    const run = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() });
+    const group = await prisma.delivery.findFirstOrThrow({ where: { runId: run.runId, targetId: { not: null } }, include: { target: true } });
+    const chat = group.target!.platformChatId!;
+    const before = api.sentTo(chat).length;
+    for (const id of run.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    const sent = api.sentTo(chat).slice(before);
+    expect(sent.map((m) => m.method)).toEqual(['sendMessage', 'sendVoice']);
+    expect(sent[0]!.text).toContain('Mục 30');
+    // The voice note carries only the title, so the words are not posted twice.
+    expect(sent[1]!.caption ?? '').not.toContain('Mục 1:');
   });
 
   it('refuses a bulletin that is not approved', async () => {
