@@ -1,5 +1,5 @@
 // The commune's own admins manage its accounts, loudspeakers and groups; nobody else (editors,
-// other communes, district oversight) may.
+// other communes, province staff) may.
 import type { PrismaClient, Staff } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 

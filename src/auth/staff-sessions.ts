@@ -1,6 +1,6 @@
 // Staff sign-in for the web admin and the HTTP API: argon2 passwords, attempts counted and
 // slowed (sign-in-throttle.ts), random session tokens of which only a hash is stored, a CSRF
-// token per session for cookie use, and API keys (hash only) for district/province systems sending bulletins.
+// token per session for cookie use, and API keys (hash only) for upstream (province) systems sending bulletins.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';

@@ -68,7 +68,7 @@ async function staffOf(tx: Tx, actor: Actor): Promise<Staff> {
 
 async function requireRole(tx: Tx, staff: Staff, communeId: string, roles: StaffRole[], what: string): Promise<void> {
   // Staff act only in their own commune; another commune's bulletin answers as missing (as reading
-  // it does), district/province oversight accounts only read.
+  // it does), province staff and oversight accounts only read.
   await requireOwnCommune(tx, staff, communeId, 'Không tìm thấy bản tin.');
   if (!staff.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN', `Tài khoản của bạn không có quyền ${what}.`);
 }
@@ -291,7 +291,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
       }),
 
     /**
-     * A bulletin from a higher level (district/province) through an API key: already approved at
+     * A bulletin from a higher level (the province) through an API key: already approved at
      * its source, so it arrives approved and frozen; the commune schedules normal ones, the caller
      * sends emergencies at once and priority ones at the next slot.
      */

@@ -6,6 +6,8 @@ import { ensureCategories } from '../catalog/ensure-categories.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 
 export const DEMO_COMMUNE_CODE = 'demo';
+// The demo commune belongs to this province; further demo communes join it.
+export const DEMO_PROVINCE_CODE = 'demo-tinh';
 
 export interface DemoAccount {
   username: string;
@@ -42,7 +44,7 @@ const STAFF: StaffSeed[] = [
   { username: 'yte', displayName: 'Bùi Thị Thu', title: 'Trạm trưởng Trạm Y tế', roles: ['responder'] },
   { username: 'laodong', displayName: 'Ngô Thị Bình', title: 'Công chức Văn hóa – Xã hội (LĐ-TB&XH)', roles: ['responder'] },
   { username: 'tuphap', displayName: 'Đặng Văn Luật', title: 'Công chức Tư pháp – Hộ tịch', roles: ['responder'] },
-  { username: 'giamsat', displayName: 'Phòng Văn hóa – Thông tin huyện', title: 'Giám sát cấp huyện', roles: ['viewer'], oversight: true },
+  { username: 'giamsat', displayName: 'Sở Văn hóa, Thể thao và Du lịch tỉnh Mẫu', title: 'Giám sát cấp tỉnh', roles: ['viewer'], oversight: true },
 ];
 
 // field → who answers it; an array of [username, villages] splits a field by village.
@@ -88,12 +90,16 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions = {})
   const simulator = opts.simulatorBaseUrl ?? 'http://127.0.0.1:3000/radio-sim';
 
   const communeId = await prisma.$transaction(async (tx) => {
+    const province = await tx.province.upsert({
+      where: { code: DEMO_PROVINCE_CODE },
+      create: { code: DEMO_PROVINCE_CODE, name: 'Tỉnh Mẫu' },
+      update: {},
+    });
     const commune = await tx.commune.create({
       data: {
         code: DEMO_COMMUNE_CODE,
         name: 'Xã Hòa Bình (dữ liệu mẫu)',
-        district: 'Huyện Mẫu',
-        province: 'Tỉnh Mẫu',
+        provinceId: province.id,
       },
     });
     const villages = new Map<string, string>();
@@ -106,6 +112,9 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions = {})
       const row = await tx.staff.create({
         data: {
           communeId: s.oversight ? null : commune.id,
+          // The oversight account is province staff: it reads every commune of the province.
+          provinceId: s.oversight ? province.id : null,
+          provinceRoles: s.oversight ? ['viewer'] : [],
           username: s.username,
           displayName: s.displayName,
           title: s.title,

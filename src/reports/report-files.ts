@@ -107,7 +107,7 @@ export async function reportPdf(r: Report): Promise<Buffer> {
     pageMargins: [56, 56, 48, 56],
     defaultStyle: { font: 'Roboto', fontSize: 11 },
     content: [
-      { columns: [{ text: `${(r.commune.district ?? '').toUpperCase()}\n${r.commune.name.toUpperCase()}`, bold: true, fontSize: 10 }, { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc', bold: true, fontSize: 10, alignment: 'center' }] },
+      { columns: [{ text: `${(r.commune.province ?? '').toUpperCase()}\n${r.commune.name.toUpperCase()}`, bold: true, fontSize: 10 }, { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc', bold: true, fontSize: 10, alignment: 'center' }] },
       { text: 'BÁO CÁO', bold: true, fontSize: 14, alignment: 'center', margin: [0, 24, 0, 4] },
       { text: `Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị của Nhân dân\n${r.period.label} (từ ${r.period.from.split('-').reverse().join('/')} đến ${r.period.to.split('-').reverse().join('/')})`, alignment: 'center', bold: true, margin: [0, 0, 0, 16] },
       { text: 'I. KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT', bold: true, margin: [0, 0, 0, 6] },

@@ -13,7 +13,7 @@ import { accessWith, clearanceOf, type Viewer } from '../tickets/ticket-visibili
 export type { Period, TicketFigures } from './commune-figures.ts';
 
 export interface Report {
-  commune: { name: string; district: string | null; province: string | null };
+  commune: { name: string; province: string | null };
   period: Period;
   totals: TicketFigures;
   byField: Array<{ name: string } & TicketFigures>;
@@ -36,7 +36,7 @@ export function quarterPeriod(year: number, quarter: 1 | 2 | 3 | 4): Period {
 
 /** The figures, and each ticket as `viewer` may see it (a denunciation's village and channel could name the complainant). */
 export async function ticketReport(prisma: PrismaClient, communeId: string, period: Period, viewer: Viewer): Promise<Report> {
-  const commune = await prisma.commune.findUniqueOrThrow({ where: { id: communeId } });
+  const commune = await prisma.commune.findUniqueOrThrow({ where: { id: communeId }, include: { province: true } });
   const { start, end } = periodBounds(period, commune.timezone);
   const tickets = await prisma.ticket.findMany({
     where: { communeId, createdAt: { gte: start, lt: end } },
@@ -71,7 +71,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
   }
 
   return {
-    commune: { name: commune.name, district: commune.district, province: commune.province },
+    commune: { name: commune.name, province: commune.province?.name ?? null },
     period,
     totals: figures(tickets, end),
     byField: groupFigures(tickets, (t) => t.category?.name ?? UNCATEGORISED, end),

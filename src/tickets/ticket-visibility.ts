@@ -57,7 +57,7 @@ export async function clearanceOf(tx: Tx, viewer: Viewer): Promise<ViewerClearan
   const s = viewer.staff;
   if (!s.active) return { communeIds: [], staffId: null, leader: false, designatedCategoryIds: [] };
   if (!s.communeId) {
-    // Oversight (district/province): the communes granted, never a confidential ticket's content.
+    // Oversight (province staff): the communes granted, never a confidential ticket's content.
     const grants = s.oversightGrants ?? (await tx.oversightGrant.findMany({ where: { staffId: s.id }, select: { communeId: true } }));
     return { communeIds: grants.map((g) => g.communeId), staffId: null, leader: false, designatedCategoryIds: [] };
   }

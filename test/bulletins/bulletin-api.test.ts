@@ -82,7 +82,7 @@ describe('bulletin API', () => {
     expect((sent.json() as { deliveries: number }).deliveries).toBe(4);
     const report = (await app.inject({ method: 'GET', url: `/api/v1/bulletins/${id}/report`, headers: bearer(editor) })).json() as { runs: Array<{ deliveries: Array<{ to: string; status: string }> }> };
     expect(report.runs[0]!.deliveries.map((d) => d.to).sort()).toEqual(['Cụm loa Thôn 4', 'Cụm loa Trung tâm xã', 'Kênh Telegram UBND xã', 'Nhóm Telegram Thôn 1']);
-    // District oversight reads the report of a commune it oversees, but cannot change anything.
+    // Province oversight reads the report of a commune it oversees, but cannot change anything.
     const oversight = (await login('giamsat')).body.token;
     expect((await app.inject({ method: 'GET', url: `/api/v1/bulletins/${id}/report`, headers: bearer(oversight) })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: bearer(oversight), payload: { title: 'x', text: 'y' } })).statusCode).toBe(403);
@@ -100,8 +100,8 @@ describe('bulletin API', () => {
   });
 
   it('takes bulletins from a higher level by API key: normal ones wait approved, emergencies go out at once', async () => {
-    const { key } = await createApiKey(prisma, { communeId, name: 'UBND huyện' });
-    const normal = await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: { 'x-api-key': key }, payload: { title: 'Lịch tiếp dân', text: 'Huyện tiếp dân vào thứ Năm.' } });
+    const { key } = await createApiKey(prisma, { communeId, name: 'UBND tỉnh' });
+    const normal = await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: { 'x-api-key': key }, payload: { title: 'Lịch tiếp dân', text: 'Tỉnh tiếp dân vào thứ Năm.' } });
     expect((normal.json() as { bulletin: { status: string; apiKeyId: string } }).bulletin).toMatchObject({ status: 'approved' });
     const emergency = await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: { 'x-api-key': key }, payload: { title: 'Khẩn: bão', class: 'emergency', text: 'Bão đổ bộ chiều nay, sơ tán ngay.' } });
     const eid = (emergency.json() as { bulletin: { id: string } }).bulletin.id;

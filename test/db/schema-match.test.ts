@@ -166,7 +166,7 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.ticketAdminPost.create({ data: { ticketId: ticket.id, platform: 'telegram', platformChatId: '-100', platformMessageId: '7' } });
     await prisma.faqEntry.create({ data: { communeId: commune.id, categoryId: category.id, question: 'Hỏi?', answer: 'Đáp.', publishedById: staff.id, sourceTicketId: ticket.id } });
     await prisma.mediaFile.create({ data: { sha256: 'a'.repeat(64), mime: 'audio/mpeg', size: 1024, path: 'media/aa.mp3' } });
-    const apiKey = await prisma.apiKey.create({ data: { communeId: commune.id, name: 'Huyện', keyHash: 'k'.repeat(64), keyPrefix: 'lx_abc' } });
+    const apiKey = await prisma.apiKey.create({ data: { communeId: commune.id, name: 'Tỉnh', keyHash: 'k'.repeat(64), keyPrefix: 'lx_abc' } });
     const bulletin = await prisma.bulletin.create({ data: { communeId: commune.id, title: 'Lịch tiêm phòng', authorId: staff.id, apiKeyId: apiKey.id } });
     const version = await prisma.bulletinVersion.create({ data: { bulletinId: bulletin.id, revision: 1, language: 'vi', text: 'Nội dung', createdById: staff.id } });
     await prisma.approval.create({ data: { bulletinId: bulletin.id, revision: 1, approverId: staff.id, decision: 'approved', comment: 'Được' } });

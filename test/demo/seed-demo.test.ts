@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../src/db/generated/client.ts';
 import { pgliteRunner } from '../../src/db/sql-runner.ts';
 import { migrate } from '../../src/db/migrator.ts';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { DEMO_PROVINCE_CODE, seedDemo } from '../../src/demo/seed-demo.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
 
 let pglite: PGlite;
@@ -34,6 +34,11 @@ describe('seed-demo', () => {
     const viewer = await prisma.staff.findUniqueOrThrow({ where: { username: 'giamsat' }, include: { oversightGrants: true } });
     expect(viewer.communeId).toBeNull();
     expect(viewer.oversightGrants.map((g) => g.communeId)).toEqual([commune.id]);
+    // Two levels: the commune belongs to the demo province, and the oversight account is its staff.
+    const province = await prisma.province.findUniqueOrThrow({ where: { code: DEMO_PROVINCE_CODE } });
+    expect(commune.provinceId).toBe(province.id);
+    expect(viewer).toMatchObject({ provinceId: province.id, provinceRoles: ['viewer'] });
+    expect(viewer.displayName).toContain('tỉnh');
 
     // Every field but KHAC has someone responsible in every village.
     const categories = await prisma.category.findMany({ include: { assignments: true } });

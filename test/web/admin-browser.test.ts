@@ -702,13 +702,13 @@ describe('web admin', { timeout: 120_000 }, () => {
     await ctx.close();
   });
 
-  it('shows district oversight several communes, read-only', async () => {
+  it('shows province oversight several communes, read-only', async () => {
     const other = await prisma.commune.findFirstOrThrow({ where: { code: '99931' } });
-    const district = await prisma.staff.create({ data: { username: 'huyen', displayName: 'Phòng Văn hóa huyện', roles: ['viewer'], passwordHash: await hashPassword(NEW_PASSWORD), mustChangePassword: false } });
-    await prisma.oversightGrant.createMany({ data: [{ staffId: district.id, communeId: h.communeId }, { staffId: district.id, communeId: other.id }] });
+    const overseer = await prisma.staff.create({ data: { username: 'sovanhoa', displayName: 'Sở Văn hóa, Thể thao và Du lịch tỉnh', roles: ['viewer'], passwordHash: await hashPassword(NEW_PASSWORD), mustChangePassword: false } });
+    await prisma.oversightGrant.createMany({ data: [{ staffId: overseer.id, communeId: h.communeId }, { staffId: overseer.id, communeId: other.id }] });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
-    await signIn(page, 'huyen');
+    await signIn(page, 'sovanhoa');
     const nav = page.getByRole('navigation', { name: 'Chọn xã' });
     await expect(nav.getByRole('link').count()).resolves.toBe(2);
     expect(await page.getByRole('link', { name: 'Phản ánh, kiến nghị' }).count()).toBe(0);

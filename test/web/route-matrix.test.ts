@@ -1,5 +1,5 @@
 // Role × route × commune: every route of the web admin (/admin) and of the API (/api/v1), as
-// registered in the Fastify app, tried by every role of the commune, by a district oversight
+// registered in the Fastify app, tried by every role of the commune, by a province oversight
 // account, by the admin of another commune, anonymously and with the commune's API key, against
 // the real database. The expected outcome of each cell is in ONE table below; a route registered
 // without an entry fails the test, so a new page cannot ship without someone deciding who may use it.
@@ -217,7 +217,7 @@ beforeAll(async () => {
   actor.oversight = demo.giamsat!;
   const other = await prisma.commune.create({ data: { name: 'Xã Bên Cạnh', code: '99977' } });
   actor.other = (await prisma.staff.create({ data: { communeId: other.id, username: 'm-other-admin', displayName: 'Quản trị xã bên', roles: ['admin'] } })).id;
-  apiKey = (await createApiKey(prisma, { communeId, name: 'Huyện' })).key;
+  apiKey = (await createApiKey(prisma, { communeId, name: 'Tỉnh' })).key;
 
   shared.ticket = await ticket();
   shared.denunciation = await ticket({ confidential: true });

@@ -1,6 +1,6 @@
 // The HTTP API for bulletins, used by the web admin and by higher-level systems: validated input,
 // precise errors, role checks in the domain. Staff authenticate with a session (Bearer token, or
-// the cookie plus an X-CSRF-Token header for changes); district/province systems with X-Api-Key.
+// the cookie plus an X-CSRF-Token header for changes); province systems with X-Api-Key.
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';

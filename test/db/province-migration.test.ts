@@ -1,0 +1,67 @@
+// The provinces migration keeps existing data: communes join a Province made from their old province
+// name, the district column goes, district/province oversight accounts become province viewers, and
+// API keys speak for the province of their commune.
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, migrate } from '../../src/db/migrator.ts';
+import { pgRunner } from '../../src/db/sql-runner.ts';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let before: string;
+beforeAll(async () => {
+  db = await createTestDatabase('provmig');
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool.on('error', () => undefined);
+  // Every migration older than the provinces one, as an installation had them.
+  before = await mkdtemp(join(tmpdir(), 'loaxa-prov-'));
+  const names = (await readdir(defaultMigrationsDir)).sort();
+  const cut = names.findIndex((n) => n.endsWith('_provinces'));
+  for (const n of names.slice(0, cut)) await cp(join(defaultMigrationsDir, n), join(before, n), { recursive: true });
+  for (const n of names.filter((x) => !/^\d/.test(x))) await cp(join(defaultMigrationsDir, n), join(before, n));
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+  await rm(before, { recursive: true, force: true });
+});
+
+describe('provinces migration', () => {
+  it('turns district-era rows into a province with its communes, viewers and keys', async () => {
+    await migrate(pgRunner(pool), { migrationsDir: before });
+    const q = (text: string, values: unknown[] = []) => pool.query(text, values);
+    const a = (await q(`INSERT INTO "Commune" (code, name, district, province) VALUES ('a', 'Xã A', 'Huyện X', 'Tỉnh Mẫu') RETURNING id`)).rows[0].id as string;
+    const b = (await q(`INSERT INTO "Commune" (code, name, district, province) VALUES ('b', 'Xã B', 'Huyện Y', ' Tỉnh Mẫu ') RETURNING id`)).rows[0].id as string;
+    const c = (await q(`INSERT INTO "Commune" (code, name, district, province) VALUES ('c', 'Xã C', 'Huyện Z', NULL) RETURNING id`)).rows[0].id as string;
+    const overseer = (await q(`INSERT INTO "Staff" (username, "displayName", roles) VALUES ('huyen', 'Phòng Văn hóa huyện', '{viewer}') RETURNING id`)).rows[0].id as string;
+    const stranger = (await q(`INSERT INTO "Staff" (username, "displayName", roles) VALUES ('khac', 'Chỉ xã C', '{viewer}') RETURNING id`)).rows[0].id as string;
+    const clerk = (await q(`INSERT INTO "Staff" ("communeId", username, "displayName", roles) VALUES ($1, 'canbo', 'Cán bộ', '{editor}') RETURNING id`, [a])).rows[0].id as string;
+    await q(`INSERT INTO "OversightGrant" ("staffId", "communeId") VALUES ($1, $2), ($1, $3), ($4, $5)`, [overseer, a, b, stranger, c]);
+    await q(`INSERT INTO "ApiKey" ("communeId", name, "keyHash", "keyPrefix") VALUES ($1, 'UBND huyện', 'h1', 'lx_1'), ($2, 'Khác', 'h2', 'lx_2')`, [b, c]);
+
+    await migrate(pgRunner(pool));
+
+    const provinces = (await q(`SELECT id, name, "declineWindowMinutes" FROM "Province"`)).rows;
+    expect(provinces).toHaveLength(1);
+    expect(provinces[0]).toMatchObject({ name: 'Tỉnh Mẫu', declineWindowMinutes: 120 });
+    const pid = provinces[0].id as string;
+    const communes = (await q(`SELECT code, "provinceId" FROM "Commune" ORDER BY code`)).rows;
+    expect(communes).toEqual([{ code: 'a', provinceId: pid }, { code: 'b', provinceId: pid }, { code: 'c', provinceId: null }]);
+    const columns = (await q(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Commune'`)).rows.map((r) => r.column_name);
+    expect(columns).not.toContain('district');
+    const staff = (await q(`SELECT id, "communeId", "provinceId", "provinceRoles"::text[] AS pr FROM "Staff"`)).rows;
+    const byId = new Map(staff.map((s) => [s.id as string, s]));
+    expect(byId.get(overseer)).toMatchObject({ communeId: null, provinceId: pid, pr: ['viewer'] });
+    // Granted only a commune without province: keeps its grant, is no province staff.
+    expect(byId.get(stranger)).toMatchObject({ provinceId: null });
+    expect((await q(`SELECT count(*)::int AS n FROM "OversightGrant"`)).rows[0].n).toBe(3);
+    // Commune staff stay commune staff.
+    expect(byId.get(clerk)).toMatchObject({ communeId: a, provinceId: null });
+    const keys = (await q(`SELECT "keyPrefix", "provinceId" FROM "ApiKey" ORDER BY "keyPrefix"`)).rows;
+    expect(keys).toEqual([{ keyPrefix: 'lx_1', provinceId: pid }, { keyPrefix: 'lx_2', provinceId: null }]);
+  });
+});
