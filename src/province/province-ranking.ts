@@ -3,6 +3,7 @@
 // ranked. The caller passes the communes the viewer may see — the province's — so this never
 // decides who sees what.
 import type { PrismaClient } from '../db/generated/client.ts';
+import { DEFAULT_TIME_ZONE } from '../calendar/time-zone.ts';
 import { communeFigures, periodBounds, type Period } from '../reports/commune-figures.ts';
 import { loudspeakersOnline } from './loudspeakers-online.ts';
 import { bulletinsDelivered } from './bulletins-delivered.ts';
@@ -14,7 +15,7 @@ const AT_ONCE = 4;
 export async function provinceRanking(prisma: PrismaClient, communes: ReadonlyArray<{ id: string; code: string; name: string; timezone: string }>, period: Period): Promise<RankedCommune[]> {
   const ids = communes.map((c) => c.id);
   // Communes of one province share its time zone; the first one's bounds are the period's.
-  const bounds = periodBounds(period, communes[0]?.timezone ?? 'Asia/Ho_Chi_Minh');
+  const bounds = periodBounds(period, communes[0]?.timezone ?? DEFAULT_TIME_ZONE);
   const [speakers, delivered] = await Promise.all([loudspeakersOnline(prisma, ids), bulletinsDelivered(prisma, ids, bounds)]);
   const rows: RankingRow[] = [];
   for (let i = 0; i < communes.length; i += AT_ONCE) {
