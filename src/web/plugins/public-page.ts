@@ -11,7 +11,7 @@ import type { PrismaClient } from '../../db/generated/client.ts';
 import { localDate } from '../../calendar/local-time.ts';
 import { communeFigures, type CommuneFigures, type NamedFigures, type TicketFigures } from '../../reports/commune-figures.ts';
 import { quarterPeriod } from '../../reports/ticket-report.ts';
-import { escapeHtml as e } from './home.ts';
+import { escapeHtml as e, residentPage, RESIDENT_PAGE_CSP } from './resident-page.ts';
 
 export interface PublicPageOptions {
   prisma: PrismaClient;
@@ -62,22 +62,8 @@ a{color:#003d7a}.so{margin:0}.so div{display:flex;justify-content:space-between;
 table{width:100%;border-collapse:collapse;margin-top:1rem}caption{text-align:left;font-weight:700}th,td{border-bottom:1px solid #999;padding:.3rem;text-align:right}th[scope=row],th:first-child{text-align:left}`;
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-<p><a href="/">Trang chủ</a></p>
-</main>
-</body>
-</html>
-`;
+  return residentPage(title, STYLE, `${body}
+<p><a href="/">Trang chủ</a></p>`);
 }
 
 export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (app, opts) => {
@@ -109,7 +95,7 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
       // Unknown codes are not remembered: a scan of made-up addresses must not grow the cache.
       if (hit) cache.set(key, hit);
     }
-    reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    reply.header('content-security-policy', RESIDENT_PAGE_CSP);
     if (!hit) return reply.code(404).type('text/html; charset=utf-8').send(page('Không tìm thấy', `<h1>${e('Không tìm thấy xã này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
     reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`).header('etag', hit.etag);
     if (request.headers['if-none-match'] === hit.etag) return reply.code(304).send();

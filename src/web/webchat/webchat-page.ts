@@ -1,6 +1,6 @@
 // The resident's chat page and the one-line embed script for the commune website. Plain HTML and
 // a little script, large text, works on old phones; no build step.
-import { escapeHtml } from '../plugins/home.ts';
+import { escapeHtml } from '../plugins/resident-page.ts';
 
 export function renderChatPage(communeName: string): string {
   const name = escapeHtml(communeName);
