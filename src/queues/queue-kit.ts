@@ -31,12 +31,17 @@ export interface WorkerOptions {
   stalledInterval?: number;
 }
 
+/** How a worker's shutdown went: jobs still running when the budget ran out were handed back. */
+export interface DrainOutcome {
+  handedBack: number;
+}
+
 export interface WorkerHandle {
   /**
    * Stops taking jobs, waits for the running ones up to `timeoutMs` (the kit's shutdown budget
    * unless given), then hands those still running back to the queue for another worker.
    */
-  close(timeoutMs?: number): Promise<void>;
+  close(timeoutMs?: number): Promise<DrainOutcome>;
 }
 
 export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'paused' | 'prioritized', number>;
@@ -90,7 +95,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
    * instead of after the stalled-job check. A handler still running here keeps going until the
    * process exits; handlers are idempotent and record each side effect.
    */
-  async function drain(list: RunningWorker[], timeoutMs: number): Promise<void> {
+  async function drain(list: RunningWorker[], timeoutMs: number): Promise<DrainOutcome> {
     for (const w of list) w.stopping.abort();
     await Promise.all(list.map((w) => w.worker.pause(true).catch(() => undefined)));
     const until = Date.now() + timeoutMs;
@@ -108,6 +113,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     }
     await Promise.all(list.map((w) => w.worker.close(still.length > 0).catch(() => undefined)));
     for (const w of list) workers.delete(w);
+    return { handedBack: still.length };
   }
   let closing: Promise<void> | undefined;
 
@@ -173,7 +179,7 @@ export function createQueueKit(opts: QueueKitOptions): QueueKit {
     worker.on('error', (e) => log.warn({ queue: name, err: e.message }, 'lỗi worker'));
     const entry: RunningWorker = { name, worker, running, stopping };
     workers.add(entry);
-    let closed: Promise<void> | undefined;
+    let closed: Promise<DrainOutcome> | undefined;
     return {
       close: (timeoutMs = shutdownTimeoutMs) => (closed ??= drain([entry], timeoutMs)),
     };

@@ -43,12 +43,12 @@ describe('SIGTERM with jobs longer than the budget', () => {
     const ran: string[] = [];
     kit.startWorker('outbound', { slow: async (_d, ctx) => void ran.push(ctx.job.id!) }, { concurrency: 3 });
 
-    const t0 = Date.now();
     first.child.kill('SIGTERM');
     const code = await first.exited;
     expect(code, first.out()).toBe(0);
-    const stopMs = Date.now() - t0;
-    expect(stopMs).toBeLessThan(3000 + 2000);
+    // It stopped at the end of its budget by handing the jobs back, not by waiting out the 120 s
+    // jobs (how long the stop takes is measured by `npm run chaos`, worker-sigterm-slow).
+    expect(first.out()).toContain('handed back 3');
     expect(first.out()).not.toContain('finished');
     // Handed back, not left to stall detection: well before a lock of 30 s could lapse.
     await expect.poll(() => ran.length, { timeout: 10_000, interval: 50 }).toBe(3);
@@ -71,12 +71,14 @@ describe('SIGTERM while a job makes several slow platform calls', () => {
     const finished: string[] = [];
     const doneSteps = new Map<string, number>();
     const ranBy = new Map<string, string>();
+    // Stands for one slow platform call (a send), shorter than the shutdown budget below.
+    const platformCallMs = 1000;
     const handler = (who: string) => async (_d: unknown, ctx: JobContext) => {
       const id = ctx.job.id!;
       for (let step = doneSteps.get(id) ?? 0; step < 4; step++) {
         if (ctx.signal.aborted) throw new HandBackJob();
         begun.push(`${id}:${step}`);
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, platformCallMs));
         finished.push(`${id}:${step}`);
         doneSteps.set(id, step + 1);
       }
@@ -85,12 +87,11 @@ describe('SIGTERM while a job makes several slow platform calls', () => {
     const wa = a.startWorker('broadcast', { 'multi-send': handler('a') }, { concurrency: 2 });
     const ids = [await a.enqueue(multi, {}), await a.enqueue(multi, {})];
     await expect.poll(() => begun.length, { timeout: 10_000, interval: 20 }).toBe(2);
-    const t0 = Date.now();
-    const closed = wa.close(3000);
+    const closed = wa.close(3 * platformCallMs);
     b.startWorker('broadcast', { 'multi-send': handler('b') }, { concurrency: 2 });
-    await closed;
-    // The worker waited for the calls in flight (1 s), not for the whole budget.
-    expect(Date.now() - t0).toBeLessThan(3000);
+    // The jobs handed themselves back after the call in flight; none was still running when the
+    // budget ran out (that path is for really long jobs).
+    expect(await closed).toEqual({ handedBack: 0 });
     await expect.poll(() => ids.every((id) => ranBy.get(id) === 'b'), { timeout: 15_000, interval: 50 }).toBe(true);
     expect(begun.filter((s) => !finished.includes(s))).toEqual([]);
     // Every call made once: nothing was repeated by the worker that took over.

@@ -23,7 +23,8 @@ const handle = kit.startWorker(
 void waitForSignal(
   createLogger('warn'),
   async () => {
-    await handle.close();
+    const { handedBack } = await handle.close();
+    process.stdout.write(`handed back ${handedBack}\n`);
     await kit.close(budget);
   },
   budget,
