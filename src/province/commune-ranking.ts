@@ -1,9 +1,11 @@
 // The province's ranking of its communes, the way the city hotlines rank their units: first by the
-// share of tickets answered on time, then satisfaction, then the average time to answer. A commune
-// with nothing to answer in the period is listed last, unranked — 0 of 0 is not "on time".
+// share of tickets answered on time (onTimeShare in src/reports/commune-figures: on time ÷ due, the
+// commune report's own rule), then satisfaction, then the average time to answer. A commune with
+// nothing due in the period is listed last, unranked — 0 of 0 is not "on time".
 // Figures come in already computed per commune (ticket figures from src/reports); this only orders,
 // rates and charts them, so the page, the chart and the spreadsheet never disagree.
 import type { ChartSpec } from '../reports/report-charts.ts';
+import { onTimeShare } from '../reports/commune-figures.ts';
 
 export interface RankingRow {
   communeId: string;
@@ -13,6 +15,8 @@ export interface RankingRow {
   /** Received less refused and duplicates: what the commune had to answer. */
   eligible: number;
   answered: number;
+  /** Answered, or overdue unanswered: what the on-time share divides by. */
+  due: number;
   onTime: number;
   avgHoursToAnswer: number | null;
   rated: number;
@@ -23,7 +27,7 @@ export interface RankingRow {
 }
 
 export interface RankedCommune extends RankingRow {
-  /** 1-based; equal figures share a rank; null when the commune had nothing to answer. */
+  /** 1-based; equal figures share a rank; null when nothing was due in the commune. */
   rank: number | null;
   onTimeRate: number | null;
   satisfactionRate: number | null;
@@ -39,13 +43,13 @@ function compare(a: RankedCommune, b: RankedCommune): number {
 }
 
 export function rankCommunes(rows: readonly RankingRow[]): RankedCommune[] {
-  const rated: RankedCommune[] = rows.map((r) => ({ ...r, rank: null, onTimeRate: rate(r.onTime, r.eligible), satisfactionRate: rate(r.satisfied, r.rated) }));
-  const ranked = rated.filter((r) => r.eligible > 0).sort((a, b) => compare(a, b) || a.name.localeCompare(b.name, 'vi'));
+  const rated: RankedCommune[] = rows.map((r) => ({ ...r, rank: null, onTimeRate: onTimeShare(r.onTime, r.due), satisfactionRate: rate(r.satisfied, r.rated) }));
+  const ranked = rated.filter((r) => r.onTimeRate !== null).sort((a, b) => compare(a, b) || a.name.localeCompare(b.name, 'vi'));
   ranked.forEach((r, i) => {
     const prev = ranked[i - 1];
     r.rank = prev && compare(prev, r) === 0 ? prev.rank : i + 1;
   });
-  const unranked = rated.filter((r) => r.eligible === 0).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const unranked = rated.filter((r) => r.onTimeRate === null).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   return [...ranked, ...unranked];
 }
 

@@ -25,7 +25,7 @@ export async function provinceRanking(prisma: PrismaClient, communes: ReadonlyAr
       const f = figures[j]!.totals;
       const s = speakers.get(c.id)!;
       rows.push({
-        communeId: c.id, code: c.code, name: c.name, received: f.received, eligible: f.eligible, answered: f.answered, onTime: f.onTime, avgHoursToAnswer: f.avgHoursToAnswer,
+        communeId: c.id, code: c.code, name: c.name, received: f.received, eligible: f.eligible, answered: f.answered, due: f.due, onTime: f.onTime, avgHoursToAnswer: f.avgHoursToAnswer,
         rated: f.rated, satisfied: f.satisfied, loudspeakersOnline: s.online, loudspeakers: s.total, bulletinsDelivered: delivered.get(c.id) ?? 0,
       });
     });

@@ -13,6 +13,7 @@ const COLUMNS: Array<{ header: string; value: (r: RankedCommune) => string | num
   { header: 'Tiếp nhận', value: (r) => r.received },
   { header: 'Cần trả lời', value: (r) => r.eligible },
   { header: 'Đã trả lời', value: (r) => r.answered },
+  { header: 'Đã đến hạn', value: (r) => r.due },
   { header: 'Trả lời đúng hạn', value: (r) => r.onTime },
   { header: 'Tỉ lệ đúng hạn', value: (r) => r.onTimeRate, format: '0.0%' },
   { header: 'Thời gian trả lời TB (giờ)', value: (r) => (r.avgHoursToAnswer === null ? null : Math.round(r.avgHoursToAnswer * 10) / 10), format: '0.0', width: 16 },

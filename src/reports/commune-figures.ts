@@ -18,6 +18,8 @@ export interface TicketFigures {
   received: number;
   eligible: number;
   answered: number;
+  /** Tickets whose answer was due: answered, or past their deadline unanswered (see onTimeShare). */
+  due: number;
   onTime: number;
   transferred: number;
   resolvedRate: number;
@@ -55,9 +57,30 @@ export function periodBounds(period: Period, timezone: string): { start: Date; e
   return { start: localInstant(period.from, '00:00', timezone), end: new Date(localInstant(period.to, '00:00', timezone).getTime() + 86_400_000) };
 }
 
-export function figures(rows: FigureRow[], end: Date): TicketFigures {
+/**
+ * THE on-time rule, for the commune report, the province ranking and the public page alike:
+ * answered on time ÷ tickets that were due. A ticket is due once it is answered, or once its
+ * deadline has passed without an answer (an overdue ticket counts against the commune — dividing
+ * by answered tickets only would give 100% to a commune that answers one ticket and leaves the
+ * rest). Not yet due, refused, duplicate, transferred or closed without an answer: not counted.
+ * Null when nothing was due (0 of 0 is not "on time").
+ */
+export function onTimeShare(onTime: number, due: number): number | null {
+  return due > 0 ? Math.round((onTime / due) * 1000) / 1000 : null;
+}
+
+/** The rule as staff and residents read it under the figure. */
+export const ON_TIME_RULE_TEXT =
+  'Tỉ lệ đúng hạn = số phiếu trả lời đúng hạn ÷ số phiếu đã đến hạn (đã trả lời, hoặc đã quá hạn mà chưa trả lời). Phiếu chưa đến hạn, bị từ chối, trùng, chuyển cơ quan khác hoặc đóng không cần trả lời không tính.';
+
+const SETTLED_WITHOUT_ANSWER = new Set(['transferred', 'closed']);
+
+/** Figures of `rows` (tickets created in a period ending at `end`), as of `now` for a period still running. */
+export function figures(rows: FigureRow[], end: Date, now = new Date()): TicketFigures {
+  const cutoff = now < end ? now : end;
   const eligible = rows.filter((t) => t.status !== 'rejected' && t.status !== 'duplicate');
   const answered = eligible.filter((t) => t.answeredAt && t.answeredAt <= end);
+  const overdue = eligible.filter((t) => !(t.answeredAt && t.answeredAt <= end) && t.dueAt && t.dueAt <= cutoff && !SETTLED_WITHOUT_ANSWER.has(t.status));
   const onTime = answered.filter((t) => !t.dueAt || t.answeredAt! <= t.dueAt);
   const transferred = eligible.filter((t) => t.status === 'transferred');
   const rated = rows.filter((t) => t.ratedAt && t.ratedAt <= end);
@@ -67,10 +90,11 @@ export function figures(rows: FigureRow[], end: Date): TicketFigures {
     received: rows.length,
     eligible: eligible.length,
     answered: answered.length,
+    due: answered.length + overdue.length,
     onTime: onTime.length,
     transferred: transferred.length,
     resolvedRate: eligible.length ? round((answered.length + transferred.length) / eligible.length) : 0,
-    onTimeRate: answered.length ? round(onTime.length / answered.length) : 0,
+    onTimeRate: onTimeShare(onTime.length, answered.length + overdue.length) ?? 0,
     avgHoursToAnswer: hours.length ? Math.round((hours.reduce((a, b) => a + b, 0) / hours.length) * 10) / 10 : null,
     rated: rated.length,
     satisfied: rated.filter((t) => t.ratingComment === 'hài lòng').length,

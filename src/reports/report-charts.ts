@@ -1,6 +1,7 @@
 // The report's charts as data: the page draws them with Chart.js and prints the same numbers in a
 // table under each chart (for screen readers, for printing, and when scripts are off).
 import type { Report } from './ticket-report.ts';
+import { onTimeShare } from './commune-figures.ts';
 
 export interface ChartSpec {
   id: string;
@@ -33,7 +34,7 @@ export function reportCharts(r: Report): ChartSpec[] {
       kind: 'line',
       unit: 'percent',
       labels: months,
-      series: [{ name: 'Đúng hạn', values: r.byMonth.map((m) => rate(m.onTime, m.answered)) }],
+      series: [{ name: 'Đúng hạn', values: r.byMonth.map((m) => onTimeShare(m.onTime, m.due)) }],
     },
     {
       id: 'thoi-gian-tra-loi',

@@ -114,7 +114,7 @@ export async function reportPdf(r: Report): Promise<Buffer> {
       {
         ul: [
           `Tổng số phản ánh, kiến nghị tiếp nhận: ${num(t.received)}; đủ điều kiện xử lý: ${num(t.eligible)}.`,
-          `Đã trả lời: ${num(t.answered)}, trong đó đúng hạn: ${num(t.onTime)} (${pct(t.onTimeRate)}).`,
+          `Đã trả lời: ${num(t.answered)}; đúng hạn: ${num(t.onTime)} trên ${num(t.due)} phiếu đã đến hạn (${pct(t.onTimeRate)}).`,
           `Chuyển cơ quan có thẩm quyền: ${num(t.transferred)}.`,
           `Tỉ lệ giải quyết: ${pct(t.resolvedRate)}. Thời gian trả lời trung bình: ${t.avgHoursToAnswer === null ? '—' : `${num(t.avgHoursToAnswer)} giờ`}.`,
           `Người dân đánh giá: ${num(t.rated)} lượt, hài lòng ${num(t.satisfied)}.`,

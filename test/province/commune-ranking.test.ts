@@ -7,7 +7,7 @@ import { rankCommunes, rankingChart, type RankingRow } from '../../src/province/
 import { rankingXlsx } from '../../src/province/ranking-xlsx.ts';
 
 const row = (name: string, f: Partial<RankingRow>): RankingRow => ({
-  communeId: name, code: name.toLowerCase().replace(/\s+/g, '-'), name, received: 10, eligible: 10, answered: 10, onTime: 8, avgHoursToAnswer: 20,
+  communeId: name, code: name.toLowerCase().replace(/\s+/g, '-'), name, received: 10, eligible: 10, answered: 10, due: 10, onTime: 8, avgHoursToAnswer: 20,
   rated: 5, satisfied: 4, loudspeakersOnline: 3, loudspeakers: 4, bulletinsDelivered: 12, ...f,
 });
 
@@ -34,13 +34,13 @@ describe('rankCommunes', () => {
   });
 
   it('a commune with nothing to answer is last and unranked, not first with 0 of 0', () => {
-    const ranked = rankCommunes([row('Xã Trống', { received: 2, eligible: 0, answered: 0, onTime: 0, avgHoursToAnswer: null }), row('Xã Có', { onTime: 1 })]);
+    const ranked = rankCommunes([row('Xã Trống', { received: 2, eligible: 2, answered: 0, due: 0, onTime: 0, avgHoursToAnswer: null }), row('Xã Có', { onTime: 1 })]);
     expect(ranked.map((r) => [r.name, r.rank, r.onTimeRate])).toEqual([['Xã Có', 1, 0.1], ['Xã Trống', null, null]]);
     expect(rankCommunes([])).toEqual([]);
   });
 
   it('the chart follows the ranking order, rates rounded, gaps as null', () => {
-    const chart = rankingChart(rankCommunes([row('Xã B', { onTime: 2, eligible: 3 }), row('Xã A', { rated: 0, satisfied: 0 })]));
+    const chart = rankingChart(rankCommunes([row('Xã B', { onTime: 2, due: 3 }), row('Xã A', { rated: 0, satisfied: 0 })]));
     expect(chart.labels).toEqual(['Xã A', 'Xã B']);
     expect(chart.series).toEqual([
       { name: 'Trả lời đúng hạn', values: [0.8, 0.667] },
@@ -51,18 +51,19 @@ describe('rankCommunes', () => {
 
 describe('rankingXlsx', () => {
   it('one row per commune in ranking order, with the rates as numbers', async () => {
-    const rows = rankCommunes([row('Xã Hai', { onTime: 5 }), row('Xã Một', {}), row('Xã Trống', { eligible: 0, onTime: 0 })]);
+    const rows = rankCommunes([row('Xã Hai', { onTime: 5 }), row('Xã Một', {}), row('Xã Trống', { eligible: 0, due: 0, onTime: 0 })]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await rankingXlsx({ title: 'Xếp hạng các xã — Tỉnh Thử', periodLabel: 'Quý IV năm 2026', rows })) as never);
     const ws = wb.getWorksheet('Xếp hạng')!;
     expect(ws.getCell('A1').value).toBe('Xếp hạng các xã — Tỉnh Thử');
     expect(ws.getRow(4).getCell(1).value).toBe('Hạng');
     const body = [5, 6, 7].map((i) => ws.getRow(i));
-    expect(body.map((r) => [r.getCell(1).value, r.getCell(3).value, r.getCell(8).value])).toEqual([
+    expect(body.map((r) => [r.getCell(1).value, r.getCell(3).value, r.getCell(9).value])).toEqual([
       [1, 'Xã Một', 0.8],
       [2, 'Xã Hai', 0.5],
       ['chưa xếp hạng', 'Xã Trống', null],
     ]);
-    expect(body[0]!.getCell(12).value).toBe(3);
+    expect(ws.getRow(4).getCell(7).value).toBe('Đã đến hạn');
+    expect(body[0]!.getCell(13).value).toBe(3);
   });
 });

@@ -40,6 +40,8 @@ describe('provinceRanking', () => {
     await ticket(good!.id, { status: 'answered', answeredAt: at('2026-10-06T08:00:00+07:00'), ratingComment: 'hài lòng', ratedAt: at('2026-10-07T08:00:00+07:00') });
     await ticket(late!.id, { status: 'answered', answeredAt: at('2026-10-20T08:00:00+07:00') });
     await ticket(late!.id, { status: 'rejected' });
+    // Overdue, never answered: due, so it counts against the commune in the ranking and its report alike.
+    await ticket(good!.id, { status: 'in_progress' });
     await db.prisma.endpoint.create({ data: { communeId: late!.id, name: 'Loa 1', status: 'online' } });
     // Two deliveries reached in the quarter, one failed, one of a run in the next quarter.
     const bulletin = await db.prisma.bulletin.create({ data: { communeId: late!.id, title: 'Lịch tiêm phòng' } });
@@ -55,10 +57,14 @@ describe('provinceRanking', () => {
     const ranked = await provinceRanking(db.prisma, [empty!, late!, good!], quarterPeriod(2026, 4));
     expect(ranked.map((r) => r.bulletinsDelivered)).toEqual([0, 2, 0]);
     expect(ranked.map((r) => [r.code, r.rank, r.received, r.eligible, r.onTime, r.satisfied, r.loudspeakersOnline, r.loudspeakers])).toEqual([
-      ['r-tot', 1, 1, 1, 1, 1, 0, 0],
+      ['r-tot', 1, 2, 2, 1, 1, 0, 0],
       ['r-cham', 2, 2, 1, 0, 0, 1, 1],
       ['r-trong', null, 0, 0, 0, 0, 0, 0],
     ]);
     expect(ranked[0]!.avgHoursToAnswer).toBe(24);
+    // One rule: the ranking's on-time share is the commune report's (1 on time of 2 due).
+    const { communeFigures } = await import('../../src/reports/commune-figures.ts');
+    expect(ranked[0]!.onTimeRate).toBe(0.5);
+    for (const r of ranked.filter((x) => x.rank !== null)) expect(r.onTimeRate).toBe((await communeFigures(db.prisma, r.communeId, quarterPeriod(2026, 4), 'staff')).totals.onTimeRate);
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { communeFigures } from '../../src/reports/commune-figures.ts';
+import { communeFigures, figures, onTimeShare } from '../../src/reports/commune-figures.ts';
 import { quarterPeriod, ticketReport } from '../../src/reports/ticket-report.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
@@ -39,6 +39,22 @@ describe('commune figures', () => {
     expect(f.byField).toEqual(r.byField);
     expect(f.byVillage).toEqual(r.byVillage);
     expect(f.totals).toMatchObject({ received: 3, answered: 2, onTime: 1, rated: 1, satisfied: 1, avgHoursToAnswer: 60 });
+  });
+
+  it('on time divides by the tickets due: the denunciation left unanswered past its deadline counts against the commune', async () => {
+    const f = await communeFigures(prisma, communeId, quarterPeriod(2024, 4), 'staff');
+    // Answered on time 1, answered late 1, overdue without an answer 1: 1 of 3, not 1 of 2.
+    expect(f.totals).toMatchObject({ due: 3, onTime: 1, onTimeRate: 0.333 });
+    expect(onTimeShare(0, 0)).toBeNull();
+  });
+
+  it('a ticket not yet due counts nowhere while the period still runs', () => {
+    const end = new Date('2030-01-01T00:00:00Z');
+    const now = new Date('2029-12-01T00:00:00Z');
+    const row = { status: 'new', createdAt: new Date('2029-11-20T00:00:00Z'), answeredAt: null, ratingComment: null, ratedAt: null };
+    expect(figures([{ ...row, dueAt: new Date('2029-12-05T00:00:00Z') }], end, now)).toMatchObject({ eligible: 1, due: 0, onTimeRate: 0 });
+    expect(figures([{ ...row, dueAt: new Date('2029-11-30T00:00:00Z') }], end, now)).toMatchObject({ eligible: 1, due: 1, onTime: 0 });
+    expect(figures([{ ...row, status: 'transferred', dueAt: new Date('2029-11-30T00:00:00Z') }], end, now)).toMatchObject({ due: 0 });
   });
 
   it('public: a confidential ticket counts in the totals and its field, in no village', async () => {

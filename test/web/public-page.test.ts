@@ -67,7 +67,7 @@ describe('public page', () => {
     expect(res.body).not.toContain(SECRET_VILLAGE);
     expect(res.body).not.toMatch(/PA-\d{4}-\d{5}/);
     expect(res.body).toContain('Thôn Công Khai');
-    expect(res.body).toMatch(/Trả lời đúng hạn<\/dt><dd>1 \(100%\)/);
+    expect(res.body).toMatch(/Trả lời đúng hạn<\/dt><dd>1 \/ 1 phiếu đến hạn \(100%\)/);
     expect(res.body).not.toContain('Tố cáo cán bộ');
     expect(res.body).not.toContain('Đường vào thôn ngập sâu');
     expect(Buffer.byteLength(res.body)).toBeLessThan(100_000);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { localDate } from '../../calendar/local-time.ts';
-import { communeFigures, type CommuneFigures, type NamedFigures, type TicketFigures } from '../../reports/commune-figures.ts';
+import { communeFigures, ON_TIME_RULE_TEXT, type CommuneFigures, type NamedFigures, type TicketFigures } from '../../reports/commune-figures.ts';
 import { quarterPeriod } from '../../reports/ticket-report.ts';
 import { escapeHtml as e, residentPage, RESIDENT_PAGE_CSP } from './resident-page.ts';
 
@@ -36,11 +36,11 @@ function summary(t: TicketFigures): string {
   const rows: Array<[string, string]> = [
     ['Tiếp nhận', String(t.received)],
     ['Đã trả lời', String(t.answered)],
-    ['Trả lời đúng hạn', t.answered ? `${t.onTime} (${pct(t.onTimeRate)})` : '0'],
+    ['Trả lời đúng hạn', t.due ? `${t.onTime} / ${t.due} phiếu đến hạn (${pct(t.onTimeRate)})` : 'chưa có phiếu đến hạn'],
     ['Thời gian trả lời trung bình', avg],
     ['Hài lòng', t.rated ? `${t.satisfied} / ${t.rated} lượt đánh giá` : 'chưa có đánh giá'],
   ];
-  return `<dl class="so">${rows.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(v)}</dd></div>`).join('')}</dl>`;
+  return `<dl class="so">${rows.map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(v)}</dd></div>`).join('')}</dl><p class="ghi-chu">${e(ON_TIME_RULE_TEXT)}</p>`;
 }
 
 function table(caption: string, head: string, groups: NamedFigures[]): string {

@@ -5,6 +5,7 @@ import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { quarterPeriod, ticketReport } from '../../../reports/ticket-report.ts';
 import { reportCsv, reportPdf, reportXlsx } from '../../../reports/report-files.ts';
 import { reportCharts } from '../../../reports/report-charts.ts';
+import { ON_TIME_RULE_TEXT } from '../../../reports/commune-figures.ts';
 import { TZ, type AdminContext, type Signed } from '../admin-context.ts';
 
 export function reportRoutes(app: FastifyInstance, ctx: AdminContext) {
@@ -28,7 +29,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AdminContext) {
     // The charts' numbers travel as JSON in a non-executed script element; '<' is escaped so a
     // field name can never close the element.
     const chartJson = JSON.stringify(charts).replace(/</g, '\\u003c');
-    return ctx.page(reply, 'report', { title: 'Báo cáo', scripts: ['chart.umd.min.js', 'report-charts.js'], r, charts, chartJson, year: p.year, quarter: p.quarter, qs: p.qs, communes: p.choices, ...fmt }, who, '/admin/bao-cao');
+    return ctx.page(reply, 'report', { title: 'Báo cáo', scripts: ['chart.umd.min.js', 'report-charts.js'], r, charts, chartJson, onTimeRule: ON_TIME_RULE_TEXT, year: p.year, quarter: p.quarter, qs: p.qs, communes: p.choices, ...fmt }, who, '/admin/bao-cao');
   });
 
   app.get<{ Params: { ext: string }; Querystring: Record<string, string | undefined> }>('/admin/bao-cao/tai-ve.:ext', async (req, reply) => {
