@@ -3,7 +3,7 @@
 // that must be approved again. Only staff of the bulletin's commune with the right role act; when
 // the commune requires it, the author cannot approve their own bulletin. Every step is audited.
 import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
-import type { BulletinClass, BulletinStatus, StaffRole } from '../db/generated/enums.ts';
+import type { BulletinClass, BulletinStatus, RunStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
@@ -37,6 +37,11 @@ export interface EditInput {
 
 const EDITABLE: BulletinStatus[] = ['draft', 'rejected', 'submitted', 'approved', 'scheduled'];
 const FINAL: BulletinStatus[] = ['done', 'partly_failed', 'cancelled', 'expired'];
+
+/** Runs that played: their bulletin went out to the public (the archive on the public page). */
+export const airedRunStatuses: RunStatus[] = ['done', 'partly_failed'];
+/** Withdrawn by staff: off the public archive even if it played before. */
+export const withdrawnStatuses: BulletinStatus[] = ['cancelled'];
 
 export const statusLabel: Record<BulletinStatus, string> = {
   draft: 'Bản nháp',

@@ -64,6 +64,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
     ...(zaloOa.size ? { zaloOaWebhook: { channels: zaloOa } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
+    publicPage: { dataDir: settings.DATA_DIR, limits },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, demoKey: await demoLoudspeakerKey(settings), signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
     admin: {
       prisma: rt.db.prisma,

@@ -2,6 +2,7 @@
 // question close to a published one gets that answer offered at once (the ticket is still made).
 import type { Prisma } from '../db/generated/client.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
+import { faqSearchText } from './faq-search.ts';
 
 // Words that say nothing about the topic; leaving them out makes the overlap meaningful.
 const STOP = new Set(
@@ -60,8 +61,10 @@ export async function publishFaq(tx: Prisma.TransactionClient, ticketId: string,
   const names = [t.resident.displayName];
   // The stored answer starts with "Trả lời phản ánh <code>:"; the FAQ keeps only the answer.
   const plainAnswer = answer.replace(/^Trả lời phản ánh [^:]+:\s*/, '');
+  const q = anonymize(question, names);
+  const a = anonymize(plainAnswer, names);
   await tx.faqEntry.create({
-    data: { communeId: t.communeId, categoryId: t.categoryId, question: anonymize(question, names), answer: anonymize(plainAnswer, names), sourceTicketId: t.id, publishedById: staffId, publishedAt: now },
+    data: { communeId: t.communeId, categoryId: t.categoryId, question: q, answer: a, searchText: faqSearchText(q, a), sourceTicketId: t.id, publishedById: staffId, publishedAt: now },
   });
   await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'note', actorKind: 'staff', actorStaffId: staffId, data: { faq: 'published' }, createdAt: now } });
   return { ok: true, code: t.code };

@@ -13,6 +13,7 @@
 // row), then `visibleText` / `visibleAttachments` / `projectSummary` on what is shown. Anything
 // posted in the admin chat (a follow-up, an edited post) is for the viewer { kind: 'group' }.
 import { Prisma, type Staff } from '../db/generated/client.ts';
+import type { TicketStatus } from '../db/generated/enums.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -136,4 +137,22 @@ export async function projectSummaries<T extends TicketKey & { subject: string |
 export function mayShareAnswer(from: { confidential: boolean; residentId: string }, to: { confidential: boolean; residentId: string }): boolean {
   if (from.residentId === to.residentId) return true;
   return !from.confidential && !to.confidential;
+}
+
+/**
+ * A ticket as anyone who knows its code sees it on the public page: a status and dates, never
+ * text, village, field or who asked. A confidential ticket looks like any ticket being handled
+ * ("Đang xử lý", the day it came in), so the page does not tell it is one.
+ */
+export interface PublicTicketStatus {
+  code: string;
+  status: TicketStatus;
+  receivedAt: Date;
+  answeredAt: Date | null;
+  closedAt: Date | null;
+}
+
+export function publicTicketStatus(t: { code: string; status: TicketStatus; confidential: boolean; createdAt: Date; answeredAt: Date | null; closedAt: Date | null }): PublicTicketStatus {
+  if (t.confidential) return { code: t.code, status: 'in_progress', receivedAt: t.createdAt, answeredAt: null, closedAt: null };
+  return { code: t.code, status: t.status, receivedAt: t.createdAt, answeredAt: t.answeredAt, closedAt: t.closedAt };
 }

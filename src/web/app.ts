@@ -10,7 +10,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { homePlugin } from './plugins/home.ts';
-import { publicPagePlugin } from './plugins/public-page.ts';
+import { publicPagePlugin, type PublicPageOptions } from './plugins/public-page.ts';
 import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
@@ -42,6 +42,8 @@ export interface WebDeps {
   radio?: RadioCallbackOptions;
   /** The bulletin API (/api/v1). */
   api?: BulletinApiOptions;
+  /** The public page's audio folder and lookup limits (/cong-khai); figures and answers need neither. */
+  publicPage?: Omit<PublicPageOptions, 'prisma'>;
   /** The web admin (/admin). */
   admin?: AdminPluginOptions;
   /** PUBLIC_BASE_URL is https: send HSTS. */
@@ -73,7 +75,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   // Features: one plugin each, in its own scope (its hooks and decorators stay inside it).
   // A new feature (admin, chat, API) is one more line here, with the deps it needs.
   await app.register(homePlugin);
-  await app.register(publicPagePlugin, { prisma: deps.db.prisma });
+  await app.register(publicPagePlugin, { prisma: deps.db.prisma, ...deps.publicPage });
   await app.register(healthPlugin, { health: deps.health });
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);

@@ -1,20 +1,37 @@
 // GET /cong-khai — the commune's public page ("công khai"): its ticket figures for the current and
 // the previous quarter, counts only (src/reports/commune-figures.ts, public audience: nothing
-// personal, a confidential ticket in no village). One commune installed: its page at /cong-khai;
-// several: /cong-khai lists them, each at /cong-khai/<commune code>. Read-only; rendered pages are
-// kept a minute in process and sent with Cache-Control + ETag, so a crowd of phones costs one query.
-// Self-contained and small (no script, no font, no image) for 3G-class phones; large type and
-// high contrast for elderly readers.
+// personal, a confidential ticket in no village); the published answers, searchable without
+// diacritics (/hoi-dap); the bulletins that played, with audio to listen again (/ban-tin); and a
+// ticket's status by its code (/tra-cuu: status and dates only, limited per address). One commune
+// installed: its page at /cong-khai; several: /cong-khai lists them by province, each at
+// /cong-khai/<commune code>. Read-only; the commune's page is kept a minute in process and sent
+// with Cache-Control + ETag, so a crowd of phones costs one query. Self-contained and small (no
+// script, no font, no image) for 3G-class phones; large type and high contrast for elderly readers.
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { localDate } from '../../calendar/local-time.ts';
 import { communeFigures, ON_TIME_RULE_TEXT, type CommuneFigures, type NamedFigures, type TicketFigures } from '../../reports/commune-figures.ts';
 import { quarterPeriod } from '../../reports/ticket-report.ts';
-import { escapeHtml as e, residentPage, RESIDENT_PAGE_CSP } from './resident-page.ts';
+import fastifyStatic from '@fastify/static';
+import { AppError } from '../../errors.ts';
+import { clientAddress, clientNetwork } from '../../auth/client-network.ts';
+import { archivedBulletin, archivedBulletinsPage } from '../../bulletins/bulletin-archive.ts';
+import { publishedFaqPage } from '../../tickets/faq-search.ts';
+import { parseTicketCode } from '../../tickets/ticket-code.ts';
+import { publicTicketStatus } from '../../tickets/ticket-visibility.ts';
+import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
+import { escapeHtml as e, PUBLIC_PAGE_CSP, residentPage } from './resident-page.ts';
+import { archiveEntries, faqEntries, faqForm, notice, pager, PUBLIC_STYLE, publicPaths, statusForm, statusResult } from './public-sections.ts';
 
 export interface PublicPageOptions {
   prisma: PrismaClient;
+  /** DATA_DIR, where rendered bulletin audio lives; without it the archive has no audio. */
+  dataDir?: string;
+  /** Redis for the ticket-lookup limits (every replica shares them); this process's memory without. */
+  limits?: LimitStore;
+  /** Ticket lookups one client address may make in 10 minutes (its network: five times as many). */
+  lookupsPer10Minutes?: number;
   /** How long a rendered page is reused. */
   ttlMs?: number;
   now?: () => Date;
@@ -46,7 +63,7 @@ function summary(t: TicketFigures): string {
 function table(caption: string, head: string, groups: NamedFigures[]): string {
   if (!groups.length) return '';
   const body = groups.map((g) => `<tr><th scope="row">${e(g.name)}</th><td>${g.received}</td><td>${g.answered}</td><td>${g.onTime}</td></tr>`).join('');
-  return `<table><caption>${e(caption)}</caption><thead><tr><th scope="col">${e(head)}</th><th scope="col">Tiếp nhận</th><th scope="col">Đã trả lời</th><th scope="col">Đúng hạn</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="bang"><table><caption>${e(caption)}</caption><thead><tr><th scope="col">${e(head)}</th><th scope="col">Tiếp nhận</th><th scope="col">Đã trả lời</th><th scope="col">Đúng hạn</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function quarterSection(f: CommuneFigures): string {
@@ -56,52 +73,153 @@ function quarterSection(f: CommuneFigures): string {
   return `<section aria-labelledby="q-${f.period.from}"><h2 id="q-${f.period.from}">${e(f.period.label)}</h2>${body}</section>`;
 }
 
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;font-size:1.25rem;line-height:1.6;color:#111;background:#fff}
-main{max-width:40rem;margin:0 auto}h1{color:#8b0000;font-size:1.8rem;margin:.2rem 0}h2{font-size:1.5rem;border-bottom:3px solid #8b0000;margin-top:2rem}
-a{color:#003d7a}.so{margin:0}.so div{display:flex;justify-content:space-between;gap:1rem;border-bottom:1px solid #999;padding:.3rem 0}.so dd{margin:0;font-weight:700}
-table{width:100%;border-collapse:collapse;margin-top:1rem}caption{text-align:left;font-weight:700}th,td{border-bottom:1px solid #999;padding:.3rem;text-align:right}th[scope=row],th:first-child{text-align:left}`;
-
 function page(title: string, body: string): string {
-  return residentPage(title, STYLE, `${body}
+  return residentPage(title, PUBLIC_STYLE, `${body}
 <p><a href="/">Trang chủ</a></p>`);
 }
+
+type Commune = { id: string; code: string; name: string; timezone: string; ticketCodePrefix: string };
+
+const html = 'text/html; charset=utf-8';
+const LOOKUP_MESSAGE = 'Bạn tra cứu quá nhiều lần, xin thử lại sau {wait}.';
 
 export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (app, opts) => {
   const ttl = opts.ttlMs ?? 60_000;
   const now = opts.now ?? (() => new Date());
   const cache = new Map<string, { at: number; html: string; etag: string } | null>();
+  const { prisma } = opts;
+  // Audio is sent by @fastify/static (ranges, ETag) from DATA_DIR, only through the route below.
+  if (opts.dataDir) await app.register(fastifyStatic, { root: opts.dataDir, serve: false, etag: true, acceptRanges: true, cacheControl: false });
+  await registerLimitStore(app, opts.limits);
+  // Ticket codes are sequential: looking them up one after another is limited per address and network.
+  const lookupLimit = enforceLimits(app, [
+    { name: 'ticket-lookup-ip', max: opts.lookupsPer10Minutes ?? 20, windowMs: 10 * 60_000, key: (req) => clientAddress(req.ip, true), message: LOOKUP_MESSAGE },
+    { name: 'ticket-lookup-net', max: (opts.lookupsPer10Minutes ?? 20) * 5, windowMs: 10 * 60_000, key: (req) => clientNetwork(req.ip), message: LOOKUP_MESSAGE },
+  ]);
 
+  const communeByCode = (code: string): Promise<Commune | null> =>
+    prisma.commune.findUnique({ where: { code: code.slice(0, 64) }, select: { id: true, code: true, name: true, timezone: true, ticketCodePrefix: true } });
+
+  /** The listing by province (several communes), or the one commune's page. */
   async function render(code: string | null): Promise<string | null> {
-    const communes = await opts.prisma.commune.findMany({ select: { id: true, code: true, name: true, timezone: true }, orderBy: { name: 'asc' } });
-    const chosen = code === null ? (communes.length === 1 ? communes[0] : undefined) : communes.find((c) => c.code === code);
-    if (code === null && !chosen) {
-      const items = communes.map((c) => `<li><a href="/cong-khai/${encodeURIComponent(c.code)}">${e(c.name)}</a></li>`).join('');
-      return page('Công khai kết quả tiếp nhận, trả lời phản ánh', `<h1>${e('Công khai kết quả tiếp nhận, trả lời phản ánh')}</h1>${communes.length ? `<ul>${items}</ul>` : `<p>${e('Chưa có xã nào.')}</p>`}`);
+    if (code === null) {
+      const communes = await prisma.commune.findMany({ select: { code: true, name: true, province: { select: { name: true } } }, orderBy: { name: 'asc' } });
+      if (communes.length !== 1) return listing(communes);
+      code = communes[0]!.code;
     }
-    if (!chosen) return null;
-    const quarters = currentAndPreviousQuarter(localDate(now(), chosen.timezone).date);
+    const c = await communeByCode(code);
+    if (!c) return null;
+    const paths = publicPaths(c.code);
+    const quarters = currentAndPreviousQuarter(localDate(now(), c.timezone).date);
     const sections: string[] = [];
-    for (const q of quarters) sections.push(quarterSection(await communeFigures(opts.prisma, chosen.id, quarterPeriod(q.year, q.quarter), 'public')));
-    const intro = 'Kết quả tiếp nhận, trả lời phản ánh, kiến nghị của người dân (chỉ có số liệu, không có thông tin cá nhân).';
-    return page(`Công khai – ${chosen.name}`, `<h1>${e(chosen.name)}</h1><p>${e(intro)}</p>${sections.join('\n')}`);
+    for (const q of quarters) sections.push(quarterSection(await communeFigures(prisma, c.id, quarterPeriod(q.year, q.quarter), 'public')));
+    const faq = await publishedFaqPage(prisma, c.id, { pageSize: 5 });
+    const archive = await archivedBulletinsPage(prisma, c.id, { pageSize: 3 });
+    const intro = 'Kết quả tiếp nhận, trả lời phản ánh, kiến nghị của người dân (chỉ có số liệu, không có thông tin cá nhân), câu hỏi đã được trả lời và bản tin đã phát.';
+    const nav = `<nav aria-label="${e('Mục lục')}"><ul><li><a href="#so-lieu">${e('Số liệu')}</a></li><li><a href="#hoi-dap">${e('Hỏi đáp')}</a></li><li><a href="#ban-tin">${e('Bản tin')}</a></li><li><a href="#tra-cuu">${e('Tra cứu phiếu')}</a></li></ul></nav>`;
+    const more = (href: string, text: string, n: number, shown: number) => (n > shown ? `<p><a href="${href}">${e(`${text} (${n})`)}</a></p>` : '');
+    return page(
+      `Công khai – ${c.name}`,
+      `<h1>${e(c.name)}</h1><p>${e(intro)}</p>${nav}
+<div id="so-lieu">${sections.join('\n')}</div>
+<section aria-labelledby="hoi-dap"><h2 id="hoi-dap">${e('Hỏi đáp')}</h2>${faqForm(paths)}${faqEntries(faq)}${more(paths.faq, 'Xem tất cả câu hỏi', faq.total, faq.entries.length)}</section>
+<section aria-labelledby="ban-tin"><h2 id="ban-tin">${e('Bản tin đã phát')}</h2>${archiveEntries(paths, archive.bulletins, false)}${more(paths.archive, 'Xem tất cả bản tin', archive.total, archive.bulletins.length)}</section>
+<section aria-labelledby="tra-cuu"><h2 id="tra-cuu">${e('Tra cứu phiếu phản ánh')}</h2>${statusForm(paths, c.ticketCodePrefix)}</section>`,
+    );
+  }
+
+  function listing(communes: Array<{ code: string; name: string; province: { name: string } | null }>): string {
+    const title = 'Công khai kết quả tiếp nhận, trả lời phản ánh';
+    if (!communes.length) return page(title, `<h1>${e(title)}</h1><p>${e('Chưa có xã nào.')}</p>`);
+    const groups = new Map<string, typeof communes>();
+    for (const c of communes) groups.set(c.province?.name ?? 'Xã khác', [...(groups.get(c.province?.name ?? 'Xã khác') ?? []), c]);
+    const body = [...groups.entries()]
+      .sort(([a], [b]) => (a === 'Xã khác' ? 1 : b === 'Xã khác' ? -1 : a.localeCompare(b, 'vi')))
+      .map(([province, list]) => `<section><h2>${e(province)}</h2><ul>${list.map((c) => `<li><a href="${publicPaths(c.code).home}">${e(c.name)}</a></li>`).join('')}</ul></section>`)
+      .join('');
+    return page(title, `<h1>${e(title)}</h1>${body}`);
+  }
+
+  function notFound(reply: FastifyReply) {
+    return reply.code(404).type(html).send(page('Không tìm thấy', `<h1>${e('Không tìm thấy xã này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
   }
 
   async function serve(code: string | null, request: FastifyRequest, reply: FastifyReply) {
     const key = code ?? '';
     let hit = cache.get(key);
     if (hit === undefined || (hit && Date.now() - hit.at > ttl)) {
-      const html = await render(code);
-      hit = html === null ? null : { at: Date.now(), html, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"` };
+      const body = await render(code);
+      hit = body === null ? null : { at: Date.now(), html: body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
       // Unknown codes are not remembered: a scan of made-up addresses must not grow the cache.
       if (hit) cache.set(key, hit);
     }
-    reply.header('content-security-policy', RESIDENT_PAGE_CSP);
-    if (!hit) return reply.code(404).type('text/html; charset=utf-8').send(page('Không tìm thấy', `<h1>${e('Không tìm thấy xã này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
+    if (!hit) return notFound(reply);
     reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`).header('etag', hit.etag);
     if (request.headers['if-none-match'] === hit.etag) return reply.code(304).send();
-    return reply.type('text/html; charset=utf-8').send(hit.html);
+    return reply.type(html).send(hit.html);
   }
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('content-security-policy', PUBLIC_PAGE_CSP);
+  });
 
   app.get('/cong-khai', (request, reply) => serve(null, request, reply));
   app.get<{ Params: { commune: string } }>('/cong-khai/:commune', (request, reply) => serve(request.params.commune.slice(0, 64), request, reply));
+
+  // Searches are not kept in the page cache (a crowd of different words must not grow it).
+  app.get<{ Params: { commune: string }; Querystring: { q?: string; trang?: string } }>('/cong-khai/:commune/hoi-dap', async (request, reply) => {
+    const c = await communeByCode(request.params.commune);
+    if (!c) return notFound(reply);
+    const paths = publicPaths(c.code);
+    const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 200) : '';
+    const faq = await publishedFaqPage(prisma, c.id, { query: q, page: Number(request.query.trang) || 1 });
+    const found = faq.words.length ? `<p role="status">${e(`Tìm thấy ${faq.total} câu hỏi.`)}</p>` : '';
+    reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`);
+    return reply.type(html).send(page(`Hỏi đáp – ${c.name}`, `<p><a href="${paths.home}">${e(`← ${c.name}`)}</a></p><h1>${e('Hỏi đáp')}</h1>${faqForm(paths, q)}${found}${faqEntries(faq)}${pager(paths.faq, faq.page, faq.pages, q ? { q } : {})}`));
+  });
+
+  app.get<{ Params: { commune: string }; Querystring: { trang?: string } }>('/cong-khai/:commune/ban-tin', async (request, reply) => {
+    const c = await communeByCode(request.params.commune);
+    if (!c) return notFound(reply);
+    const paths = publicPaths(c.code);
+    const archive = await archivedBulletinsPage(prisma, c.id, { page: Number(request.query.trang) || 1 });
+    reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`);
+    return reply.type(html).send(page(`Bản tin đã phát – ${c.name}`, `<p><a href="${paths.home}">${e(`← ${c.name}`)}</a></p><h1>${e('Bản tin đã phát')}</h1>${archiveEntries(paths, archive.bulletins, true)}${pager(paths.archive, archive.page, archive.pages)}`));
+  });
+
+  app.get<{ Params: { commune: string; id: string } }>('/cong-khai/:commune/ban-tin/:id/am-thanh', async (request, reply) => {
+    const c = await communeByCode(request.params.commune);
+    const id = request.params.id;
+    const b = c && UUID.test(id) ? await archivedBulletin(prisma, c.id, id) : undefined;
+    const file = b?.audioSha256 && opts.dataDir ? await prisma.mediaFile.findUnique({ where: { sha256: b.audioSha256 } }) : null;
+    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('Không có âm thanh của bản tin này.');
+    // The file under a hash never changes: phones and proxies may keep it.
+    reply.header('cache-control', 'public, max-age=604800, immutable');
+    reply.type(file.mime);
+    return reply.sendFile(file.path, { contentType: false });
+  });
+
+  app.get<{ Params: { commune: string }; Querystring: { ma?: string } }>('/cong-khai/:commune/tra-cuu', async (request, reply) => {
+    const c = await communeByCode(request.params.commune);
+    if (!c) return notFound(reply);
+    const paths = publicPaths(c.code);
+    reply.header('cache-control', 'no-store');
+    const given = typeof request.query.ma === 'string' ? request.query.ma.slice(0, 40) : '';
+    const back = `<p><a href="${paths.home}">${e(`← ${c.name}`)}</a></p><h1>${e('Tra cứu phiếu phản ánh')}</h1>`;
+    const show = (status: number, body: string) => reply.code(status).type(html).send(page(`Tra cứu phiếu – ${c.name}`, `${back}${statusForm(paths, c.ticketCodePrefix, given)}${body}`));
+    if (!given.trim()) return show(200, '');
+    try {
+      await lookupLimit(request, reply);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') return show(429, notice(err.userMessage));
+      throw err;
+    }
+    const code = parseTicketCode(given, c.ticketCodePrefix);
+    if (!code) return show(400, notice(`Mã phiếu chưa đúng dạng. Mã phiếu có dạng ${c.ticketCodePrefix}-2026-123, ghi trong tin nhắn xác nhận xã đã gửi.`));
+    const t = await prisma.ticket.findFirst({ where: { code, communeId: c.id }, select: { code: true, status: true, confidential: true, createdAt: true, answeredAt: true, closedAt: true } });
+    if (!t) return show(404, notice(`Không tìm thấy phiếu ${code} của ${c.name}. Xin kiểm tra lại mã trong tin nhắn xác nhận.`));
+    return show(200, statusResult(publicTicketStatus(t)));
+  });
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -10,6 +10,9 @@ export function escapeHtml(s: string): string {
 /** Inline styles only; nothing else may load or run on a residents' page. */
 export const RESIDENT_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The public page also has its own search and lookup forms and bulletin audio, from itself only. */
+export const PUBLIC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** A whole page: `body` is trusted HTML (escape what it carries), `title` is text. */
 export function residentPage(title: string, style: string, body: string): string {
   return `<!doctype html>
