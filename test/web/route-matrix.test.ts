@@ -8,7 +8,7 @@
 // or a 400/409 about the input or the state), d = refused (403), m = answered as missing (404: the
 // id of another commune, or a confidential ticket, is never confirmed), l = sign in first (401, or
 // a redirect to the login page), p = public (anything but a server error).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,10 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   // The public page (công khai): counts only, for everyone.
   ['GET', '/cong-khai',                                       'p p p p p p p p p', async () => ({ url: '/cong-khai' })],
   ['GET', '/cong-khai/:commune',                              'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa' })],
+  ['GET', '/cong-khai/:commune/hoi-dap',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/hoi-dap?q=can+cuoc' })],
+  ['GET', '/cong-khai/:commune/ban-tin',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/ban-tin' })],
+  ['GET', '/cong-khai/:commune/ban-tin/:id/am-thanh',         'p p p p p p p p p', async () => ({ url: `/cong-khai/khong-co-xa/ban-tin/${randomUUID()}/am-thanh` })],
+  ['GET', '/cong-khai/:commune/tra-cuu',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/tra-cuu?ma=PA-2026-1' })],
   ['POST', '/admin/dang-xuat',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
   ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
   ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
