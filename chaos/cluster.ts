@@ -129,11 +129,14 @@ export class Cluster {
     let duplicates = 0;
     let missing = 0;
     for (const chat of f.chats) {
-      const methods = this.api.sentTo(chat).map((m) => m.method);
-      const texts = methods.filter((m) => m === 'sendMessage').length;
-      const voices = methods.filter((m) => m === 'sendVoice').length;
-      if (texts === 0 || voices === 0) missing += 1;
-      duplicates += Math.max(0, texts - 1) + Math.max(0, voices - 1);
+      const sent = this.api.sentTo(chat);
+      const texts = sent.filter((m) => m.method === 'sendMessage').length;
+      const voices = sent.filter((m) => m.method === 'sendVoice');
+      // A bulletin whose words fit a caption is one voice note carrying them; a longer one is its
+      // text, then the voice note.
+      const wordsArrived = texts > 0 || voices.some((m) => (m.caption ?? '').length > 0);
+      if (!wordsArrived || voices.length === 0) missing += 1;
+      duplicates += Math.max(0, texts - 1) + Math.max(0, voices.length - 1);
     }
     return { finished, sent: deliveries.filter((d) => d.status === 'sent').length, missing, duplicates, possible_duplicates: deliveries.filter((d) => d.possibleDuplicate).length };
   }
