@@ -29,17 +29,24 @@ export interface BulletinSender {
   send(part: string, content: OutboundContent): Promise<SendResult>;
 }
 
-/** What the report says beside "sent": a part left out on purpose (no public address for a voice link). */
-export interface BulletinOutcome {
-  note?: string;
-}
+/**
+ * What became of one delivery, in terms the fan-out records without knowing the platform.
+ * sent: note says what the report shows beside it (a part left out on purpose, followers a quota
+ * stopped); platformMessageIds are messages the adapter sent on its own (a broadcast to each
+ * follower, kept by its own receipts) rather than through BulletinSender.
+ * failed: nothing reached anyone and trying again cannot help (the month's quota is spent); reason
+ * is what staff read. A failure a retry may mend is thrown as ChannelError instead.
+ */
+export type BulletinOutcome =
+  | { status: 'sent'; note?: string; platformMessageIds?: string[] }
+  | { status: 'failed'; reason: string };
 
 /**
  * Every Channel implements this. A new target kind plugs in by: mapping it to its platform in
  * broadcasts/fanout/target-channel.ts (TARGET_PLATFORM, exhaustive over the Prisma enum), and
  * having that platform's adapter handle the target in sendBulletin — e.g. a
- * followers broadcast may send one "ta" part. Failures are thrown as ChannelError; what they do to
- * the job is decided in one place by the fan-out (broadcasts/fanout/failed-send.ts).
+ * followers broadcast spends its own quota and answers with an outcome. Failures are thrown as
+ * ChannelError; what they do to the job is decided in one place (broadcasts/fanout/failed-send.ts).
  */
 export interface BulletinDelivery {
   sendBulletin(target: BulletinTarget, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome>;
@@ -61,12 +68,12 @@ function header(b: BulletinParts): string {
 /** Words first, then a voice message the platform fetches from a link; words only when no link can work. */
 export async function textThenVoiceLink(b: BulletinParts, out: BulletinSender, format: BulletinAudioFormat, platformName: string): Promise<BulletinOutcome> {
   if (!out.done('t')) await out.send('t', { text: header(b) });
-  if (out.done('a')) return {};
+  if (out.done('a')) return { status: 'sent' };
   const link = await b.audioLink(format);
   // A link to this machine's private address would play on nobody's phone.
-  if (!link) return { note: `chưa đặt PUBLIC_BASE_URL nên nhóm ${platformName} chỉ nhận chữ, không nhận tin nhắn thoại` };
+  if (!link) return { status: 'sent', note: `chưa đặt PUBLIC_BASE_URL nên nhóm ${platformName} chỉ nhận chữ, không nhận tin nhắn thoại` };
   await out.send('a', { voice: link });
-  return {};
+  return { status: 'sent' };
 }
 
 /** One voice note carrying the words as its caption when they fit; words then voice otherwise. */
@@ -76,14 +83,14 @@ export async function captionedVoice(b: BulletinParts, out: BulletinSender, maxC
   if (words.length > maxCaptionLength || out.done('t')) {
     if (!out.done('t')) await out.send('t', { text: words });
     if (!out.done('a')) await out.send('a', { voice: await b.audioFile(format), text: b.title });
-    return {};
+    return { status: 'sent' };
   }
   if (!out.done('ta')) await out.send('ta', { voice: await b.audioFile(format), text: words });
-  return {};
+  return { status: 'sent' };
 }
 
 /** Words only (platforms with no group bulletins still answer the method honestly). */
 export async function textOnly(b: BulletinParts, out: BulletinSender): Promise<BulletinOutcome> {
   if (!out.done('t')) await out.send('t', { text: header(b) });
-  return {};
+  return { status: 'sent' };
 }

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { OA_MONTHLY_EXHAUSTED, confirmOaBroadcast, releaseOaBroadcast, reserveOaBroadcast } from '../../src/channels/oa-quota.ts';
 import { oaFollowersFor } from '../../src/channels/oa-followers.ts';
 import { ChannelError } from '../channel.ts';
+import type { BulletinOutcome } from '../bulletin-delivery.ts';
 import type { ZaloOaClient } from './zalo-oa-client.ts';
 import { sendOaGroupBulletin, sendOaPromotion, type OaBulletinContent } from './zalo-oa-bulletin-api.ts';
 
@@ -92,9 +93,14 @@ export async function deliverOaBulletin(deps: { prisma: PrismaClient; client: Za
   return result;
 }
 
-/** What the delivery row records: sent when anyone was reached, else failed with the reason. */
-export function oaDeliveryOutcome(r: OaBulletinResult): { status: 'sent' | 'failed'; error: string | null } {
-  if (r.audience === 0) return { status: 'failed', error: 'không có người theo dõi Zalo OA nào mang nhãn của thôn này' };
-  const complete = r.sent === r.audience;
-  return { status: r.sent > 0 ? 'sent' : 'failed', error: complete ? null : oaBulletinNote(r).slice(0, 500) };
+/**
+ * The delivery's outcome as the fan-out records it: sent when anyone was reached (the note says
+ * who was stopped or refused), failed with the reason when nobody could be (no follower carries
+ * the village's tag, the month's quota is spent, everyone got a broadcast today).
+ */
+export function oaBulletinOutcome(r: OaBulletinResult): BulletinOutcome {
+  if (r.audience === 0) return { status: 'failed', reason: 'không có người theo dõi Zalo OA nào mang nhãn của thôn này' };
+  const note = r.sent === r.audience ? {} : { note: oaBulletinNote(r) };
+  if (r.sent === 0) return { status: 'failed', reason: oaBulletinNote(r) };
+  return { status: 'sent', ...note, platformMessageIds: r.messageIds };
 }

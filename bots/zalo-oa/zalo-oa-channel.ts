@@ -14,7 +14,7 @@ import { createZaloOaClient, OaNeedsReconnect, type OaTokenSource } from './zalo
 import { normalizeOaEvent, parseOaEvent } from './normalize-event.ts';
 import { verifyZaloOaSignature } from './verify-signature.ts';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
-import { deliverOaBulletin, type OaBulletinResult, type OaBulletinTarget } from './deliver-oa-bulletin.ts';
+import { deliverOaBulletin, oaBulletinOutcome, type OaBulletinResult, type OaBulletinTarget } from './deliver-oa-bulletin.ts';
 import { uploadOaImage, type OaBulletinContent } from './zalo-oa-bulletin-api.ts';
 import { ZALO_OA_FREE_WINDOW_MS, ZALO_OA_MAX_TEXT, ZALO_OA_WINDOW_MS, type ZaloOaCsRequest, type ZaloOaCsResult, type ZaloOaInfo } from './zalo-oa-types.ts';
 import { textOnly } from '../bulletin-delivery.ts';
@@ -115,6 +115,11 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     return { platformMessageId: last };
   }
 
+  async function deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent): Promise<OaBulletinResult> {
+    if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
+    return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content);
+  }
+
   async function dispatch(body: unknown): Promise<number> {
     const e = parseOaEvent(body);
     if (!e) return 400;
@@ -147,13 +152,13 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     limits: zaloOaLimits,
     capabilities: zaloOaCapabilities,
     // Followers and GMF groups: the OA's own broadcast, kept exactly once per delivery by its
-    // receipts (deliver-oa-bulletin.ts); any other target gets the words alone.
+    // receipts (deliver-oa-bulletin.ts), its quota stops told as the outcome; any other target
+    // gets the words alone.
     async sendBulletin(target, bulletin, out) {
-      if ((target.kind !== 'zalo_oa_followers' && target.kind !== 'zalo_oa_group') || !target.channelAccountId) return textOnly(bulletin, out);
-      if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
-      const r = await deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text });
-      const stopped = Object.entries(r.stopped).map(([why, n]) => `${n} người: ${why}`);
-      return stopped.length ? { note: `đã gửi ${r.sent}/${r.audience}; ${stopped.join('; ')}` } : {};
+      if (target.kind !== 'zalo_oa_followers' && target.kind !== 'zalo_oa_group') return textOnly(bulletin, out);
+      if (!target.channelAccountId) throw new ChannelError('bad_request', 'mục tiêu Zalo OA chưa chọn tài khoản OA gửi');
+      const r = await deliverBulletin(target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text });
+      return oaBulletinOutcome(r);
     },
     async start(h) {
       handlers = h;
@@ -193,10 +198,7 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
       }
     },
     windowOf,
-    async deliverBulletin(deliveryId, target, content) {
-      if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
-      return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content);
-    },
+    deliverBulletin,
     uploadImage: (bytes, name, mime) => uploadOaImage(client, bytes, name, mime),
   };
 }

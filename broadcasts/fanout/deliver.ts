@@ -5,20 +5,16 @@
 import { join } from 'node:path';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
-import { ChannelError, type Channel, type OutboundContent, type SendResult } from '../../bots/channel.ts';
+import type { Channel, OutboundContent, Platform, SendResult } from '../../bots/channel.ts';
 import { HandBackJob, PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
-import type { ZaloOaChannel } from '../../bots/zalo-oa/zalo-oa-channel.ts';
-import { oaDeliveryOutcome } from '../../bots/zalo-oa/deliver-oa-bulletin.ts';
 import type { BulletinAudioFormat, BulletinParts, BulletinSender } from '../../bots/bulletin-delivery.ts';
 import { channelForTarget } from './target-channel.ts';
-import { classifySendFailure } from './failed-send.ts';
+import { classifySendFailure, handsToAnotherAccount, nextAccountMayTry } from './failed-send.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
-import { createLoaxaHttpEndpoint } from '../radio/loaxa-http-endpoint.ts';
-import { endpointSecret } from '../radio/endpoint-secret.ts';
-import { createAxisEndpoint } from '../radio/axis-endpoint.ts';
-import { PULL_MARK, type Endpoint } from '../radio/endpoint.ts';
+import { PULL_MARK } from '../radio/endpoint.ts';
+import { endpointFor } from '../radio/endpoint-for.ts';
 import type { AudioVariant, RenderedVersion } from '../render/render-bulletin.ts';
 
 export interface DeliverDeps {
@@ -50,25 +46,6 @@ function marker(parts: Map<string, string>): string {
   return [...parts].map(([k, v]) => `${k}:${v}`).join(' ');
 }
 
-function endpointFor(deps: DeliverDeps, e: { id: string; protocol: string; baseUrl: string | null; secretEnc: string | null }): Endpoint {
-  if (!e.baseUrl) throw new PermanentJobError('cụm loa chưa có địa chỉ');
-  const noAxisAccount = 'cụm loa Axis chưa có tài khoản (tên:mật khẩu)';
-  const found = endpointSecret(e, deps);
-  if (!found.ok) {
-    if (found.reason === 'no-key') throw new PermanentJobError('thiếu ENCRYPTION_KEY để đọc khóa của cụm loa');
-    // An Axis speaker's stored secret is its account, so a missing one is named as such.
-    throw new PermanentJobError(e.protocol === 'axis' ? noAxisAccount : 'cụm loa chưa có khóa bí mật riêng');
-  }
-  const secret = found.secret;
-  if (e.protocol === 'axis') {
-    // Axis credentials are stored as "user:password".
-    const colon = secret.indexOf(':');
-    if (colon < 1) throw new PermanentJobError(noAxisAccount);
-    return createAxisEndpoint({ baseUrl: e.baseUrl, username: secret.slice(0, colon), password: secret.slice(colon + 1) });
-  }
-  return createLoaxaHttpEndpoint({ baseUrl: e.baseUrl, secret });
-}
-
 /** Whether people's phones can reach this address (not loopback or a private network). */
 export function reachableFromInternet(baseUrl: string): boolean {
   const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
@@ -83,7 +60,7 @@ async function sendWithFallback(deps: DeliverDeps, primary: Channel, communeId: 
   try {
     return await primary.send(chatId, content);
   } catch (e) {
-    if (!(e instanceof ChannelError && e.kind === 'rate_limited' && e.opts.quota)) throw e;
+    if (!handsToAnotherAccount(e)) throw e;
     const others = await deps.prisma.channelAccount.findMany({ where: { communeId, platform: primary.platform, status: 'connected', name: { not: primary.accountId } }, orderBy: { createdAt: 'asc' } });
     for (const o of others) {
       const ch = deps.channels.get(primary.platform, o.name);
@@ -91,8 +68,7 @@ async function sendWithFallback(deps: DeliverDeps, primary: Channel, communeId: 
       try {
         return await ch.send(chatId, content);
       } catch (e2) {
-        // Not in that group, or at its cap too: try the next one.
-        if (e2 instanceof ChannelError && (e2.permanent || e2.opts.quota)) continue;
+        if (nextAccountMayTry(e2)) continue;
         throw e2;
       }
     }
@@ -148,24 +124,14 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
     await finishRunIfDone(prisma, d.runId, deps.now());
   };
 
+  // Whose words a platform's refusal is, for the target's broken notice.
+  let platform: Platform | undefined;
   try {
     // Rendered once per version whatever the target, so a failure to make audio shows on the first try.
     await deps.render(d.bulletinVersionId);
-    if (d.target && (d.target.kind === 'zalo_oa_followers' || d.target.kind === 'zalo_oa_group')) {
-      // The OA adapter owns this delivery (broadcast quota, GMF groups): bots/zalo-oa/deliver-oa-bulletin.ts.
-      const account = d.target.channelAccount;
-      const ch = account ? deps.channels.get('zalo_oa', account.name) : undefined;
-      if (!account || !ch || !('deliverBulletin' in ch)) throw new PermanentJobError(`kênh Zalo OA (${account?.name ?? 'chưa chọn'}) chưa được cấu hình`);
-      const r = await (ch as ZaloOaChannel).deliverBulletin(d.id, { kind: d.target.kind, channelAccountId: account.id, villageId: d.target.villageId, platformChatId: d.target.platformChatId }, { title: bulletin.title, text: d.bulletinVersion.text ?? '' });
-      const outcome = oaDeliveryOutcome(r);
-      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: outcome.status, error: outcome.error, platformMessageId: r.messageIds.slice(0, 20).join(' ') || null, sendingPart: null, ...(outcome.status === 'sent' ? { sentAt: deps.now() } : {}) } }));
-      if (outcome.status === 'failed') {
-        await finishRunIfDone(prisma, d.runId, deps.now());
-        return { status: 'failed' };
-      }
-      await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
-    } else if (d.target) {
+    if (d.target) {
       const ch = channelForTarget(deps.channels, d.target);
+      platform = ch.platform;
       const chatId = d.target.platformChatId ?? '';
       const parts = progress(d.platformMessageId);
       const bulletinParts: BulletinParts = {
@@ -200,7 +166,14 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
         },
       };
       const outcome = await ch.sendBulletin({ deliveryId: d.id, kind: d.target.kind, chatId: d.target.platformChatId, villageId: d.target.villageId, channelAccountId: d.target.channelAccountId }, bulletinParts, out);
-      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: marker(parts) || null, sendingPart: null, sentAt: deps.now(), error: outcome.note ?? null } }));
+      // Messages the adapter sent on its own (one broadcast per follower) are kept beside the parts.
+      const ids = [marker(parts), ...(outcome.status === 'sent' ? (outcome.platformMessageIds ?? []).slice(0, 20) : [])].filter(Boolean).join(' ') || null;
+      if (outcome.status === 'failed') {
+        await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', platformMessageId: ids, sendingPart: null, error: outcome.reason.slice(0, 500) } }));
+        await finishRunIfDone(prisma, d.runId, deps.now());
+        return { status: 'failed' };
+      }
+      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: ids, sendingPart: null, sentAt: deps.now(), error: outcome.note?.slice(0, 500) ?? null } }));
       await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
@@ -208,7 +181,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', platformMessageId: PULL_MARK, error: null } });
       return { status: 'awaiting_pull' };
     } else if (d.endpoint) {
-      const endpoint = endpointFor(deps, d.endpoint);
+      const endpoint = endpointFor(d.endpoint, deps);
       // The cluster's own bitrate (weak links, small memories), made from the same render.
       const clip = await deps.render(d.bulletinVersionId, { format: 'mp3', bitrateKbps: d.endpoint.bitrateKbps });
       await endpoint.play({
@@ -225,7 +198,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
     await finishRunIfDone(prisma, d.runId, deps.now());
     return { status: 'sent' };
   } catch (e) {
-    const f = classifySendFailure(e);
+    const f = classifySendFailure(e, platform);
     if (f.kind === 'failed') {
       await fail(f.error, f.brokenReason);
     } else {

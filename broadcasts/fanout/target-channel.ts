@@ -5,6 +5,7 @@ import type { TargetKind } from '../../src/db/generated/enums.ts';
 import type { Channel, Platform } from '../../bots/channel.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { PermanentJobError } from '../../src/queues/job-errors.ts';
+import { channelName } from '../../src/channels/platform-names.ts';
 
 export const TARGET_PLATFORM: Record<TargetKind, Platform> = {
   telegram_chat: 'telegram',
@@ -18,6 +19,6 @@ export function channelForTarget(channels: ChannelDirectory, target: { kind: Tar
   const platform = TARGET_PLATFORM[target.kind];
   const account = target.channelAccount?.name ?? platform;
   const ch = channels.get(platform, account);
-  if (!ch) throw new PermanentJobError(`kênh ${platform} (${account}) chưa được cấu hình`);
+  if (!ch) throw new PermanentJobError(`kênh ${channelName(platform)} (${account}) chưa được cấu hình`);
   return ch;
 }

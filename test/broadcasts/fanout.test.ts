@@ -273,13 +273,13 @@ describe('fan-out', () => {
     const chat = group.target!.platformChatId!;
     const before = api.sentTo(chat).length;
     for (const id of run.deliveryIds) await queues.enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
-    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending');
+    // The wait fits the test's own 90 s: speech for 1,000+ characters on a busy runner.
+    await until(async () => (await prisma.broadcastRun.findUniqueOrThrow({ where: { id: run.runId } })).status !== 'sending', 85_000);
     const sent = api.sentTo(chat).slice(before);
     expect(sent.map((m) => m.method)).toEqual(['sendMessage', 'sendVoice']);
     expect(sent[0]!.text).toContain('Mục 30');
     // The voice note carries only the title, so the words are not posted twice.
     expect(sent[1]!.caption ?? '').not.toContain('Mục 1:');
-    // Rendering a long text to speech takes longer than the file's default on a busy 2-core runner.
   }, 90_000);
 
   it('refuses a bulletin that is not approved', async () => {
