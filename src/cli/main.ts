@@ -57,7 +57,7 @@ program
   .action(() => guarded(() => runMigrate(settingsAndLogger())));
 program
   .command('seed-demo')
-  .description('tạo xã mẫu (thôn, cán bộ, lĩnh vực, nhóm, cụm loa) nếu chưa có')
+  .description('tạo tỉnh mẫu với ba xã (thôn, cán bộ, lĩnh vực, nhóm, cụm loa, một quý phản ánh và bản tin) nếu chưa có')
   .action(() => guarded(() => runSeedDemo(settingsAndLogger())));
 program
   .command('doctor')

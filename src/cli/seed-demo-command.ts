@@ -12,8 +12,8 @@ export function simulatorBaseUrl(settings: Settings): string {
 export async function runSeedDemo({ settings, log }: { settings: Settings; log: Logger }): Promise<number> {
   const rt = await openRuntime(settings, log, { redis: false, migrate: true });
   try {
-    const result = await seedDemo(rt.db.prisma, { password: settings.DEMO_PASSWORD, simulatorBaseUrl: simulatorBaseUrl(settings) });
-    process.stdout.write(result.created ? `${formatDemoAccounts(result.accounts)}\n` : 'Xã mẫu đã có sẵn, không tạo lại.\n');
+    const result = await seedDemo(rt.db.prisma, { password: settings.DEMO_PASSWORD, simulatorBaseUrl: simulatorBaseUrl(settings), province: true });
+    process.stdout.write(result.created ? `${formatDemoAccounts(result.accounts)}\n` : 'Dữ liệu mẫu đã có sẵn, không tạo lại.\n');
     return 0;
   } finally {
     await rt.close();

@@ -28,9 +28,9 @@ const starters: Record<Role, (rt: Runtime) => Promise<RunningRole>> = {
 async function seedIfEmpty(rt: Runtime): Promise<void> {
   if (!rt.settings.SEED_DEMO) return;
   if ((await rt.db.prisma.commune.count()) > 0) return;
-  const result = await seedDemo(rt.db.prisma, { password: rt.settings.DEMO_PASSWORD, simulatorBaseUrl: simulatorBaseUrl(rt.settings) });
+  const result = await seedDemo(rt.db.prisma, { password: rt.settings.DEMO_PASSWORD, simulatorBaseUrl: simulatorBaseUrl(rt.settings), province: true });
   if (result.created) {
-    rt.log.info({ communeId: result.communeId }, 'đã tạo xã mẫu');
+    rt.log.info({ communeId: result.communeId }, 'đã tạo dữ liệu mẫu');
     process.stdout.write(`\n${formatDemoAccounts(result.accounts)}\n\n`);
   }
 }
