@@ -147,10 +147,19 @@ export class ChannelError extends Error {
   }
 }
 
+/** One thing a person sent: a message or a button press. */
+export type InboundItem = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction };
+
 export interface ChannelHandlers {
   /** Resolves once the message is stored; only then does the adapter acknowledge it. */
   onMessage(m: InboundMessage): Promise<void>;
   onAction(a: InboundAction): Promise<void>;
+  /**
+   * Everything one poll returned, stored together (one transaction) so a backlog drains at
+   * database speed; the adapter acknowledges the whole batch once it resolves. A rejection makes
+   * the adapter fall back to one update at a time (and so to onFailure for a poisoned one).
+   */
+  onBatch?(items: InboundItem[]): Promise<void>;
   /**
    * An update whose onMessage/onAction failed: 'quarantined' when it has failed often enough to
    * be set aside (the adapter then acknowledges it and moves on), 'retry' otherwise.

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Input, Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import type { Logger } from 'pino';
-import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, MediaRef, OutboundContent, SendResult } from '../channel.ts';
+import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, InboundItem, MediaRef, OutboundContent, SendResult } from '../channel.ts';
 import { ChannelError } from '../channel.ts';
 import { mapTelegramError } from './map-error.ts';
 import { messageKey, normalizeUpdate } from './normalize-update.ts';
@@ -43,6 +43,11 @@ export interface TelegramChannelOptions {
    * day of status changes never holds back new tickets; a few per second for the whole bot.
    */
   editPacer?: TelegramPacer;
+  /**
+   * Telegram refused the token (401: revoked or wrong): polling stops, since asking again cannot
+   * help; the caller marks the bot down. Without it the loop keeps retrying with backoff.
+   */
+  onUnauthorized?: (detail: string) => void;
 }
 
 export const EDITS_PER_SECOND = 5;
@@ -110,6 +115,25 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     else if (n.kind === 'action') await handlers!.onAction(n.action);
   }
 
+  /** A whole batch stored at once; false when the handlers cannot or the store failed. */
+  async function dispatchBatch(updates: Update[]): Promise<boolean> {
+    if (!handlers?.onBatch || updates.length < 2) return false;
+    try {
+      const items: InboundItem[] = [];
+      for (const u of updates) {
+        const n = normalizeUpdate(u, accountId);
+        if (n.kind === 'message') items.push({ kind: 'message', message: n.message });
+        else if (n.kind === 'action') items.push({ kind: 'action', action: n.action });
+      }
+      if (items.length > 0) await handlers.onBatch(items);
+      return true;
+    } catch (e) {
+      // One at a time then: a poisoned update is found and set aside, the others stored.
+      log.warn({ updates: updates.length, err: (e as Error).message }, 'không lưu được cả lô tin Telegram; lưu từng tin');
+      return false;
+    }
+  }
+
   async function poll(signal: AbortSignal, timeoutSeconds: number): Promise<void> {
     let offset = 0;
     let failures = 0;
@@ -121,10 +145,21 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       } catch (e) {
         if (signal.aborted) return;
         const err = mapTelegramError(e);
+        if (err.opts.platformCode === 401 && opts.onUnauthorized) {
+          log.error('Telegram từ chối mã bot (401): ngừng nhận tin của bot này');
+          opts.onUnauthorized(`Telegram từ chối mã bot (401): ${err.message}`);
+          return;
+        }
         failures += 1;
         const wait = err.retryAfterMs ?? Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         log.warn({ kind: err.kind, waitMs: wait }, 'getUpdates lỗi, thử lại sau');
         await sleep(wait, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      if (signal.aborted) return;
+      // Acknowledged (the next offset) only after the batch is committed.
+      if (await dispatchBatch(updates)) {
+        offset = updates[updates.length - 1]!.update_id + 1;
         continue;
       }
       for (const u of updates) {

@@ -52,6 +52,8 @@ export interface ZaloBotChannelOptions {
   client?: { retries?: number; baseBackoffMs?: number };
   /** Pause after a failed store before trying the same update again. */
   storeRetryMs?: number;
+  /** Zalo refused the token (401): polling stops and the caller marks the bot down. */
+  onUnauthorized?: (detail: string) => void;
 }
 
 export interface ZaloBotChannel extends Channel {
@@ -121,6 +123,11 @@ export function createZaloBotChannel(opts: ZaloBotChannelOptions): ZaloBotChanne
         if (signal.aborted) return;
         const err = e as ChannelError;
         if (err.opts?.platformCode === 408) continue;
+        if (err.opts?.platformCode === 401 && opts.onUnauthorized) {
+          opts.log.error({}, 'Zalo từ chối mã bot (401): ngừng nhận tin của bot này');
+          opts.onUnauthorized(`Zalo từ chối mã bot (401): ${err.message}`);
+          return;
+        }
         failures += 1;
         const wait = err.retryAfterMs ?? Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
         opts.log.warn({ kind: err.kind, waitMs: wait }, 'Zalo Bot: getUpdates lỗi, thử lại sau');

@@ -1,17 +1,36 @@
 // The channels this process can send through, by platform and account name. Built once per
-// process: the bots role also starts them for receiving; workers only send.
+// process: the bots role also starts them for receiving; workers only send. The communes' bots
+// come and go while the process runs (bot-fleet.ts keeps them in step with the database).
 import type { Channel, Platform } from '../../bots/channel.ts';
 
 export class ChannelDirectory {
   private readonly channels = new Map<string, Channel>();
+  /** Looks at the database again when a channel is asked for that this process does not know yet. */
+  private refresh: (() => Promise<void>) | undefined;
 
   register(channel: Channel): this {
     this.channels.set(`${channel.platform}:${channel.accountId}`, channel);
     return this;
   }
 
+  unregister(platform: Platform, accountName: string): void {
+    this.channels.delete(`${platform}:${accountName}`);
+  }
+
   get(platform: Platform, accountName: string): Channel | undefined {
     return this.channels.get(`${platform}:${accountName}`);
+  }
+
+  /** Like get, but a bot added a moment ago (not yet seen by this process) is looked up first. */
+  async find(platform: Platform, accountName: string): Promise<Channel | undefined> {
+    const known = this.get(platform, accountName);
+    if (known || !this.refresh) return known;
+    await this.refresh();
+    return this.get(platform, accountName);
+  }
+
+  refreshWith(fn: () => Promise<void>): void {
+    this.refresh = fn;
   }
 
   list(): Channel[] {

@@ -57,3 +57,16 @@ export async function zaloOaHealth(prisma: PrismaClient): Promise<ChannelHealth>
   const detail = `cần kết nối lại: ${reconnect.join(', ')}`;
   return { status: reconnect.length === accounts.length ? 'down' : 'degraded', detail };
 }
+
+/**
+ * The communes' bots from the database: a bot whose token the platform refused (401) is down
+ * (the bots role stopped it; re-adding it with a new token brings it back), the others go on.
+ */
+export async function communeBotsHealth(prisma: PrismaClient): Promise<ChannelHealth> {
+  const bots = await prisma.channelAccount.findMany({ where: { platform: { in: ['telegram', 'zalo_bot'] }, credentialsEnc: { not: null }, status: { not: 'inactive' } }, select: { name: true, status: true } });
+  if (bots.length === 0) return { status: 'off', detail: 'chưa thêm bot nào của xã (loaxa channels add)' };
+  const refused = bots.filter((b) => b.status === 'logged_out').map((b) => b.name);
+  if (refused.length === 0) return { status: 'ok', detail: `${bots.length} bot đang chạy` };
+  const detail = `nền tảng từ chối mã bot (401), cần thêm lại mã mới: ${refused.slice(0, 10).join(', ')}${refused.length > 10 ? ` và ${refused.length - 10} bot khác` : ''}`;
+  return { status: refused.length === bots.length ? 'down' : 'degraded', detail };
+}

@@ -138,6 +138,7 @@ export const settingsSchema = z.object({
   SEED_DEMO: bool(true),
   ENCRYPTION_KEY: encryptionKey,
   WORKER_CONCURRENCY: int(4, 1, 256),
+  BOTS_SYNC_MS: int(3000, 100, 600000),
   SHUTDOWN_TIMEOUT_MS: int(15000, 100, 600000),
   FFMPEG_PATH: text,
   TTS_ENGINE: z.enum(['espeak-ng', 'viettel', 'fpt'], { error: 'cần espeak-ng, viettel hoặc fpt' }).default('espeak-ng'),

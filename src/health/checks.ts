@@ -2,7 +2,7 @@
 // they name what is wrong, never where it is (no host, URL, user name or token).
 import type { Database } from '../db/database.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
-import { telegramHealth, zaloBotHealth, zaloHealth, zaloOaHealth, type ChannelHealth } from '../channels/channel-health.ts';
+import { communeBotsHealth, telegramHealth, zaloBotHealth, zaloHealth, zaloOaHealth, type ChannelHealth } from '../channels/channel-health.ts';
 import type { HealthCheck, HealthOutcome } from './health-registry.ts';
 
 /** The part of an ioredis client a health check needs (so tests and other clients fit). */
@@ -70,6 +70,10 @@ export function zaloCheck(prisma: PrismaClient): HealthCheck {
 
 export function zaloBotCheck(token: string | undefined, apiRoot: string, timeoutMs = 1500): HealthCheck {
   return fromChannel(() => zaloBotHealth(token, apiRoot, timeoutMs));
+}
+
+export function communeBotsCheck(prisma: PrismaClient): HealthCheck {
+  return fromChannel(() => communeBotsHealth(prisma));
 }
 
 export function zaloOaCheck(prisma: PrismaClient): HealthCheck {

@@ -3,7 +3,7 @@
 // broken Zalo login must not take the web admin out of the load balancer).
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { databaseCheck, redisCheck, telegramCheck, zaloBotCheck, zaloCheck, zaloOaCheck, type RedisPinger } from './checks.ts';
+import { communeBotsCheck, databaseCheck, redisCheck, telegramCheck, zaloBotCheck, zaloCheck, zaloOaCheck, type RedisPinger } from './checks.ts';
 import { HealthRegistry } from './health-registry.ts';
 
 export interface StandardChecksOptions {
@@ -25,5 +25,6 @@ export function createStandardHealthRegistry(opts: StandardChecksOptions): Healt
     .register('telegram', telegramCheck(opts.telegram.token, opts.telegram.apiRoot), { critical: false, cacheMs: CHANNEL_CACHE_MS })
     .register('zalo', zaloCheck(opts.db.prisma), { critical: false, cacheMs: CHANNEL_CACHE_MS })
     .register('zalo_bot', zaloBotCheck(opts.zaloBot?.token, opts.zaloBot?.apiRoot ?? 'https://bot-api.zaloplatforms.com'), { critical: false, cacheMs: CHANNEL_CACHE_MS })
-    .register('zalo_oa', zaloOaCheck(opts.db.prisma), { critical: false, cacheMs: CHANNEL_CACHE_MS });
+    .register('zalo_oa', zaloOaCheck(opts.db.prisma), { critical: false, cacheMs: CHANNEL_CACHE_MS })
+    .register('commune_bots', communeBotsCheck(opts.db.prisma), { critical: false, cacheMs: CHANNEL_CACHE_MS });
 }

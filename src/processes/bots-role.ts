@@ -1,5 +1,5 @@
-// The messaging channels that receive on their own (Telegram long polling, one listener per Zalo
-// account). The web chat and a Telegram webhook receive through the web role instead. With nothing
+// The messaging channels that receive on their own (Telegram long polling: the TELEGRAM_BOT_TOKEN
+// shortcut and every commune's bot from the database; one listener per Zalo account). The web chat and a Telegram webhook receive through the web role instead. With nothing
 // configured the role idles and says so, so an operator who expected a channel sees why. Zalo
 // rotates cookies: the current ones are saved (encrypted) every half hour and at stop.
 import type { Runtime } from './runtime.ts';
@@ -33,6 +33,12 @@ export async function startBotsRole(rt: Runtime): Promise<RunningRole> {
     await zb.start(await channels.handlersFor('zalo_bot', zb.accountId));
     started.push({ name: 'zalo_bot', stop: () => zb.stop() });
   }
+  // Every commune's bot from the database, polled here (webhooks are the web role's), and those
+  // added or removed later, without a restart.
+  if (!rt.settings.PUBLIC_BASE_URL) {
+    await channels.fleet.receive('polling');
+    started.push({ name: 'commune-bots', stop: () => channels.fleet.stopReceiving() });
+  }
   for (const { channel, status } of channels.zalo) {
     if (NEEDS_QR.includes(status)) {
       rt.log.warn({ account: channel.accountId, status }, 'Zalo: tài khoản cần đăng nhập lại bằng mã QR (loaxa zalo login), chưa bật');
@@ -51,8 +57,8 @@ export async function startBotsRole(rt: Runtime): Promise<RunningRole> {
       },
     });
   }
-  if (started.length === 0) rt.log.info('bots: chưa có kênh tự nhận tin (đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN; xem README: kết nối Telegram, Zalo)');
-  else rt.log.info({ channels: started.map((s) => s.name) }, 'đã bật các kênh nhắn tin');
+  if (started.length === 0 || (started.length === 1 && channels.fleet.list().length === 0)) rt.log.info('bots: chưa có kênh tự nhận tin (thêm bot bằng loaxa channels add hoặc trang quản trị, hay đặt TELEGRAM_BOT_TOKEN / ZALO_BOT_TOKEN; xem README: kết nối Telegram, Zalo)');
+  else rt.log.info({ channels: started.map((s) => s.name), communeBots: channels.fleet.list().length }, 'đã bật các kênh nhắn tin');
   return {
     stop: async () => {
       for (const s of started.reverse()) await s.stop();

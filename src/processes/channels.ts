@@ -1,5 +1,6 @@
 // The channels of this process, built once from the settings: the web chat always, Telegram when
-// a token is set, Zalo for each account logged in with `loaxa zalo login`. Every role can send
+// a token is set (the one-commune shortcut), every commune's bots from the database (bot-fleet.ts,
+// kept in step while the process runs), Zalo for each account logged in with `loaxa zalo login`. Every role can send
 // through them; the bots role also receives (Telegram polling, Zalo listeners), the web role
 // receives the web chat (and Telegram's webhook).
 import { createHmac } from 'node:crypto';
@@ -24,6 +25,7 @@ import { createZaloOaChannel, type ZaloOaChannel } from '../../bots/zalo-oa/zalo
 import { oaTokenSource, openOaCredentials } from '../channels/zalo-oa-accounts.ts';
 import { recordOaFollow } from '../channels/oa-followers.ts';
 import { openZaloCredentials, recordZaloHealth, type ZaloPacingSettings } from '../channels/zalo-accounts.ts';
+import { createBotFleet, type BotFleet } from './bot-fleet.ts';
 
 export interface ProcessChannels {
   directory: ChannelDirectory;
@@ -35,6 +37,8 @@ export interface ProcessChannels {
   zaloOa: ZaloOaChannel[];
   /** One per Zalo account with saved credentials (`loaxa zalo login`). */
   zalo: Array<{ channel: ZaloChannel; status: ChannelAccountStatus }>;
+  /** The communes' Telegram bots and Zalo Bots from the database, added and removed as the rows change. */
+  fleet: BotFleet;
   /** Handlers that store what arrives and queue it (the adapter acknowledges after they resolve). */
   handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers>;
   /** Idempotent; the runtime calls it after every role stopped. */
@@ -149,6 +153,9 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     zalo.push({ channel, status: row.status });
   }
 
+  const fleet = createBotFleet({ prisma: db.prisma, settings, log, redis, enqueue: rt.queues.enqueue.bind(rt.queues), directory });
+  await fleet.sync();
+
   const accountIds = new Map<string, string>();
   async function handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers> {
     const key = `${platform}:${accountName}`;
@@ -161,8 +168,8 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   }
 
   let closed: Promise<void> | undefined;
-  const close = () => (closed ??= redis.quit().then(() => undefined, () => redis.disconnect()));
+  const close = () => (closed ??= fleet.close().then(() => redis.quit()).then(() => undefined, () => redis.disconnect()));
   // Every role of the process shares these channels: they close with the runtime, after the roles.
   rt.onClose('channels', close);
-  return { directory, webchat, ...(telegram ? { telegram } : {}), ...(zaloBot ? { zaloBot } : {}), zaloOa, zalo, handlersFor, close };
+  return { directory, webchat, ...(telegram ? { telegram } : {}), ...(zaloBot ? { zaloBot } : {}), zaloOa, zalo, fleet, handlersFor, close };
 }

@@ -36,6 +36,8 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const zaloBot = channels.zaloBot && settings.PUBLIC_BASE_URL && settings.ZALO_BOT_TOKEN ? channels.zaloBot : undefined;
   if (zaloBot) await zaloBot.start(await channels.handlersFor('zalo_bot', zaloBot.accountId));
   // Official Accounts only ever receive by webhook, here.
+  // The communes' bots from the database: their webhooks are registered and served here too.
+  if (settings.PUBLIC_BASE_URL) await channels.fleet.receive('webhook');
   const zaloOa = new Map(channels.zaloOa.map((c) => [c.accountId, c]));
   for (const c of zaloOa.values()) await c.start(await channels.handlersFor('zalo_oa', c.accountId));
 
@@ -63,6 +65,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     ...(telegram ? { telegramWebhook: { path: telegramWebhookPath(settings.TELEGRAM_BOT_TOKEN!), channel: telegram } } : {}),
     ...(zaloBot ? { zaloBotWebhook: { path: zaloBotWebhookPath(settings.ZALO_BOT_TOKEN!), channel: zaloBot } } : {}),
     ...(zaloOa.size ? { zaloOaWebhook: { channels: zaloOa } } : {}),
+    ...(settings.PUBLIC_BASE_URL ? { botWebhooks: { byId: (id: string) => channels.fleet.byId(id) } } : {}),
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     publicPage: { dataDir: settings.DATA_DIR, limits },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, demoKey: await demoLoudspeakerKey(settings), signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
@@ -98,6 +101,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
       await channels.webchat.stop();
       if (telegram) await telegram.stop();
       if (zaloBot) await zaloBot.stop();
+      if (settings.PUBLIC_BASE_URL) await channels.fleet.stopReceiving();
       for (const c of zaloOa.values()) await c.stop();
       await redis.quit().catch(() => redis.disconnect());
     },

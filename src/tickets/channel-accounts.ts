@@ -52,7 +52,8 @@ export async function findAccount(tx: Prisma.TransactionClient, platform: Platfo
 }
 
 export async function adminChatsOf(tx: Prisma.TransactionClient, communeId: string): Promise<AdminChat[]> {
-  const rows = await tx.channelAccount.findMany({ where: { communeId }, orderBy: { createdAt: 'asc' } });
+  // A removed bot (inactive, token forgotten) keeps its row for the tickets that point at it, not its admin chat.
+  const rows = await tx.channelAccount.findMany({ where: { communeId, NOT: { status: 'inactive', credentialsEnc: null } }, orderBy: { createdAt: 'asc' } });
   return rows.flatMap((r) => {
     const s = r.settings as AccountSettings | null;
     const chatId = s?.adminChatId;

@@ -71,7 +71,7 @@ export async function relayFollowUp(deps: OutboundDeps, data: { ticketMessageId:
       continue;
     }
     if (main.ticketMessageIds.includes(msg.id)) continue;
-    const ch = deps.channels.get(chat.platform, chat.accountName);
+    const ch = await deps.channels.find(chat.platform, chat.accountName);
     if (!ch) continue;
     const parts = partsOf(view, ch.limits.maxTextLength);
     const done = posts.filter((p) => p.purpose === 'follow_up' && p.ticketMessageIds.includes(msg.id)).length;

@@ -2,20 +2,28 @@
 // ids, then queue it. Only after this resolves does the adapter acknowledge the update to the
 // platform, so a crash at any point loses nothing and a redelivered update changes nothing.
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { ChannelHandlers, InboundAction, InboundMessage, Platform } from '../../bots/channel.ts';
+import type { Prisma } from '../db/generated/client.ts';
+import type { ChannelHandlers, InboundItem, Platform } from '../../bots/channel.ts';
 import type { Enqueue } from './ticket-deps.ts';
 import { processInboundJob } from './ticket-jobs.ts';
 import { cleanDeep } from '../text/clean-text.ts';
 import { recordFailedUpdate } from './quarantine.ts';
 
-export type StoredInbound = { kind: 'message'; message: InboundMessage } | { kind: 'action'; action: InboundAction };
+export type StoredInbound = InboundItem;
 
 export interface StoreResult {
   inboundId: string;
   duplicate: boolean;
 }
 
-export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
+interface InboundKey {
+  channel: Platform;
+  platformChatId: string;
+  platformMessageId: string;
+}
+
+/** The row of what arrived: cleaned, with the key it is deduplicated on. */
+function inboundRow(received: StoredInbound): { key: InboundKey; platformUserId: string; payload: Prisma.InputJsonValue } {
   // The one place every platform's input passes: cleaned here, stored clean everywhere after.
   const item = cleanDeep(received);
   const platform = item.kind === 'message' ? item.message.platform : item.action.platform;
@@ -23,10 +31,54 @@ export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, recei
   // Button presses have their own ids; prefixed so they can never collide with message ids.
   const platformMessageId = item.kind === 'message' ? item.message.platformMessageId : `action:${item.action.actionId}`;
   const userId = item.kind === 'message' ? item.message.userId : item.action.userId;
-  const key = { channel: platform, platformChatId: chatId, platformMessageId };
+  return { key: { channel: platform, platformChatId: chatId, platformMessageId }, platformUserId: userId, payload: JSON.parse(JSON.stringify(item)) as Prisma.InputJsonValue };
+}
 
+const keyOf = (k: InboundKey) => `${k.channel}\u0000${k.platformChatId}\u0000${k.platformMessageId}`;
+
+// A chat's messages are handled in receivedAt order: rows of one batch get increasing stamps
+// (a transaction's now() is one instant), never going back from one batch to the next.
+let lastStamp = 0;
+function stamps(n: number): Date[] {
+  const out: Date[] = [];
+  for (let i = 0; i < n; i++) {
+    lastStamp = Math.max(Date.now(), lastStamp + 1);
+    out.push(new Date(lastStamp));
+  }
+  return out;
+}
+
+/**
+ * Stores a whole poll's updates in one INSERT (one transaction, one round trip), duplicates
+ * skipped, then queues each new or still pending row with its deterministic job id. A replay of
+ * the same batch (stored, then the process died before acknowledging) stores nothing twice.
+ */
+export async function storeInboundBatch(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound[], channelAccountId: string | null): Promise<StoreResult[]> {
+  if (received.length === 0) return [];
+  const seen = new Set<string>();
+  const rows = received.map(inboundRow).filter((r) => !seen.has(keyOf(r.key)) && seen.add(keyOf(r.key)));
+  const at = stamps(rows.length);
+  const created = await prisma.inboundMessage.createManyAndReturn({
+    data: rows.map((r, i) => ({ ...r.key, channelAccountId, platformUserId: r.platformUserId, payload: r.payload, receivedAt: at[i]! })),
+    skipDuplicates: true,
+    select: { id: true, channel: true, platformChatId: true, platformMessageId: true },
+  });
+  const createdKeys = new Set(created.map(keyOf));
+  const repeated = rows.filter((r) => !createdKeys.has(keyOf(r.key)));
+  // A repeat still pending (the first enqueue may have been lost in a crash) is queued again;
+  // the job id makes that a no-op when the job exists.
+  const again = repeated.length
+    ? await prisma.inboundMessage.findMany({ where: { OR: repeated.map((r) => r.key) }, select: { id: true, status: true, channel: true, platformChatId: true, platformMessageId: true } })
+    : [];
+  const toQueue = [...created.map((r) => r.id), ...again.filter((r) => r.status === 'pending').map((r) => r.id)];
+  await Promise.all(toQueue.map((id) => enqueue(processInboundJob, { inboundId: id }, { jobId: `in-${id}` })));
+  return [...created.map((r) => ({ inboundId: r.id, duplicate: false })), ...again.map((r) => ({ inboundId: r.id, duplicate: true }))];
+}
+
+export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
+  const { key, platformUserId, payload } = inboundRow(received);
   const created = await prisma.inboundMessage.createMany({
-    data: [{ ...key, channelAccountId, platformUserId: userId, payload: JSON.parse(JSON.stringify(item)) }],
+    data: [{ ...key, channelAccountId, platformUserId, payload }],
     skipDuplicates: true,
   });
   const row = await prisma.inboundMessage.findUniqueOrThrow({ where: { channel_platformChatId_platformMessageId: key }, select: { id: true, status: true } });
@@ -41,6 +93,7 @@ export function inboxHandlers(prisma: PrismaClient, enqueue: Enqueue, channelAcc
   return {
     onMessage: async (message) => void (await storeInbound(prisma, enqueue, { kind: 'message', message }, channelAccountId)),
     onAction: async (action) => void (await storeInbound(prisma, enqueue, { kind: 'action', action }, channelAccountId)),
+    onBatch: async (items) => void (await storeInboundBatch(prisma, enqueue, items, channelAccountId)),
     onFailure: async (f) => recordFailedUpdate(prisma, enqueue, { platform, channelAccountId, ...f }),
   };
 }

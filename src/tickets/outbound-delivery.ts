@@ -32,8 +32,8 @@ import { ratingButtons, ratingButtonsLeft } from './rating-buttons.ts';
 export type OutboundDeps = Pick<TicketDeps, 'prisma' | 'log' | 'enqueue' | 'now'> & { channels: ChannelDirectory; dataDir: string };
 type Deps = OutboundDeps;
 
-function channelFor(deps: Deps, platform: Platform, accountName: string): Channel {
-  const ch = deps.channels.get(platform, accountName);
+async function channelFor(deps: Deps, platform: Platform, accountName: string): Promise<Channel> {
+  const ch = await deps.channels.find(platform, accountName);
   // Not configured in this process (e.g. the token was removed): retrying will not help.
   if (!ch) throw new PermanentJobError(`channel ${platform}:${accountName} is not configured`);
   return ch;
@@ -85,7 +85,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       await settle(data, { state: 'failed', error: 'no_channel' });
       return { failed: 'no_channel' };
     }
-    const ch = channelFor(deps, msg.channel, msg.channelAccount.name);
+    const ch = await channelFor(deps, msg.channel, msg.channelAccount.name);
     // Recorded before the platform call: one found set without a result means an earlier attempt
     // may have reached the resident, so this one is marked as a possible repeat.
     await prisma.ticketMessage.update({ where: { id: msg.id }, data: { sendingAt: deps.now(), ...(msg.sendingAt ? { possibleDuplicate: true } : {}) } });
@@ -128,7 +128,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     const chats = await adminChatsOf(prisma, ticket.communeId);
     let posted = 0;
     for (const chat of chats) {
-      const ch = deps.channels.get(chat.platform, chat.accountName);
+      const ch = await deps.channels.find(chat.platform, chat.accountName);
       if (!ch) {
         ctx.log.warn({ platform: chat.platform }, 'nhóm quản trị chưa có kênh gửi trong tiến trình này');
         continue;
@@ -189,7 +189,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       const t = await prisma.ticket.findUnique({ where: { id: data.unlessVillageKnown }, select: { villageId: true } });
       if (!t || t.villageId) return { skipped: 'village_known' };
     }
-    const ch = channelFor(deps, data.platform, data.accountId);
+    const ch = await channelFor(deps, data.platform, data.accountId);
     let sent;
     try {
       const media = data.media ? { [data.media.kind]: data.media.ref } : {};
@@ -222,7 +222,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
 
   const removeButtons = async (data: { platform: Platform; accountId: string; chatId: string; messageId: string }, ctx: JobContext) => {
     try {
-      await channelFor(deps, data.platform, data.accountId).editButtons(data.chatId, data.messageId, null);
+      await (await channelFor(deps, data.platform, data.accountId)).editButtons(data.chatId, data.messageId, null);
     } catch (e) {
       // Already without buttons, or gone: nothing to remove.
       if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không bỏ được nút của tin nhắn');
@@ -231,7 +231,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
   };
 
   const answerAction = async (data: { platform: Platform; accountId: string; actionId: string; text?: string; alert?: boolean }, ctx: JobContext) => {
-    const ch = channelFor(deps, data.platform, data.accountId);
+    const ch = await channelFor(deps, data.platform, data.accountId);
     try {
       await ch.answerAction(data.actionId, data.text, data.alert);
     } catch (e) {
@@ -245,7 +245,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     if (!t) return;
     const left = ratingButtonsLeft(t);
     try {
-      await channelFor(deps, data.platform, data.accountId).editButtons(data.chatId, data.messageId, left.length ? left : null);
+      await (await channelFor(deps, data.platform, data.accountId)).editButtons(data.chatId, data.messageId, left.length ? left : null);
     } catch (e) {
       // Already as wanted, or the message is gone: nothing left to change.
       if (e instanceof ChannelError && e.permanent) ctx.log.debug({ kind: e.kind }, 'không sửa được nút đánh giá');
@@ -259,7 +259,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     if (!ticket) return;
     const chats = await adminChatsOf(prisma, ticket.communeId);
     for (const p of ticket.adminPosts) {
-      const ch = deps.channels.get(p.platform, chats.find((c) => c.platform === p.platform && c.chatId === p.platformChatId)?.accountName ?? '');
+      const ch = await deps.channels.find(p.platform, chats.find((c) => c.platform === p.platform && c.chatId === p.platformChatId)?.accountName ?? '');
       if (!ch) continue;
       try {
         if (ch.editText) {

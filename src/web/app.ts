@@ -16,6 +16,7 @@ import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
 import { telegramWebhookPlugin, type TelegramWebhookOptions } from './plugins/telegram-webhook.ts';
 import { zaloBotWebhookPlugin, type ZaloBotWebhookOptions } from './plugins/zalo-bot-webhook.ts';
+import { botWebhooksPlugin, type BotWebhooksOptions } from './plugins/bot-webhooks.ts';
 import { zaloOaWebhookPlugin, type ZaloOaWebhookOptions } from './plugins/zalo-oa-webhook.ts';
 import { mediaPlugin, type MediaPluginOptions } from './plugins/media.ts';
 import { radioCallbackPlugin, type RadioCallbackOptions } from './plugins/radio-callback.ts';
@@ -35,6 +36,8 @@ export interface WebDeps {
   webchat?: WebChatPluginOptions;
   telegramWebhook?: TelegramWebhookOptions;
   zaloBotWebhook?: ZaloBotWebhookOptions;
+  /** The communes' bots from the database, one webhook path each. */
+  botWebhooks?: BotWebhooksOptions;
   zaloOaWebhook?: ZaloOaWebhookOptions;
   /** Signed links to rendered audio (loudspeakers, Zalo voice). */
   media?: MediaPluginOptions;
@@ -81,6 +84,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.webchat) await app.register(webChatPlugin, deps.webchat);
   if (deps.telegramWebhook) await app.register(telegramWebhookPlugin, deps.telegramWebhook);
   if (deps.zaloBotWebhook) await app.register(zaloBotWebhookPlugin, deps.zaloBotWebhook);
+  if (deps.botWebhooks) await app.register(botWebhooksPlugin, deps.botWebhooks);
   if (deps.zaloOaWebhook) await app.register(zaloOaWebhookPlugin, deps.zaloOaWebhook);
   if (deps.media) await app.register(mediaPlugin, deps.media);
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);

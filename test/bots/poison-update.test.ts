@@ -26,7 +26,12 @@ const BROKEN = 'hỏng mãi';
 
 /** The production inbox, except that one text cannot be stored (as a failing trigger would). */
 function breakingOne(base: ChannelHandlers): ChannelHandlers {
-  return { ...base, onMessage: async (m) => (m.text === BROKEN ? Promise.reject(new Error('lưu không được')) : base.onMessage(m)) };
+  // A batch holding it fails as a whole (one INSERT), as it would with such a trigger.
+  return {
+    ...base,
+    onMessage: async (m) => (m.text === BROKEN ? Promise.reject(new Error('lưu không được')) : base.onMessage(m)),
+    onBatch: async (items) => (items.some((i) => i.kind === 'message' && i.message.text === BROKEN) ? Promise.reject(new Error('lưu không được')) : base.onBatch!(items)),
+  };
 }
 
 beforeAll(async () => {

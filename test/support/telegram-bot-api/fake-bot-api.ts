@@ -79,6 +79,11 @@ export class FakeBotApi {
     return `http://127.0.0.1:${port}`;
   }
 
+  /** Wakes pending long polls (they answer empty), as a hub does when it closes or revokes. */
+  wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
   async close(): Promise<void> {
     for (const w of this.waiters.splice(0)) w();
     this.server?.closeAllConnections();
@@ -199,7 +204,8 @@ export class FakeBotApi {
 
   // ——— the API ———
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** One request for this bot (a FakeBotApiHub hands it over when several bots share a server). */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch) {
