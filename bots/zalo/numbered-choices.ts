@@ -50,6 +50,19 @@ export async function rememberChoices(memory: ChoiceMemory, accountId: string, c
   if (!chatId.startsWith('g:')) await memory.set(`${accountId}:${chatId}:latest`, messageId, TTL_S);
 }
 
+/**
+ * What is left of a list once some choices are spent. The resident still reads the list as sent,
+ * so every number keeps its meaning: the spent ones stop meaning anything, the others are not
+ * renumbered ("7. 5★" stays 7 after "1. Hài lòng" was chosen).
+ */
+export async function keepChoices(memory: ChoiceMemory, accountId: string, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+  const key = `${accountId}:${chatId}:${messageId}`;
+  const stored = await memory.get(key);
+  if (!stored) return rememberChoices(memory, accountId, chatId, messageId, buttons);
+  const left = new Set(buttons.flat().map((b) => b.data));
+  await memory.set(key, JSON.stringify((JSON.parse(stored) as string[]).map((d) => (left.has(d) ? d : ''))), TTL_S);
+}
+
 export async function forgetChoices(memory: ChoiceMemory, accountId: string, chatId: string, messageId: string): Promise<void> {
   await memory.delete(`${accountId}:${chatId}:${messageId}`);
 }
@@ -94,7 +107,7 @@ export function numberedChoiceMethods(
     },
     async editButtons(chatId, platformMessageId, buttons) {
       if (!buttons?.length) await forgetChoices(memory, accountId, chatId, platformMessageId);
-      else await rememberChoices(memory, accountId, chatId, platformMessageId, buttons);
+      else await keepChoices(memory, accountId, chatId, platformMessageId, buttons);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The whole listening loop through the Zalo Bot Platform, with no zca-js account: the bot says it
 // is a bot, consent by number, the question becomes a ticket posted in the (Telegram) admin chat,
 // a cadre answers by replying to the post, the answer reaches the resident on the Zalo Bot, the
-// resident rates by number. Plus a replayed update, a protected user and a blocked resident.
+// resident rates by number and the rating is stored once. Plus a replayed update, a protected user and a blocked resident.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CHAT, startListeningHarness, type ListeningHarness } from '../support/listening-harness.ts';
 import type { FakeZaloBotApi } from '../support/zalo-bot-api/fake-zalo-bot-api.ts';
@@ -71,11 +71,20 @@ describe('listening over the Zalo Bot', () => {
     expect(answer.channel).toBe('zalo_bot');
   });
 
-  it('the resident rates by number: satisfied closes the ticket', async () => {
+  it('the resident rates by number: the rating is stored, satisfied closes the ticket, stars by their number as listed', async () => {
     bot().residentSends({ userId: RESIDENT, text: '1' });
     await h.settle();
     const ticket = await h.prisma.ticket.findFirstOrThrow();
-    expect(ticket.status).toBe('closed');
+    expect(ticket).toMatchObject({ status: 'closed', ratingComment: 'hài lòng', ratedAt: expect.any(Date) });
+    expect(await h.prisma.ticketEvent.count({ where: { ticketId: ticket.id, type: 'rated', actorKind: 'resident' } })).toBe(1);
+    // The list keeps its numbers: "7. 5★" is still 5 stars, and "1" (spent) rates nothing more.
+    bot().residentSends({ userId: RESIDENT, text: '7' });
+    await h.settle();
+    expect((await h.prisma.ticket.findFirstOrThrow()).rating).toBe(5);
+    bot().residentSends({ userId: RESIDENT, text: '1' });
+    await h.settle();
+    expect(await h.prisma.ticketEvent.count({ where: { ticketId: ticket.id, type: 'rated' } })).toBe(2);
+    expect((await h.prisma.ticket.findFirstOrThrow()).rating).toBe(5);
   });
 
   it('a protected user is pointed to the web chat and nothing is stored', async () => {
