@@ -57,7 +57,10 @@ export interface SessionActor {
 export interface ApiKeyActor {
   kind: 'api';
   apiKeyId: string;
+  /** The commune it was issued to: where bulletins it sends land. */
   communeId: string;
+  /** A province's key reads every commune of that province; null: its commune only. */
+  provinceId: string | null;
   name: string;
 }
 
@@ -95,10 +98,18 @@ export async function signOut(prisma: PrismaClient, sessionId: string): Promise<
   await prisma.staffSession.deleteMany({ where: { id: sessionId } });
 }
 
-/** A new key for a higher-level source; the key itself is shown once and never stored. */
-export async function createApiKey(prisma: PrismaClient, p: { communeId: string; name: string }): Promise<{ id: string; key: string }> {
+/**
+ * A new key for a higher-level source; the key itself is shown once and never stored. With
+ * `province`, the key is the province's (it reads every commune of the province where its commune is).
+ */
+export async function createApiKey(prisma: PrismaClient, p: { communeId: string; name: string; province?: boolean }): Promise<{ id: string; key: string }> {
   const key = `lx_${randomBytes(24).toString('base64url')}`;
-  const row = await prisma.apiKey.create({ data: { communeId: p.communeId, name: p.name, keyHash: sha256(key), keyPrefix: key.slice(0, 8) } });
+  let provinceId: string | null = null;
+  if (p.province) {
+    provinceId = (await prisma.commune.findUniqueOrThrow({ where: { id: p.communeId }, select: { provinceId: true } })).provinceId;
+    if (!provinceId) throw new AppError('VALIDATION', 'Xã này chưa thuộc tỉnh nào: không tạo được khóa API cấp tỉnh.', { field: 'province' });
+  }
+  const row = await prisma.apiKey.create({ data: { communeId: p.communeId, provinceId, name: p.name, keyHash: sha256(key), keyPrefix: key.slice(0, 8) } });
   return { id: row.id, key };
 }
 
@@ -107,5 +118,11 @@ export async function apiKeyActor(prisma: PrismaClient, key: string, now = new D
   const row = await prisma.apiKey.findUnique({ where: { keyHash: sha256(key) } });
   if (!row || row.revokedAt) return undefined;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  return { kind: 'api', apiKeyId: row.id, communeId: row.communeId, name: row.name };
+  return { kind: 'api', apiKeyId: row.id, communeId: row.communeId, provinceId: row.provinceId, name: row.name };
+}
+
+/** The communes a key reads: its commune's, or every commune of its province. */
+export async function apiKeyCommunes(prisma: PrismaClient, key: Pick<ApiKeyActor, 'communeId' | 'provinceId'>): Promise<string[]> {
+  if (!key.provinceId) return [key.communeId];
+  return (await prisma.commune.findMany({ where: { provinceId: key.provinceId }, select: { id: true } })).map((c) => c.id);
 }

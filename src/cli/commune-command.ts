@@ -1,4 +1,4 @@
-// `loaxa commune add <code> <name> --villages thon.csv [--staff canbo.csv]`: scripted onboarding of a
+// `loaxa commune add <code> <name> --villages thon.csv [--staff canbo.csv] [--province ma-tinh]`: scripted onboarding of a
 // commune. Works while `npm start` runs: against PostgreSQL directly, or — embedded database —
 // through the running process's control socket.
 import { readFileSync, statSync } from 'node:fs';
@@ -23,13 +23,14 @@ function readList(path: string, what: string): string {
   return readFileSync(path, 'utf8');
 }
 
-export async function runCommuneAdd(p: { settings: Settings; log: Logger; code: string; name: string; villages: string; staff?: string | undefined; prefix?: string | undefined }): Promise<number> {
+export async function runCommuneAdd(p: { settings: Settings; log: Logger; code: string; name: string; villages: string; staff?: string | undefined; prefix?: string | undefined; province?: string | undefined }): Promise<number> {
   const request: CommuneAddRequest = {
     code: p.code,
     name: p.name,
     villagesText: readList(p.villages, 'danh sách thôn'),
     ...(p.staff ? { staffText: readList(p.staff, 'danh sách cán bộ') } : {}),
     ...(p.prefix ? { ticketCodePrefix: p.prefix } : {}),
+    ...(p.province ? { provinceCode: p.province } : {}),
   };
   let text: string;
   try {

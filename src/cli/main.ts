@@ -84,8 +84,9 @@ commune
   .requiredOption('--villages <file>', 'tệp thôn: mỗi dòng "tên thôn, tên khác; tên khác"')
   .option('--staff <file>', 'tệp CSV cán bộ: tên đăng nhập, họ tên, vai trò (admin;editor…), chức vụ, điện thoại, trưởng')
   .option('--prefix <letters>', 'tiền tố mã phản ánh (mặc định PA)')
-  .action((code: string, name: string, o: { villages: string; staff?: string; prefix?: string }) =>
-    guarded(() => runCommuneAdd({ ...settingsAndLogger(), code, name, villages: o.villages, staff: o.staff, prefix: o.prefix })),
+  .option('--province <code>', 'mã tỉnh mà xã thuộc về, ví dụ demo-tinh')
+  .action((code: string, name: string, o: { villages: string; staff?: string; prefix?: string; province?: string }) =>
+    guarded(() => runCommuneAdd({ ...settingsAndLogger(), code, name, villages: o.villages, staff: o.staff, prefix: o.prefix, province: o.province })),
   );
 
 const zalo = program.command('zalo').description('kết nối tài khoản Zalo (đăng nhập bằng mã QR, nhóm, nhóm quản trị)');

@@ -2,6 +2,7 @@
 // from the lists' text (the CLI reads the files, so the running process needs no access to them)
 // and return what to print — the first passwords once, then what is still missing.
 import type { PrismaClient } from '../db/generated/client.ts';
+import { AppError } from '../errors.ts';
 import { onboardCommune, onboardingChecklist } from './onboard-commune.ts';
 
 export interface CommuneAddRequest {
@@ -10,10 +11,19 @@ export interface CommuneAddRequest {
   ticketCodePrefix?: string;
   villagesText: string;
   staffText?: string;
+  /** Code of the province the commune joins (`--province`). */
+  provinceCode?: string;
 }
 
 export async function addCommuneFromRequest(prisma: PrismaClient, r: CommuneAddRequest): Promise<string> {
-  const done = await onboardCommune(prisma, { ...r, actorStaffId: null });
+  let provinceId: string | null = null;
+  if (r.provinceCode !== undefined) {
+    const province = await prisma.province.findUnique({ where: { code: r.provinceCode.trim() } });
+    if (!province) throw new AppError('VALIDATION', `Không có tỉnh mã "${r.provinceCode.trim()}".`, { field: 'province' });
+    provinceId = province.id;
+  }
+  const { provinceCode: _code, ...request } = r;
+  const done = await onboardCommune(prisma, { ...request, provinceId, actorStaffId: null });
   const lines = [`Đã tạo xã ${r.name} (${r.code.trim().toLowerCase()}): ${done.villages} thôn, ${done.staff.length} cán bộ, ${done.categories} lĩnh vực.`];
   if (done.staff.length) {
     lines.push('Mật khẩu đầu tiên (chỉ hiện một lần, đổi khi đăng nhập lần đầu):');

@@ -1,11 +1,14 @@
 // Onboarding a commune in minutes: the commune, its villages (with their other names) and its staff
 // come from pasted or uploaded lists and are created in one transaction — a bad line, a taken code
 // or username leaves nothing behind. Fields are the national list (global, kept by ensureCategories).
-// The first passwords are returned once, for the admin to hand over.
+// The first passwords are returned once, for the admin to hand over. From the web, only a province
+// admin (src/auth/commune-scope.ts) onboards, and only into their own province; the CLI on the
+// server (no actor) may place the commune in any province, or in none.
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { ensureCategories } from '../catalog/ensure-categories.ts';
+import { requireProvinceRole } from '../auth/commune-scope.ts';
 import { parseStaff, parseVillages } from './onboarding-csv.ts';
 
 const CODE = /^[a-z0-9][a-z0-9-]{1,31}$/;
@@ -16,7 +19,9 @@ export interface OnboardCommuneInput {
   ticketCodePrefix?: string | undefined;
   villagesText: string;
   staffText?: string | undefined;
-  /** Who does it, for the audit log (null: the CLI on the server). */
+  /** The province the commune joins; a staff actor must be its province admin. */
+  provinceId?: string | null | undefined;
+  /** Who does it, checked and audited (null: the CLI on the server). */
   actorStaffId: string | null;
   ip?: string | null;
 }
@@ -29,6 +34,13 @@ export interface OnboardedCommune {
 }
 
 export async function onboardCommune(prisma: PrismaClient, input: OnboardCommuneInput): Promise<OnboardedCommune> {
+  const provinceId = input.provinceId ?? null;
+  if (input.actorStaffId) {
+    const actor = await prisma.staff.findUnique({ where: { id: input.actorStaffId } });
+    if (!actor) throw new AppError('FORBIDDEN', 'Chỉ quản trị cấp tỉnh mới thêm được xã.');
+    requireProvinceRole(actor, provinceId, 'admin');
+  }
+  if (provinceId && !(await prisma.province.count({ where: { id: provinceId } }))) throw new AppError('VALIDATION', 'Không có tỉnh này.', { field: 'province' });
   const code = input.code.trim().toLowerCase();
   if (!CODE.test(code)) throw new AppError('VALIDATION', 'Mã xã 2–32 ký tự: chữ thường không dấu, số hoặc dấu -.', { field: 'code' });
   const name = input.name.trim().replace(/\s+/g, ' ');
@@ -50,7 +62,7 @@ export async function onboardCommune(prisma: PrismaClient, input: OnboardCommune
   }));
   try {
     const communeId = await prisma.$transaction(async (tx) => {
-      const commune = await tx.commune.create({ data: { code, name, ticketCodePrefix: prefix } });
+      const commune = await tx.commune.create({ data: { code, name, ticketCodePrefix: prefix, provinceId } });
       await tx.village.createMany({ data: villages.map((v, i) => ({ communeId: commune.id, name: v.name, aliases: v.aliases, sortOrder: i + 1 })) });
       if (accounts.length) {
         await tx.staff.createMany({
@@ -60,7 +72,7 @@ export async function onboardCommune(prisma: PrismaClient, input: OnboardCommune
       await tx.auditLog.create({
         data: {
           communeId: commune.id, actorKind: input.actorStaffId ? 'staff' : 'system', actorStaffId: input.actorStaffId, action: 'commune.onboard', entityType: 'Commune', entityId: commune.id,
-          data: { code, villages: villages.length, staff: accounts.map((a) => a.username) }, ip: input.ip ?? null,
+          data: { code, provinceId, villages: villages.length, staff: accounts.map((a) => a.username) }, ip: input.ip ?? null,
         },
       });
       return commune.id;

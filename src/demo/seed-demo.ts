@@ -61,10 +61,8 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions = {})
   if (provinceStaff.length) {
     await prisma.staff.create({ data: { ...staffRow(DEMO_PROVINCE_ADMIN, hashes), provinceId: province.id, provinceRoles: ['admin'] } });
   }
-  // Province staff with oversight read every demo commune (those seeded later too).
+  // Province staff read every demo commune by their province role (src/auth/commune-scope.ts).
   const communeIds = specs.map((s) => existing.get(s.code)!);
-  const overseers = await prisma.staff.findMany({ where: { username: { in: DEMO_COMMUNES.flatMap((c) => c.staff).filter((s) => s.oversight).map((s) => s.username) } }, select: { id: true } });
-  await prisma.oversightGrant.createMany({ data: overseers.flatMap((o) => communeIds.map((communeId) => ({ staffId: o.id, communeId }))), skipDuplicates: true });
 
   return { created: todo.length > 0 || provinceStaff.length > 0, communeId: communeIds[0]!, communeIds, accounts };
 }

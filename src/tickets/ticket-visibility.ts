@@ -2,7 +2,7 @@
 // dashboard, admin-chat posts and notices, merges, exports, reminders). A complaint or
 // denunciation (confidential) is read in full only by the commune's leader, its assignee and the
 // staff designated for its field; everyone else who may see the commune's tickets at all —
-// other staff, oversight accounts, the admin chat as a group, API keys — gets a placeholder
+// other staff, province staff, the admin chat as a group, API keys — gets a placeholder
 // (code, field, status, deadline), never who wrote, what, where from, attachments or answers.
 //
 // The rule is data (ViewerClearance) rendered three ways side by side below — a predicate for
@@ -14,6 +14,7 @@
 // posted in the admin chat (a follow-up, an edited post) is for the viewer { kind: 'group' }.
 import { Prisma, type Staff } from '../db/generated/client.ts';
 import type { TicketStatus } from '../db/generated/enums.ts';
+import { communeScope, readableIds, type ScopedStaff } from '../auth/commune-scope.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -24,7 +25,7 @@ export const isConfidentialField = (categoryCode: string | null | undefined): bo
 
 /** Who looks. The admin chat is a group: everything posted there is seen by all its members. */
 export type Viewer =
-  | { kind: 'staff'; staff: Pick<Staff, 'id' | 'communeId' | 'active' | 'isLeader'> & { oversightGrants?: Array<{ communeId: string }> } }
+  | { kind: 'staff'; staff: Pick<Staff, 'id' | 'isLeader'> & ScopedStaff }
   | { kind: 'group'; communeId: string }
   | { kind: 'api'; communeId: string };
 
@@ -43,7 +44,7 @@ export interface TicketKey {
 export interface ViewerClearance {
   /** Communes whose tickets this viewer sees at all (placeholders included). */
   communeIds: string[];
-  /** A staff member of the commune (not oversight, not a group): may be cleared for confidential ones. */
+  /** A staff member of the commune (not province staff, not a group): may be cleared for confidential ones. */
   staffId: string | null;
   /** The leader reads every confidential ticket of the commune. */
   leader: boolean;
@@ -58,9 +59,9 @@ export async function clearanceOf(tx: Tx, viewer: Viewer): Promise<ViewerClearan
   const s = viewer.staff;
   if (!s.active) return { communeIds: [], staffId: null, leader: false, designatedCategoryIds: [] };
   if (!s.communeId) {
-    // Oversight (province staff): the communes granted, never a confidential ticket's content.
-    const grants = s.oversightGrants ?? (await tx.oversightGrant.findMany({ where: { staffId: s.id }, select: { communeId: true } }));
-    return { communeIds: grants.map((g) => g.communeId), staffId: null, leader: false, designatedCategoryIds: [] };
+    // Province staff: every commune of the province (src/auth/commune-scope.ts), never a
+    // confidential ticket's content — no designation reaches outside the commune.
+    return { communeIds: readableIds(await communeScope(tx, s)), staffId: null, leader: false, designatedCategoryIds: [] };
   }
   const assignments = await tx.assignment.findMany({ where: { staffId: s.id, communeId: s.communeId }, select: { categoryId: true } });
   return { communeIds: [s.communeId], staffId: s.id, leader: s.isLeader, designatedCategoryIds: [...new Set(assignments.map((a) => a.categoryId))] };

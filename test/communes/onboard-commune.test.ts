@@ -5,6 +5,8 @@ import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/
 import { onboardCommune, onboardingChecklist } from '../../src/communes/onboard-commune.ts';
 import { parseCsv, parseVillages } from '../../src/communes/onboarding-csv.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
+import { addCommuneFromRequest } from '../../src/communes/commune-add-request.ts';
+import { communeScope, readableIds } from '../../src/auth/commune-scope.ts';
 
 let db: MigratedTestDatabase;
 beforeAll(async () => {
@@ -116,5 +118,32 @@ describe('bad input: a precise error and nothing created', () => {
   it('CSV records keep newlines inside quotes and count lines from the file', () => {
     expect(parseCsv('a,"b\nc"\nd,e', 'x')).toEqual([{ line: 1, cells: ['a', 'b\nc'] }, { line: 3, cells: ['d', 'e'] }]);
     expect(parseVillages('\uFEFFThôn A\r\nThôn B|x\r\n').map((v) => v.name)).toEqual(['Thôn A', 'Thôn B|x']);
+  });
+
+  it('from the web only a province admin onboards, and only into their own province; the CLI names the province by code', async () => {
+    const prisma = db.prisma;
+    const [a, b] = [await prisma.province.create({ data: { code: 'tinh-a', name: 'Tỉnh A' } }), await prisma.province.create({ data: { code: 'tinh-b', name: 'Tỉnh B' } })];
+    const inA = await prisma.commune.create({ data: { code: 'xa-co-san', name: 'Xã Có Sẵn', provinceId: a.id } });
+    const staff = async (username: string, data: object) => (await prisma.staff.create({ data: { username, displayName: username, roles: [], ...data } })).id;
+    const admin = await staff('tinh-a-qt', { provinceId: a.id, provinceRoles: ['admin'] });
+    const viewer = await staff('tinh-a-xem', { provinceId: a.id, provinceRoles: ['viewer', 'editor', 'approver'] });
+    const communeAdmin = await staff('xa-qt', { communeId: inA.id, roles: ['admin'], provinceId: a.id, provinceRoles: ['admin'] });
+    const by = (actorStaffId: string, provinceId: string | null, code: string) => onboardCommune(prisma, { code, name: 'Xã Mới', villagesText: 'Thôn 1', actorStaffId, provinceId });
+
+    for (const [actor, province] of [[viewer, a.id], [communeAdmin, a.id], [admin, b.id], [admin, null]] as const) {
+      await expect(by(actor, province, 'xa-tu-choi')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await nothingCreated('xa-tu-choi');
+    const made = await by(admin, a.id, 'xa-tinh-a');
+    expect((await prisma.commune.findUniqueOrThrow({ where: { id: made.communeId } })).provinceId).toBe(a.id);
+    // The province's viewers read it at once; the other province does not.
+    expect(readableIds(await communeScope(prisma, await prisma.staff.findUniqueOrThrow({ where: { id: viewer } })))).toContain(made.communeId);
+    expect((await prisma.auditLog.findFirstOrThrow({ where: { action: 'commune.onboard', communeId: made.communeId } })).actorStaffId).toBe(admin);
+
+    const text = await addCommuneFromRequest(prisma, { code: 'xa-cli', name: 'Xã Dòng Lệnh', villagesText: 'Thôn 1', provinceCode: 'tinh-b' });
+    expect(text).toContain('Đã tạo xã Xã Dòng Lệnh');
+    expect((await prisma.commune.findUniqueOrThrow({ where: { code: 'xa-cli' } })).provinceId).toBe(b.id);
+    await expect(addCommuneFromRequest(prisma, { code: 'xa-cli-2', name: 'Xã Lỗi', villagesText: 'Thôn 1', provinceCode: 'khong-co' })).rejects.toThrow('Không có tỉnh mã "khong-co".');
+    await nothingCreated('xa-cli-2');
   });
 });

@@ -1,6 +1,7 @@
 // The provinces migration keeps existing data: communes join a Province made from their old province
 // name, the district column goes, district/province oversight accounts become province viewers, and
-// API keys speak for the province of their commune.
+// API keys speak for the province of their commune. The next one replaces oversight grants by
+// province roles: what no role covers is written to the audit log, and the grants table goes.
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,21 +14,29 @@ import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 let db: TestDatabase;
 let pool: pg.Pool;
 let before: string;
+let through: string;
 beforeAll(async () => {
   db = await createTestDatabase('provmig');
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   pool.on('error', () => undefined);
   // Every migration older than the provinces one, as an installation had them.
-  before = await mkdtemp(join(tmpdir(), 'loaxa-prov-'));
   const names = (await readdir(defaultMigrationsDir)).sort();
   const cut = names.findIndex((n) => n.endsWith('_provinces'));
-  for (const n of names.slice(0, cut)) await cp(join(defaultMigrationsDir, n), join(before, n), { recursive: true });
-  for (const n of names.filter((x) => !/^\d/.test(x))) await cp(join(defaultMigrationsDir, n), join(before, n));
+  const upTo = async (end: number) => {
+    const dir = await mkdtemp(join(tmpdir(), 'loaxa-prov-'));
+    for (const n of names.slice(0, end)) await cp(join(defaultMigrationsDir, n), join(dir, n), { recursive: true });
+    for (const n of names.filter((x) => !/^\d/.test(x))) await cp(join(defaultMigrationsDir, n), join(dir, n));
+    return dir;
+  };
+  before = await upTo(cut);
+  // …and through the provinces migration itself.
+  through = await upTo(cut + 1);
 });
 afterAll(async () => {
   await pool.end();
   await db.drop();
   await rm(before, { recursive: true, force: true });
+  await rm(through, { recursive: true, force: true });
 });
 
 describe('provinces migration', () => {
@@ -43,7 +52,7 @@ describe('provinces migration', () => {
     await q(`INSERT INTO "OversightGrant" ("staffId", "communeId") VALUES ($1, $2), ($1, $3), ($4, $5)`, [overseer, a, b, stranger, c]);
     await q(`INSERT INTO "ApiKey" ("communeId", name, "keyHash", "keyPrefix") VALUES ($1, 'UBND huyện', 'h1', 'lx_1'), ($2, 'Khác', 'h2', 'lx_2')`, [b, c]);
 
-    await migrate(pgRunner(pool));
+    await migrate(pgRunner(pool), { migrationsDir: through });
 
     const provinces = (await q(`SELECT id, name, "declineWindowMinutes" FROM "Province"`)).rows;
     expect(provinces).toHaveLength(1);
@@ -63,5 +72,43 @@ describe('provinces migration', () => {
     expect(byId.get(clerk)).toMatchObject({ communeId: a, provinceId: null });
     const keys = (await q(`SELECT "keyPrefix", "provinceId" FROM "ApiKey" ORDER BY "keyPrefix"`)).rows;
     expect(keys).toEqual([{ keyPrefix: 'lx_1', provinceId: pid }, { keyPrefix: 'lx_2', provinceId: null }]);
+  });
+
+  it('replaces oversight grants by province roles: grants no role covers are audited, then the table goes', async () => {
+    const q = (text: string, values: unknown[] = []) => pool.query(text, values);
+    const id = async (sql: string, values: unknown[] = []) => (await q(sql, values)).rows[0].id as string;
+    const code = async (c: string) => id(`SELECT id FROM "Commune" WHERE code = $1`, [c]);
+    const [a, c] = [await code('a'), await code('c')];
+    const pid = await id(`SELECT id FROM "Province"`);
+    const other = await id(`INSERT INTO "Province" (code, name) VALUES ('p-khac', 'Tỉnh Khác') RETURNING id`);
+    const d = await id(`INSERT INTO "Commune" (code, name, "provinceId") VALUES ('d', 'Xã D', $1) RETURNING id`, [other]);
+    // Granted after the provinces migration (the demo seed did): becomes a viewer of that province.
+    const late = await id(`INSERT INTO "Staff" (username, "displayName", roles) VALUES ('muon', 'Cấp sau', '{viewer}') RETURNING id`);
+    // A province account without a role yet: its grant in its own province gives it the viewer role.
+    const roleless = await id(`INSERT INTO "Staff" (username, "displayName", roles, "provinceId") VALUES ('chua-vai-tro', 'Chưa vai trò', '{}', $1) RETURNING id`, [pid]);
+    // Commune staff granted a neighbour: no province role can say that.
+    const clerk = await id(`SELECT id FROM "Staff" WHERE username = 'canbo'`);
+    const overseer = await id(`SELECT id FROM "Staff" WHERE username = 'huyen'`);
+    await q(`INSERT INTO "OversightGrant" ("staffId", "communeId") VALUES ($1, $2), ($3, $4), ($5, $2)`, [late, d, roleless, a, clerk]);
+    // The overseer (viewer of the first province) was also granted a commune of another province.
+    await q(`INSERT INTO "OversightGrant" ("staffId", "communeId") VALUES ($1, $2)`, [overseer, d]);
+
+    await migrate(pgRunner(pool));
+
+    expect((await q(`SELECT to_regclass('"OversightGrant"') AS t`)).rows[0].t).toBeNull();
+    const staff = new Map((await q(`SELECT id, "communeId", "provinceId", "provinceRoles"::text[] AS pr FROM "Staff"`)).rows.map((s) => [s.id as string, s]));
+    expect(staff.get(late)).toMatchObject({ communeId: null, provinceId: other, pr: ['viewer'] });
+    expect(staff.get(roleless)).toMatchObject({ provinceId: pid, pr: ['viewer'] });
+    expect(staff.get(overseer)).toMatchObject({ provinceId: pid, pr: ['viewer'] });
+    expect(staff.get(clerk)).toMatchObject({ communeId: a, provinceId: null });
+    const dropped = (await q(`SELECT "communeId", "entityId", data->>'reason' AS reason FROM "AuditLog" WHERE action = 'oversight_grant.dropped' ORDER BY data->>'reason', "entityId"`)).rows;
+    expect(dropped).toEqual(
+      [
+        { communeId: d, entityId: clerk, reason: 'commune_staff' },
+        // From the provinces test: 'khac' was granted only commune C, which is in no province.
+        { communeId: c, entityId: await id(`SELECT id FROM "Staff" WHERE username = 'khac'`), reason: 'commune_without_province' },
+        { communeId: d, entityId: overseer, reason: 'other_province' },
+      ].sort((x, y) => x.reason.localeCompare(y.reason) || x.entityId.localeCompare(y.entityId)),
+    );
   });
 });

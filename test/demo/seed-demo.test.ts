@@ -10,6 +10,7 @@ import { DEMO_PROVINCE_CODE, seedDemo } from '../../src/demo/seed-demo.ts';
 import { provinceRanking } from '../../src/province/province-ranking.ts';
 import { communeFigures, type Period } from '../../src/reports/commune-figures.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
+import { communeScope, readableIds } from '../../src/auth/commune-scope.ts';
 
 let pglite: PGlite;
 let prisma: PrismaClient;
@@ -33,10 +34,10 @@ describe('seed-demo', () => {
     const roles = new Set(result.accounts.flatMap((a) => a.roles));
     expect([...roles].sort()).toEqual(['admin', 'approver', 'editor', 'responder', 'viewer']);
     expect(await prisma.staff.count({ where: { isLeader: true, communeId: commune.id } })).toBe(1);
-    // The oversight account reads the commune through a grant, not as its staff.
-    const viewer = await prisma.staff.findUniqueOrThrow({ where: { username: 'giamsat' }, include: { oversightGrants: true } });
+    // The oversight account reads the commune as a province viewer, not as its staff.
+    const viewer = await prisma.staff.findUniqueOrThrow({ where: { username: 'giamsat' } });
     expect(viewer.communeId).toBeNull();
-    expect(viewer.oversightGrants.map((g) => g.communeId)).toEqual([commune.id]);
+    expect(readableIds(await communeScope(prisma, viewer))).toEqual([commune.id]);
     // Two levels: the commune belongs to the demo province, and the oversight account is its staff.
     const province = await prisma.province.findUniqueOrThrow({ where: { code: DEMO_PROVINCE_CODE } });
     expect(commune.provinceId).toBe(province.id);
@@ -91,8 +92,8 @@ describe('seed-demo', () => {
     const province = await prisma.province.findUniqueOrThrow({ where: { code: DEMO_PROVINCE_CODE }, include: { communes: true, staff: true } });
     expect(province.communes.map((c) => c.code).sort()).toEqual(['demo', 'demo-an-phu', 'demo-tan-lap']);
     expect(province.staff.map((s) => [s.username, s.provinceRoles])).toEqual(expect.arrayContaining([['giamsat', ['viewer']], ['quantritinh', ['admin']]]));
-    const viewer = await prisma.staff.findUniqueOrThrow({ where: { username: 'giamsat' }, include: { oversightGrants: true } });
-    expect(viewer.oversightGrants.map((g) => g.communeId).sort()).toEqual([...first.communeIds].sort());
+    const viewer = await prisma.staff.findUniqueOrThrow({ where: { username: 'giamsat' } });
+    expect(readableIds(await communeScope(prisma, viewer)).sort()).toEqual([...first.communeIds].sort());
 
     for (const communeId of first.communeIds) {
       const statuses = new Set((await prisma.ticket.findMany({ where: { communeId }, select: { status: true } })).map((t) => t.status));
@@ -124,7 +125,7 @@ describe('seed-demo', () => {
     }
     expect((await communeFigures(prisma, ranked[0]!.communeId, period, 'public')).byVillage.length).toBeGreaterThan(3);
 
-    const counts = async () => Promise.all([prisma.commune.count(), prisma.staff.count(), prisma.ticket.count(), prisma.delivery.count(), prisma.oversightGrant.count()]);
+    const counts = async () => Promise.all([prisma.commune.count(), prisma.staff.count(), prisma.ticket.count(), prisma.delivery.count(), prisma.province.count()]);
     const before = await counts();
     const again = await seedDemo(prisma, { province: true, now });
     expect(again.created).toBe(false);

@@ -154,7 +154,7 @@ describe('finding 2: the overdue list of Tổng quan', () => {
     const designated = await get('phochutich', '/admin/tong-quan');
     expect(designated.body).toContain('Lý Văn Tám');
     // The domain's overview alone carries no text for a viewer who may not read it.
-    const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! }, include: { oversightGrants: true } });
+    const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! } });
     const o = await todayOverview(prisma, communeId, new Date(), { kind: 'staff', staff: oversight });
     expect(JSON.stringify(o)).not.toContain('Lý Văn Tám');
   });
@@ -184,7 +184,7 @@ describe('exports of the quarter report', () => {
     // The commune's today, not UTC's: after 17:00 UTC it is already tomorrow in Vietnam.
     const today = localDate(new Date(), DEFAULT_TIME_ZONE).date;
     const period = { from: today, to: today, label: 'hôm nay' };
-    const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! }, include: { oversightGrants: true } });
+    const oversight = await prisma.staff.findUniqueOrThrow({ where: { id: ids.giamsat! } });
     const masked = (await ticketReport(prisma, communeId, period, { kind: 'staff', staff: oversight })).tickets.find((r) => r.code === t.code)!;
     expect(masked).toMatchObject({ field: 'Khiếu nại, tố cáo', village: '(bảo mật)', channel: '(bảo mật)' });
     const leader = await prisma.staff.findUniqueOrThrow({ where: { id: ids.chutich! } });

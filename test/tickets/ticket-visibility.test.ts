@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 async function viewerOf(username: string): Promise<Viewer> {
-  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: ids[username]! }, include: { oversightGrants: true } });
+  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: ids[username]! } });
   return { kind: 'staff', staff };
 }
 

@@ -702,10 +702,12 @@ describe('web admin', { timeout: 120_000 }, () => {
     await ctx.close();
   });
 
-  it('shows province oversight several communes, read-only', async () => {
-    const other = await prisma.commune.findFirstOrThrow({ where: { code: '99931' } });
-    const overseer = await prisma.staff.create({ data: { username: 'sovanhoa', displayName: 'Sở Văn hóa, Thể thao và Du lịch tỉnh', roles: ['viewer'], passwordHash: await hashPassword(NEW_PASSWORD), mustChangePassword: false } });
-    await prisma.oversightGrant.createMany({ data: [{ staffId: overseer.id, communeId: h.communeId }, { staffId: overseer.id, communeId: other.id }] });
+  it('shows a province viewer every commune of the province, read-only', async () => {
+    const province = await prisma.province.create({ data: { code: 'tinh-trinh-duyet', name: 'Tỉnh Trình Duyệt' } });
+    await prisma.commune.updateMany({ where: { OR: [{ id: h.communeId }, { code: '99931' }] }, data: { provinceId: province.id } });
+    await prisma.staff.create({
+      data: { username: 'sovanhoa', displayName: 'Sở Văn hóa, Thể thao và Du lịch tỉnh', roles: [], provinceId: province.id, provinceRoles: ['viewer'], passwordHash: await hashPassword(NEW_PASSWORD), mustChangePassword: false },
+    });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await signIn(page, 'sovanhoa');

@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { sessionFromToken } from '../../auth/staff-sessions.ts';
 import { sameSecret } from '../../auth/same-secret.ts';
+import { communeScope, reachOf } from '../../auth/commune-scope.ts';
 import type { LimitStore } from '../request-limits.ts';
 import { dispatchEffects } from '../../tickets/process-inbound.ts';
 import type { Effect } from '../../tickets/ticket-jobs.ts';
@@ -55,8 +56,8 @@ const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff']) => b
 async function loadSigned(prisma: PrismaClient, token: string | undefined, idleMinutes?: number) {
   const session = token ? await sessionFromToken(prisma, token, new Date(), idleMinutes) : undefined;
   if (!session) return undefined;
-  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: session.staffId }, include: { commune: true, oversightGrants: { include: { commune: true } } } });
-  return { session, staff };
+  const staff = await prisma.staff.findUniqueOrThrow({ where: { id: session.staffId }, include: { commune: true } });
+  return { session, staff, scope: await communeScope(prisma, staff) };
 }
 export type Signed = NonNullable<Awaited<ReturnType<typeof loadSigned>>>;
 
@@ -102,10 +103,13 @@ export function createAdminContext(opts: AdminPluginOptions) {
     return sameToken((req.body as Record<string, unknown> | undefined)?.csrf, who.session.csrfToken);
   }
 
-  /** The communes a person reads: their own, or those granted to an oversight account. */
+  /** The communes a person reads (src/auth/commune-scope.ts): their own, or their province's. */
   function communesOf(who: Signed) {
-    return who.staff.commune ? [who.staff.commune] : who.staff.oversightGrants.map((g) => g.commune);
+    return who.scope.communes;
   }
+
+  /** 'act' (own commune), 'read' (a commune of their province, read-only) or null (not theirs). */
+  const reach = (who: Signed, communeId: string) => reachOf(who.scope, communeId);
 
   /** The commune chosen with ?xa= among those a person reads (their own for commune staff). */
   function chosenCommune(who: Signed, xa: string | undefined) {
@@ -135,7 +139,7 @@ export function createAdminContext(opts: AdminPluginOptions) {
     await dispatchEffects({ enqueue: opts.enqueue, cancelJob: opts.cancelJob, now: () => new Date() }, effects);
   }
 
-  return { prisma, opts, current, page, guard, sameToken, checkCsrf, communesOf, chosenCommune, hasRole, forbidden, notFound, auditRefused, dispatch };
+  return { prisma, opts, current, page, guard, sameToken, checkCsrf, communesOf, reach, chosenCommune, hasRole, forbidden, notFound, auditRefused, dispatch };
 }
 
 /** Body fields of a url-encoded form: one string, or every value of a repeated field. */

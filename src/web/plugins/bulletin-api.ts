@@ -6,7 +6,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { AppError } from '../../errors.ts';
-import { apiKeyActor, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
+import { communeScope, readableIds } from '../../auth/commune-scope.ts';
+import { apiKeyActor, apiKeyCommunes, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
 import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
 import { sendBulletinNow } from '../../bulletins/send-now.ts';
@@ -125,11 +126,10 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     return { staffId: req.actor.staffId, ip: req.ip };
   };
 
-  /** Communes the caller may read: its own, or those an oversight account is granted. */
+  /** Communes the caller may read: a key's commune or province; a person's (src/auth/commune-scope.ts). */
   async function readableCommunes(req: FastifyRequest): Promise<string[]> {
-    if (req.actor!.kind === 'api') return [req.actor!.communeId];
-    const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId }, include: { oversightGrants: true } });
-    return staff.communeId ? [staff.communeId] : staff.oversightGrants.map((g) => g.communeId);
+    if (req.actor!.kind === 'api') return apiKeyCommunes(prisma, req.actor!);
+    return readableIds(await communeScope(prisma, await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId } })));
   }
   async function assertCanRead(req: FastifyRequest, communeId: string): Promise<void> {
     // Another commune's id answers like a missing one: ids are not a way to probe.
@@ -199,7 +199,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
         return { bulletin: b };
       }
       const staff = await prisma.staff.findUniqueOrThrow({ where: { id: req.actor!.staffId } });
-      if (!staff.communeId) throw new AppError('FORBIDDEN', 'Tài khoản giám sát chỉ được xem.');
+      if (!staff.communeId) throw new AppError('FORBIDDEN', 'Tài khoản cấp tỉnh chỉ được xem bản tin của xã.');
       return { bulletin: await wf.createDraft(staffOnly(req), { communeId: staff.communeId, ...input }) };
     });
 
