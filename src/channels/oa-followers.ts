@@ -1,7 +1,7 @@
 // A Zalo OA's followers, from its follow/unfollow webhook events, and the villages staff give to
 // follower tags. Zalo retries and replays events: each row keeps the time of the newest event
 // applied, and an event no newer than it changes nothing.
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 
 export async function recordOaFollow(prisma: PrismaClient, channelAccountId: string, userId: string, followed: boolean, at: Date): Promise<void> {
   await prisma.$executeRaw`
@@ -22,7 +22,7 @@ export async function setOaFollowerTags(prisma: PrismaClient, channelAccountId: 
 }
 
 /** Staff choose which village a tag stands for; `villageId` null removes the mapping. */
-export async function setOaTagVillage(prisma: PrismaClient, channelAccountId: string, tag: string, villageId: string | null): Promise<void> {
+export async function setOaTagVillage(prisma: Prisma.TransactionClient, channelAccountId: string, tag: string, villageId: string | null): Promise<void> {
   const t = tag.trim();
   if (t === '') throw new RangeError('nhãn không được để trống');
   if (villageId === null) {

@@ -3,7 +3,7 @@
 // never both spend the last unit: the month row is raised only while used < limit (the row lock
 // makes the second wait and see the first's count), and the follower's receipt for the day is
 // a unique row. A send that did not happen gives its unit back.
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import { DEFAULT_TIME_ZONE } from '../calendar/time-zone.ts';
 
 export const OA_MONTHLY_EXHAUSTED = 'hết hạn mức tin truyền thông tháng';
@@ -19,7 +19,7 @@ export function oaMonth(now: Date): string {
   return oaDay(now).slice(0, 7);
 }
 
-export async function setOaQuota(prisma: PrismaClient, channelAccountId: string, q: { monthlyLimit: number; perFollowerDaily?: number }): Promise<void> {
+export async function setOaQuota(prisma: Prisma.TransactionClient, channelAccountId: string, q: { monthlyLimit: number; perFollowerDaily?: number }): Promise<void> {
   if (!Number.isInteger(q.monthlyLimit) || q.monthlyLimit < 0) throw new RangeError('hạn mức tháng phải là số nguyên không âm');
   const perFollowerDaily = q.perFollowerDaily ?? 1;
   if (!Number.isInteger(perFollowerDaily) || perFollowerDaily < 1) throw new RangeError('số tin mỗi ngày cho một người phải từ 1');

@@ -8,12 +8,13 @@ import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarge
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { addChannelAccount, removeChannelAccount } from '../../../channels/bot-accounts.ts';
 import { oaQuotaUsage } from '../../../channels/oa-quota.ts';
+import { saveOaMonthlyQuota, saveOaTagVillage } from '../../../channels/oa-broadcast-settings.ts';
 import { startOaConnect } from '../../../channels/zalo-oa-connect.ts';
 import { ZALO_OA_CALLBACK_PATH } from '../../plugins/zalo-oa-connect-routes.ts';
 import { accountPlatform, accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
 
 const FIELD_LABEL: Record<string, string> = { name: 'Tên', protocol: 'Giao thức', baseUrl: 'Địa chỉ', secret: 'Khóa bí mật', villageId: 'Thôn', volume: 'Âm lượng', bitrateKbps: 'Chất lượng âm thanh', pullMode: 'Tự lấy bản tin', active: 'Đang nhận' };
-const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.', 'them-tk': 'Đã thêm tài khoản; bot bắt đầu nhận tin khi tiến trình bots nạp lại.', 'go-tk': 'Đã gỡ tài khoản.' };
+const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.', 'them-tk': 'Đã thêm tài khoản; bot bắt đầu nhận tin khi tiến trình bots nạp lại.', 'go-tk': 'Đã gỡ tài khoản.', 'han-muc': 'Đã lưu hạn mức tin truyền thông của Zalo OA.', nhan: 'Đã lưu nhãn người theo dõi.' };
 // Zalo lets an OA answer a resident (tin tư vấn) only within 7 days of the resident's last message.
 const OA_WINDOW_MS = 7 * 86_400_000;
 // The page lists the conversations closest to closing; the rest are counted.
@@ -35,7 +36,9 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
   async function oaDetails(ids: string[]) {
     const now = new Date();
     const quotas = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await oaQuotaUsage(prisma, id, now)] as const)));
-    if (ids.length === 0) return { quotas, windows: [], windowsMore: 0 };
+    const tags = await prisma.oaTagVillage.findMany({ where: { channelAccountId: { in: ids } }, orderBy: { tag: 'asc' }, include: { village: { select: { name: true } } } });
+    const tagVillages = Object.fromEntries(ids.map((id) => [id, tags.filter((t) => t.channelAccountId === id).map((t) => ({ tag: t.tag, village: t.village.name }))]));
+    if (ids.length === 0) return { quotas, tagVillages, windows: [], windowsMore: 0 };
     const last = await prisma.inboundMessage.groupBy({ by: ['channelAccountId', 'platformUserId'], where: { channel: 'zalo_oa', channelAccountId: { in: ids }, receivedAt: { gt: new Date(now.getTime() - OA_WINDOW_MS) } }, _max: { receivedAt: true } });
     last.sort((a, b) => a._max.receivedAt!.getTime() - b._max.receivedAt!.getTime());
     const shown = last.slice(0, WINDOW_ROWS);
@@ -46,7 +49,7 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
       const hours = Math.max(0, Math.floor((closesAt.getTime() - now.getTime()) / 3_600_000));
       return { accountId: w.channelAccountId, who: nameOf.get(w.platformUserId) ?? `người dân …${w.platformUserId.slice(-4)}`, lastAt: w._max.receivedAt!, closesAt, remaining: hours >= 24 ? `${Math.floor(hours / 24)} ngày ${hours % 24} giờ` : `${hours} giờ` };
     });
-    return { quotas, windows, windowsMore: last.length - shown.length };
+    return { quotas, tagVillages, windows, windowsMore: last.length - shown.length };
   }
 
   /** Only the commune's admins edit; others get the refusal page (and the attempt is audited). */
@@ -227,6 +230,41 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     }
   });
 
+  /** The OA package's monthly broadcast quota; the form's number as typed (2.000 = 2000). */
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/zalo-oa/:id/han-muc', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
+    try {
+      await saveOaMonthlyQuota(prisma, { actor: { staffId: who.staff.id, communeId: who.staff.communeId, ip: req.ip }, channelAccountId: req.params.id, monthlyLimit: formOf(req).one('monthlyLimit', 40) });
+    } catch (e) {
+      if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
+      if (isAppError(e)) { reply.code(e.status); return showPage(reply, who, { error: e.userMessage }); }
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=han-muc', 303);
+  });
+
+  /** A follower tag → village (no village chosen: the tag is taken off its village). */
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/zalo-oa/:id/nhan', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
+    const f = formOf(req);
+    const village = f.one('villageId', 40);
+    if (village !== '' && !pickId(village)) { reply.code(400); return showPage(reply, who, { error: 'Thôn: không có trong xã này' }); }
+    try {
+      await saveOaTagVillage(prisma, { actor: { staffId: who.staff.id, communeId: who.staff.communeId, ip: req.ip }, channelAccountId: req.params.id, tag: f.one('tag', 200), villageId: pickId(village) ?? null });
+    } catch (e) {
+      if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
+      if (isAppError(e)) { reply.code(e.status); return showPage(reply, who, { error: e.userMessage }); }
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=nhan', 303);
+  });
+
   /** The page, with a notice or (after a refused form) the refusal on top; a typed token is never echoed back. */
   async function showPage(reply: FastifyReply, who: Signed, m: { notice?: string | undefined; error?: string }) {
     const communeId = who.staff.communeId!;
@@ -236,7 +274,8 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
       prisma.channelAccount.findMany({ where: { communeId }, orderBy: [{ platform: 'asc' }, { name: 'asc' }], omit: { credentialsEnc: true } }),
     ]);
     const admin = isAdmin(who);
+    const villages = admin ? await prisma.village.findMany({ where: { communeId }, orderBy: { sortOrder: 'asc' }, select: { id: true, name: true } }) : [];
     const extra = await oaDetails(accounts.filter((a) => a.platform === 'zalo_oa' && a.status !== 'inactive').map((a) => a.id));
-    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, villages, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
   }
 }
