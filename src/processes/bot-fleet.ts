@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { ChannelHandlers } from '../../bots/channel.ts';
+import type { ChannelHandlers, ChannelLimits } from '../../bots/channel.ts';
 import type { ChannelDirectory } from '../channels/channel-directory.ts';
 import type { Logger } from '../logger.ts';
 import type { Settings } from '../config/settings.ts';
@@ -45,6 +45,8 @@ export interface BotFleetOptions {
   directory: ChannelDirectory;
   /** Long-polling timeout of each bot (seconds); tests shrink it so a removed bot stops at once. */
   pollTimeoutSeconds?: number;
+  /** Sending pace of this process's own (not shared) instead of the platform's; benches lift it. */
+  limits?: Partial<Pick<ChannelLimits, 'messagesPerSecond' | 'messagesPerMinutePerGroup'>>;
 }
 
 export interface BotFleet {
@@ -121,8 +123,12 @@ export function createBotFleet(opts: BotFleetOptions): BotFleet {
         apiRoot: settings.TELEGRAM_API_ROOT,
         log,
         mode: webhook ?? { kind: 'polling', timeoutSeconds },
-        pacer: createRedisTelegramPacer(redis, `${prefix}:tg-pace:${botId}`, { perSecond: telegramLimits.messagesPerSecond, perMinutePerGroup }),
-        editPacer: createRedisTelegramPacer(redis, `${prefix}:tg-edit-pace:${botId}`, { perSecond: EDITS_PER_SECOND, perMinutePerGroup }),
+        ...(opts.limits
+          ? { limits: opts.limits }
+          : {
+              pacer: createRedisTelegramPacer(redis, `${prefix}:tg-pace:${botId}`, { perSecond: telegramLimits.messagesPerSecond, perMinutePerGroup }),
+              editPacer: createRedisTelegramPacer(redis, `${prefix}:tg-edit-pace:${botId}`, { perSecond: EDITS_PER_SECOND, perMinutePerGroup }),
+            }),
         onUnauthorized: (detail) => markDown(row.id, detail),
       });
     }
