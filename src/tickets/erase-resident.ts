@@ -1,4 +1,4 @@
-// /xoadulieu, after the resident confirmed: personal fields and consent (with its time) cleared,
+// /xoadulieu, after the resident confirmed: personal fields, subscriptions and consent (with its time) cleared,
 // what they wrote blanked, their open tickets closed as anonymized (a new message starts afresh,
 // after consent again, and never joins them), and the admin-chat posts re-rendered without who
 // wrote or what. Tickets stay for the statistics.
@@ -13,6 +13,8 @@ export const ERASE_REASON = 'Người dân yêu cầu xoá dữ liệu cá nhân
 export async function eraseResident(tx: Prisma.TransactionClient, residentId: string, now: Date): Promise<Effect[]> {
   await tx.resident.update({ where: { id: residentId }, data: { displayName: null, phone: null, villageId: null, erasedAt: now, consentGivenAt: null, consentVersion: null } });
   await tx.residentIdentity.updateMany({ where: { residentId }, data: { displayName: null, state: {} } });
+  // Subscriptions are personal data under the consent just withdrawn; queued deliveries find them gone.
+  await tx.subscription.deleteMany({ where: { residentId } });
   const tickets = await tx.ticket.findMany({ where: { residentId }, select: { id: true, status: true } });
   const ids = tickets.map((t) => t.id);
   await tx.ticketMessage.updateMany({ where: { ticketId: { in: ids }, direction: 'inbound' }, data: { text: ERASED_TEXT, attachments: [] } });

@@ -16,6 +16,8 @@ import type { AccountInfo } from './channel-accounts.ts';
 import { rateTicket } from './ticket-actions.ts';
 import { refreshRatingButtons } from './rating-buttons.ts';
 import { eraseResident } from './erase-resident.ts';
+import { continueSubscribing, handleSubscriptionAction, isSubscriptionAction, startSubscribing, stopSubscriptions, type SubscriptionChat } from '../subscriptions/resident-subscriptions.ts';
+import { isStopRequest, STOP_COMMANDS } from '../subscriptions/stop-words.ts';
 
 export interface Outcome {
   status: 'processed' | 'ignored';
@@ -29,6 +31,8 @@ interface ConversationState {
   newTicket?: boolean;
   /** Asked which village this ticket is about; the next message may answer it (asked once). */
   villageFor?: string;
+  /** Asked which village to subscribe to (/dangky); the next message may name it. */
+  subscribing?: boolean;
 }
 
 // Past the per-minute limit messages are still kept (joined to the open ticket), unanswered one
@@ -105,6 +109,13 @@ async function understandAndHandle(
   const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId } });
   // Greetings, thanks, consent words, lone punctuation: answered, never a ticket on their own.
   const kind = m.command || m.attachments.length ? 'question' : understandMessage(m.text);
+  const subChat: SubscriptionChat = { tx, chat: m, identityId: identity.id, residentId: resident.id, communeId, key };
+
+  // "Stop" is obeyed before anything else, consent included: a subscriber is never asked twice.
+  if (m.command ? STOP_COMMANDS.has(m.command.name.toLowerCase()) : !m.attachments.length && isStopRequest(m.text)) {
+    const stopped = await stopSubscriptions(subChat, m.command ? 'command' : 'word', m.receivedAt);
+    if (stopped) return stopped;
+  }
 
   if (!resident.consentGivenAt) {
     if (kind === 'consent') return giveConsent(tx, deps, m, identity.id, resident.id, communeId, account, key);
@@ -119,12 +130,17 @@ async function understandAndHandle(
   await tx.resident.update({ where: { id: resident.id }, data: { lastMessageAt: m.receivedAt } });
   if (identity.platformChatId !== m.chatId) await tx.residentIdentity.update({ where: { id: identity.id }, data: { platformChatId: m.chatId } });
 
+  if (m.command?.name.toLowerCase() === 'dangky') return startSubscribing(subChat, m.command.args);
   if (m.command) return handleCommand(tx, m, identity.id, resident.id, commune.ticketCodePrefix, key);
 
   const code = parseTicketCode(m.text ?? '', commune.ticketCodePrefix);
   if (code && folded.replace(/\s/g, '').length <= code.length + 2) return track(tx, m, resident.id, code, key);
 
   const state = (identity.state ?? {}) as ConversationState;
+  if (state.subscribing && !m.attachments.length) {
+    const answered = await continueSubscribing(subChat, m.text ?? '');
+    if (answered) return answered;
+  }
   if (state.villageFor) {
     // The answer to "which village?": asked once, so whatever comes next clears the question.
     const { villageFor, ...rest } = state;
@@ -344,6 +360,14 @@ export async function handleResidentAction(
     if (identity.resident.consentGivenAt) return { status: 'ignored', note: 'consent_repeat', effects: [answer()] };
     const out = await giveConsent(tx, deps, { ...a, receivedAt }, identity.id, identity.residentId, communeId, account, key);
     return { ...out, effects: [answer(), ...out.effects] };
+  }
+  if (isSubscriptionAction(a.data)) {
+    if (!identity.resident.consentGivenAt) {
+      const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId }, select: { name: true } });
+      return { status: 'ignored', note: 'consent_prompt', effects: [answer(), direct(a, residentTexts.consent(commune.name), { buttons: [[{ label: 'Tôi đồng ý', data: 'consent:yes' }]] }, key(0))] };
+    }
+    const out = await handleSubscriptionAction({ tx, chat: a, identityId: identity.id, residentId: identity.residentId, communeId, key }, a.data, receivedAt);
+    if (out) return { ...out, effects: [answer(), ...out.effects] };
   }
   if (a.data === 'erase:yes' || a.data === 'erase:no') {
     const done = effect(removeButtonsJob, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId }, `erase-buttons-${inboundId}`);

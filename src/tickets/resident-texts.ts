@@ -26,6 +26,7 @@ export function residentTextsFor(v: Voice) {
       '• Gửi tin nhắn (kèm ảnh nếu có) để hỏi hoặc phản ánh. Mỗi câu hỏi, phản ánh có một mã số.\n' +
       '• /tracuu <mã> — xem tình trạng, ví dụ: /tracuu PA-2026-00123 (hoặc chỉ gửi mã).\n' +
       '• /moi — bắt đầu một câu hỏi, phản ánh mới.\n' +
+      '• /dangky — nhận bản tin của thôn qua tin nhắn riêng; /huy (hoặc gõ: dừng) — thôi nhận.\n' +
       `• /dulieucuatoi — xem dữ liệu của ${you_}; /xoadulieu — xoá dữ liệu cá nhân.`,
     ask: `Xin mời ${you_} gửi câu hỏi hoặc phản ánh (có thể kèm ảnh).`,
     newTicketNext: `Tin nhắn tiếp theo của ${you_} sẽ được ghi thành một câu hỏi, phản ánh mới.`,
@@ -66,9 +67,22 @@ export function residentTextsFor(v: Voice) {
     photoTooLarge: (mb: number) => `Ảnh lớn quá (tối đa ${mb} MB). Xin ${you_} gửi ảnh nhỏ hơn.`,
     rateLimited: `${you} gửi hơi nhanh. Xin chờ một lát rồi gửi tiếp; các tin trước đã được ghi nhận.`,
     unknownCommand: 'Lệnh này chưa có. Gõ /huongdan để xem cách dùng.',
+    // Subscriptions: bulletins of a village in this private chat (src/subscriptions/).
+    subscribeChooseVillage: (communeName: string) => `Nhận bản tin của ${communeName} qua tin nhắn riêng. Xin ${you_} chọn thôn (xóm, tổ) muốn nhận tin:`,
+    subscribeUnknownVillage: (text: string) => `Không tìm thấy thôn "${text.slice(0, 60)}" trong xã. Xin ${you_} chọn một trong các thôn dưới đây:`,
+    subscribeChooseTopics: (village: string) => `${village}: ${you_} muốn nhận tin về chủ đề nào?`,
+    subscribeAllTopics: 'Tất cả các tin',
+    subscribed: (village: string, topics: string) =>
+      `✅ Đã đăng ký: ${you} sẽ nhận bản tin của ${village} (${topics}) qua tin nhắn này.\n` +
+      `Gõ /dangky để thêm thôn khác; gõ /huy hoặc "dừng" để thôi nhận bất cứ lúc nào.`,
+    unsubscribed: `Đã dừng: ${you} sẽ không nhận bản tin qua tin nhắn riêng nữa, kể cả các tin đang chờ gửi. Muốn nhận lại, xin gõ /dangky.`,
+    notSubscribed: `${you} chưa đăng ký nhận bản tin qua tin nhắn riêng. Muốn nhận, xin gõ /dangky.`,
+    subscribeNoVillages: `Xã chưa có danh sách thôn để đăng ký nhận tin. Xin ${you_} theo dõi bản tin trên loa và các nhóm của xã.`,
+    subscribeChannelUnsupported: `Kênh này chưa gửi được bản tin riêng. Xin ${you_} đăng ký qua Zalo OA, Zalo Bot hoặc Telegram của xã.`,
+    subscribeVillageRefused: `Thôn này không thuộc xã của kênh này. Xin ${you_} gõ /dangky để chọn lại.`,
     myDataHeader: `Dữ liệu Ủy ban đang lưu về ${you_}:`,
     eraseConfirm:
-      `${you} muốn xoá dữ liệu cá nhân? Tên, thôn, các tin nhắn và ảnh ${you_} đã gửi sẽ bị xoá; các câu hỏi, phản ánh đang mở sẽ được đóng lại. ` +
+      `${you} muốn xoá dữ liệu cá nhân? Tên, thôn, đăng ký nhận tin, các tin nhắn và ảnh ${you_} đã gửi sẽ bị xoá; các câu hỏi, phản ánh đang mở sẽ được đóng lại. ` +
       `Việc này không hoàn tác được. Xin ${v.choose('Xoá dữ liệu của tôi', 1)} để xác nhận, hoặc ${v.choose('Không xoá', 2)}.`,
     eraseKept: `Ủy ban giữ nguyên dữ liệu của ${you_}.`,
     erased: `Đã xoá dữ liệu cá nhân của ${you_}. Các câu hỏi, phản ánh vẫn được giữ (không còn tên) để thống kê. Nếu gửi tin nhắn mới, Ủy ban sẽ hỏi lại sự đồng ý.`,

@@ -197,6 +197,10 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.oaQuotaMonth.create({ data: { channelAccountId: account.id, month: '2026-12', used: 1 } });
     await prisma.oaBroadcastReceipt.create({ data: { channelAccountId: account.id, userId: 'f-1', day: '2026-12-03' } });
     await prisma.target.create({ data: { communeId: commune.id, kind: 'zalo_oa_followers', name: 'Người theo dõi OA', villageId: village.id, channelAccountId: account.id } });
+    const subIdentity = await prisma.residentIdentity.create({ data: { residentId: resident.id, platform: 'telegram', platformUserId: 'sub-1', platformChatId: 'sub-1' } });
+    const subscription = await prisma.subscription.create({ data: { communeId: commune.id, residentId: resident.id, residentIdentityId: subIdentity.id, villageId: village.id, topics: ['Y_TE'] } });
+    await prisma.bulletinAudience.create({ data: { bulletinId: bulletin.id, kind: 'subscribers', villageId: village.id, topicCode: 'Y_TE' } });
+    await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, residentId: resident.id, residentIdentityId: subIdentity.id, subscriptionId: subscription.id } });
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');
     const empty: string[] = [];
