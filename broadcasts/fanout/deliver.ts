@@ -9,6 +9,7 @@ import type { Channel, OutboundContent, Platform, SendResult } from '../../bots/
 import { HandBackJob, PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
 import type { BulletinAudioFormat, BulletinParts, BulletinSender } from '../../bots/bulletin-delivery.ts';
 import { channelForTarget } from './target-channel.ts';
+import { markSubscriberUnreachable, stillSubscribed, subscriberChat, SubscriptionStopped } from './subscriber-delivery.ts';
 import { classifySendFailure, handsToAnotherAccount, nextAccountMayTry } from './failed-send.ts';
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
@@ -105,22 +106,25 @@ export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: 
 
 export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: AbortSignal): Promise<{ status: string }> {
   const { prisma } = deps;
-  const d = await prisma.delivery.findUnique({ where: { id: deliveryId }, include: { run: { include: { bulletin: true } }, bulletinVersion: true, target: { include: { channelAccount: true } }, endpoint: true } });
+  const d = await prisma.delivery.findUnique({ where: { id: deliveryId }, include: { run: { include: { bulletin: true } }, bulletinVersion: true, target: { include: { channelAccount: true } }, endpoint: true, residentIdentity: { include: { channelAccount: true } } } });
   if (!d) return { status: 'gone' };
   if (FINAL.includes(d.status)) return { status: `already_${d.status}` };
-  if (d.run.bulletin.status === 'cancelled') {
+  // A subscriber who stopped (or was erased) before their turn: their subscription is gone.
+  if (d.run.bulletin.status === 'cancelled' || (d.residentIdentityId && !d.subscriptionId)) {
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled' } });
+    if (d.residentIdentityId) await finishRunIfDone(prisma, d.runId, deps.now());
     return { status: 'cancelled' };
   }
   // A send that began and never recorded its result (the process died, its job was handed back or
   // lost): the group may have it. It is sent once more, and the report says it may be doubled.
-  const uncertain = Boolean(d.target && d.sendingPart);
+  const uncertain = Boolean((d.target || d.residentIdentity) && d.sendingPart);
   await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', attempts: { increment: 1 }, lastAttemptAt: deps.now(), ...(uncertain ? { possibleDuplicate: true } : {}) } });
   const bulletin = d.run.bulletin;
 
   const fail = async (why: string, brokenReason?: string) => {
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', error: why.slice(0, 500) } });
-    if (brokenReason) await markBroken(prisma, deps.enqueue, d.targetId ? { kind: 'target', id: d.targetId, reason: brokenReason } : { kind: 'endpoint', id: d.endpointId!, reason: brokenReason });
+    if (brokenReason && d.residentIdentityId) await markSubscriberUnreachable(prisma, d.residentIdentityId, deps.now());
+    else if (brokenReason) await markBroken(prisma, deps.enqueue, d.targetId ? { kind: 'target', id: d.targetId, reason: brokenReason } : { kind: 'endpoint', id: d.endpointId!, reason: brokenReason });
     await finishRunIfDone(prisma, d.runId, deps.now());
   };
 
@@ -129,10 +133,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
   try {
     // Rendered once per version whatever the target, so a failure to make audio shows on the first try.
     await deps.render(d.bulletinVersionId);
-    if (d.target) {
-      const ch = channelForTarget(deps.channels, d.target);
+    if (d.target || d.residentIdentity) {
+      const sub = d.residentIdentity ? subscriberChat(deps.channels, d.id, d.residentIdentity) : undefined;
+      const ch = sub?.ch ?? channelForTarget(deps.channels, d.target!);
       platform = ch.platform;
-      const chatId = d.target.platformChatId ?? '';
+      const chatId = sub?.chatId ?? d.target!.platformChatId ?? '';
       const parts = progress(d.platformMessageId);
       const bulletinParts: BulletinParts = {
         title: bulletin.title,
@@ -158,6 +163,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
           if (had) return { platformMessageId: had };
           // The worker is stopping: no new send, so none is left without its record at exit.
           if (signal?.aborted) throw new HandBackJob();
+          // Every part, not only the first: a "dừng" between the words and the voice stops the voice.
+          if (sub && !(await stillSubscribed(prisma, d.id))) throw new SubscriptionStopped();
           await prisma.delivery.update({ where: { id: d.id }, data: { sendingPart: part } });
           const sent = await sendWithFallback(deps, ch, bulletin.communeId, chatId, content);
           parts.set(part, sent.platformMessageId);
@@ -165,7 +172,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
           return sent;
         },
       };
-      const outcome = await ch.sendBulletin({ deliveryId: d.id, kind: d.target.kind, chatId: d.target.platformChatId, villageId: d.target.villageId, channelAccountId: d.target.channelAccountId }, bulletinParts, out);
+      const target = sub?.target ?? { deliveryId: d.id, kind: d.target!.kind, chatId: d.target!.platformChatId, villageId: d.target!.villageId, channelAccountId: d.target!.channelAccountId };
+      const outcome = await ch.sendBulletin(target, bulletinParts, out);
       // Messages the adapter sent on its own (one broadcast per follower) are kept beside the parts.
       const ids = [marker(parts), ...(outcome.status === 'sent' ? (outcome.platformMessageIds ?? []).slice(0, 20) : [])].filter(Boolean).join(' ') || null;
       if (outcome.status === 'failed') {
@@ -174,7 +182,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
         return { status: 'failed' };
       }
       await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: ids, sendingPart: null, sentAt: deps.now(), error: outcome.note?.slice(0, 500) ?? null } }));
-      await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
+      if (d.target) await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
       // (GET /radio/queue/<id>) until the cluster pulls it; the pull marks it sent.
@@ -198,6 +206,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
     await finishRunIfDone(prisma, d.runId, deps.now());
     return { status: 'sent' };
   } catch (e) {
+    if (e instanceof SubscriptionStopped) {
+      await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled', sendingPart: null, error: e.message } });
+      await finishRunIfDone(prisma, d.runId, deps.now());
+      return { status: 'cancelled' };
+    }
     const f = classifySendFailure(e, platform);
     if (f.kind === 'failed') {
       await fail(f.error, f.brokenReason);

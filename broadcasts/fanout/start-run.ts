@@ -1,10 +1,11 @@
 // When a bulletin becomes due: one BroadcastRun per (bulletin, time) — the unique key makes a
 // second scheduler firing the same slot a no-op — and, in the same transaction, one Delivery per
-// target and loudspeaker of its audience (the outbox). The delivery jobs are queued after commit;
+// target and loudspeaker of its audience, and per subscribed resident (the outbox). The delivery jobs are queued after commit;
 // the reconciler re-queues pending deliveries if that step is lost.
 import type { Prisma, PrismaClient } from '../../src/db/generated/client.ts';
 import { AppError } from '../../src/errors.ts';
 import { defineJob } from '../../src/queues/job-definition.ts';
+import { subscribersOf } from '../../src/subscriptions/subscriber-audience.ts';
 
 export const deliverJob = defineJob<{ deliveryId: string }>()('broadcast', 'deliver', { attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
 
@@ -31,7 +32,9 @@ async function audienceOf(tx: Tx, bulletinId: string, communeId: string) {
     (all ? { communeId } : { communeId, OR: [{ villageId: { in: villages } }, { id: { in: ids } }] }) as T;
   const targets = await tx.target.findMany({ where: scope<Prisma.TargetWhereInput>(targetIds) });
   const endpoints = await tx.endpoint.findMany({ where: scope<Prisma.EndpointWhereInput>(endpointIds) });
-  return { targets, endpoints };
+  // Subscribers only when named: "everything" means the groups and loudspeakers, not private chats.
+  const subscribers = await subscribersOf(tx, communeId, audience.filter((a) => a.kind === 'subscribers'));
+  return { targets, endpoints, subscribers };
 }
 
 export async function startRun(prisma: PrismaClient, p: { bulletinId: string; scheduledFor: Date; scheduleId?: string | null }): Promise<StartedRun> {
@@ -53,7 +56,7 @@ export async function startRun(prisma: PrismaClient, p: { bulletinId: string; sc
     const others = versions.filter((v) => v.id !== vi.id);
 
     const run = await tx.broadcastRun.create({ data: { bulletinId: b.id, revision: b.approvedRevision, scheduleId: p.scheduleId ?? null, scheduledFor: p.scheduledFor, status: 'sending', startedAt: new Date() } });
-    const { targets, endpoints } = await audienceOf(tx, b.id, b.communeId);
+    const { targets, endpoints, subscribers } = await audienceOf(tx, b.id, b.communeId);
     const skipped: StartedRun['skipped'] = [];
     const rows: Prisma.DeliveryCreateManyInput[] = [];
     for (const t of targets) {
@@ -70,6 +73,7 @@ export async function startRun(prisma: PrismaClient, p: { bulletinId: string; sc
       }
       for (const v of [vi, ...others]) rows.push({ runId: run.id, bulletinVersionId: v.id, endpointId: e.id });
     }
+    for (const s of subscribers) rows.push({ runId: run.id, bulletinVersionId: vi.id, ...s });
     await tx.delivery.createMany({ data: rows });
     const deliveries = await tx.delivery.findMany({ where: { runId: run.id }, select: { id: true } });
     if (deliveries.length === 0) await tx.broadcastRun.update({ where: { id: run.id }, data: { status: 'done', finishedAt: new Date() } });

@@ -2,6 +2,7 @@
 // done / partly failed / cancelled. An approved revision is frozen: editing makes a new revision
 // that must be approved again. Only staff of the bulletin's commune with the right role act; when
 // the commune requires it, the author cannot approve their own bulletin. Every step is audited.
+import { subscriberAudienceRows, type SubscriberAudienceInput } from '../subscriptions/subscriber-audience.ts';
 import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
 import type { BulletinClass, BulletinStatus, RunStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
@@ -25,7 +26,8 @@ export interface DraftInput {
 }
 
 /** Who hears a bulletin: everyone of the commune, or chosen villages, groups and loudspeakers. */
-export type AudienceInput = { all: true } | { all?: false; villageIds?: string[]; targetIds?: string[]; endpointIds?: string[] };
+/** `subscribers` adds residents subscribed over the bot (private chats) to either form. */
+export type AudienceInput = ({ all: true } | { all?: false; villageIds?: string[]; targetIds?: string[]; endpointIds?: string[] }) & { subscribers?: SubscriberAudienceInput };
 
 export interface EditInput {
   title?: string;
@@ -221,12 +223,13 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         await requireRole(tx, staff, b.communeId, approved ? ['approver'] : ['editor', 'approver'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
         if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không đổi nơi nhận được nữa.`);
         const rows: Prisma.BulletinAudienceCreateManyInput[] = [];
+        if (input.subscribers) for (const r of await subscriberAudienceRows(tx, b.communeId, input.subscribers)) rows.push({ bulletinId, kind: 'subscribers', ...r });
         if (input.all) rows.push({ bulletinId, kind: 'all' });
         else {
           const villageIds = [...new Set(input.villageIds ?? [])];
           const targetIds = [...new Set(input.targetIds ?? [])];
           const endpointIds = [...new Set(input.endpointIds ?? [])];
-          if (villageIds.length + targetIds.length + endpointIds.length === 0) throw new AppError('VALIDATION', 'Cần chọn ít nhất một thôn, nhóm hoặc cụm loa (hoặc "tất cả").', { field: 'audience' });
+          if (villageIds.length + targetIds.length + endpointIds.length + rows.length === 0) throw new AppError('VALIDATION', 'Cần chọn ít nhất một thôn, nhóm, cụm loa hoặc người đăng ký (hoặc "tất cả").', { field: 'audience' });
           // Every id must be this commune's: an id from elsewhere is refused, not silently dropped.
           const [v, t, e] = await Promise.all([
             tx.village.count({ where: { id: { in: villageIds }, communeId: b.communeId } }),
@@ -242,7 +245,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         }
         await tx.bulletinAudience.deleteMany({ where: { bulletinId } });
         await tx.bulletinAudience.createMany({ data: rows });
-        await audit(tx, actor, b.communeId, 'bulletin.audience', b.id, { audience: rows.map((r) => ({ kind: r.kind, id: r.villageId ?? r.targetId ?? r.endpointId ?? null })) });
+        await audit(tx, actor, b.communeId, 'bulletin.audience', b.id, { audience: rows.map((r) => ({ kind: r.kind, id: r.villageId ?? r.targetId ?? r.endpointId ?? null, ...(r.topicCode ? { topic: r.topicCode } : {}) })) });
         return rows.length;
       }),
 

@@ -1,6 +1,7 @@
 // The HTTP API for bulletins, used by the web admin and by higher-level systems: validated input,
 // precise errors, role checks in the domain. Staff authenticate with a session (Bearer token, or
 // the cookie plus an X-CSRF-Token header for changes); province systems with X-Api-Key.
+import { subscriberAudienceName, subscriberDeliveryCounts } from '../../subscriptions/subscriber-audience.ts';
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -69,10 +70,18 @@ const scheduleBody = z.discriminatedUnion('kind', [
   }),
 ]);
 const idParams = z.object({ id: z.uuid() });
+// Residents subscribed over the bot, of these villages (none: every village) and topics (none: every topic).
+const subscribersBody = z.object({ villageIds: z.array(z.uuid()).max(500).optional(), topics: z.array(z.string().max(40)).max(50).optional() }).strict();
 const audienceBody = z.union([
-  z.object({ all: z.literal(true) }).strict(),
+  z.object({ all: z.literal(true), subscribers: subscribersBody.optional() }).strict(),
   z
-    .object({ all: z.literal(false).optional(), villageIds: z.array(z.uuid()).max(500).optional(), targetIds: z.array(z.uuid()).max(5000).optional(), endpointIds: z.array(z.uuid()).max(5000).optional() })
+    .object({
+      all: z.literal(false).optional(),
+      villageIds: z.array(z.uuid()).max(500).optional(),
+      targetIds: z.array(z.uuid()).max(5000).optional(),
+      endpointIds: z.array(z.uuid()).max(5000).optional(),
+      subscribers: subscribersBody.optional(),
+    })
     .strict(),
 ]);
 
@@ -234,7 +243,12 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       return {
         bulletin: { id: b.id, communeId: b.communeId, title: b.title, class: b.class, status: b.status, revision: b.revision, approvedRevision: b.approvedRevision, expiresAt: b.expiresAt, createdAt: b.createdAt, fromApiKey: b.apiKeyId !== null },
         versions: versions.map((v) => ({ language: v.language, text: v.text, audioSha256: v.audioSha256, renderedDurationMs: v.renderedDurationMs, frozen: v.frozenAt !== null })),
-        audience: b.audiences.map((a) => ({ kind: a.kind, id: a.villageId ?? a.targetId ?? a.endpointId, name: a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? 'Tất cả' })),
+        audience: b.audiences.map((a) => ({
+          kind: a.kind,
+          id: a.villageId ?? a.targetId ?? a.endpointId,
+          ...(a.kind === 'subscribers' ? { topic: a.topicCode } : {}),
+          name: a.kind === 'subscribers' ? subscriberAudienceName(a.village?.name ?? null, a.topicCode) : (a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? 'Tất cả'),
+        })),
         schedules: b.schedules,
         approvals: b.approvals.map((a) => ({ revision: a.revision, decision: a.decision, comment: a.comment, by: a.approver?.displayName ?? null, at: a.createdAt })),
       };
@@ -298,7 +312,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       const runs = await prisma.broadcastRun.findMany({
         where: { bulletinId: id },
         orderBy: { scheduledFor: 'asc' },
-        include: { deliveries: { include: { target: { select: { name: true, kind: true } }, endpoint: { select: { name: true } } } } },
+        include: { deliveries: { include: { target: { select: { name: true, kind: true } }, endpoint: { select: { name: true } }, residentIdentity: { select: { platform: true } } } } },
       });
       return {
         bulletin: { id: b.id, title: b.title, status: b.status },
@@ -306,7 +320,9 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
           id: r.id,
           scheduledFor: r.scheduledFor,
           status: r.status,
-          deliveries: r.deliveries.map((d) => ({
+          // Private chats of subscribers: counted, never listed one by one (they are residents).
+          subscribers: subscriberDeliveryCounts(r.deliveries),
+          deliveries: r.deliveries.filter((d) => !d.residentIdentityId).map((d) => ({
             to: d.target?.name ?? d.endpoint?.name ?? '?',
             kind: d.target?.kind ?? 'smart_radio',
             status: d.status,

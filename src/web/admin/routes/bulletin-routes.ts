@@ -2,6 +2,8 @@
 // reading-time estimate, recordings per language with a player of the rendered result, audience by
 // village), the workflow buttons each role may press, scheduling (one-off or recurring), and the
 // delivery report of each run.
+import { SUBSCRIPTION_TOPICS } from '../../../subscriptions/subscription-topics.ts';
+import { subscriberAudienceName } from '../../../subscriptions/subscriber-audience.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
@@ -45,7 +47,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
   async function newBulletinPage(reply: FastifyReply, who: Signed, v: Record<string, string>, error?: string, status?: number) {
     const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
     if (status) reply.code(status);
-    return ctx.page(reply, 'bulletin-new', { title: 'Soạn bản tin', scripts: ['bulletin-editor.js'], v, villages, estimate: estimateSpeech(v.text ?? ''), estimateAttrs, canEmergency: ctx.hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
+    return ctx.page(reply, 'bulletin-new', { title: 'Soạn bản tin', scripts: ['bulletin-editor.js'], v, villages, topics: SUBSCRIPTION_TOPICS, estimate: estimateSpeech(v.text ?? ''), estimateAttrs, canEmergency: ctx.hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
   }
 
   app.get('/admin/ban-tin/moi', async (req, reply) => {
@@ -59,7 +61,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     const who = await ctx.guard(req, reply);
     if (!who) return reply;
     const f = formOf(req);
-    const v = { title: f.one('title', 300), text: f.one('text', 25_000), class: f.one('class', 20), reach: f.one('reach', 20) };
+    const v = { title: f.one('title', 300), text: f.one('text', 25_000), class: f.one('class', 20), reach: f.one('reach', 20), subscribers: f.one('subscribers', 1) };
     // Oversight has no commune to write in (and no villages for the form): the refusal page.
     if (!who.staff.communeId) return ctx.forbidden(reply, who, '/admin/ban-tin');
     if (!ctx.checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403);
@@ -68,7 +70,9 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     const cls = (['normal', 'priority', 'emergency'].includes(v.class) ? v.class : 'normal') as BulletinClass;
     try {
       const b = await wf.createDraft({ staffId: who.staff.id, ip: req.ip }, { communeId: who.staff.communeId, title: v.title, text: v.text, class: cls });
-      await wf.setAudience({ staffId: who.staff.id, ip: req.ip }, b.id, v.reach === 'villages' ? { villageIds } : { all: true });
+      // Subscribers of the same villages (every village for the whole commune), of the topics ticked.
+      const subscribers = v.subscribers === '1' ? { subscribers: { villageIds: v.reach === 'villages' ? villageIds : [], topics: f.all('topics') } } : {};
+      await wf.setAudience({ staffId: who.staff.id, ip: req.ip }, b.id, v.reach === 'villages' ? { villageIds, ...subscribers } : { all: true, ...subscribers });
       return reply.redirect(`/admin/ban-tin/${b.id}`, 303);
     } catch (e) {
       if (isAppError(e)) return newBulletinPage(reply, who, v, e.userMessage, e.status);
@@ -93,7 +97,9 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     const canSchedule = mine && ctx.hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status);
     const canEdit = editor && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
     if (extra.status) reply.code(extra.status);
-    const audience = b.audiences.length === 0 || b.audiences.some((a) => a.kind === 'all') ? 'toàn xã' : b.audiences.map((a) => a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? '?').join(', ');
+    const subscribers = b.audiences.filter((a) => a.kind === 'subscribers').map((a) => subscriberAudienceName(a.village?.name ?? null, a.topicCode));
+    const places = b.audiences.filter((a) => a.kind !== 'subscribers');
+    const audience = [...(b.audiences.length === 0 || places.some((a) => a.kind === 'all') ? ['toàn xã'] : places.map((a) => a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? '?')), ...subscribers].join(', ');
     const nowLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date()).replace(' ', 'T');
     const vi = versions.find((v) => v.language === 'vi');
     return ctx.page(
