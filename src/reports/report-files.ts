@@ -48,6 +48,9 @@ export async function reportXlsx(r: Report): Promise<Buffer> {
   summary.addRow(['Tới nhóm Zalo', r.broadcasts.deliveredByChannel.zalo]);
   summary.addRow(['Tới cụm loa', r.broadcasts.deliveredByChannel.loudspeaker]);
   summary.addRow(['Giờ phát trên loa', r.broadcasts.broadcastHours]);
+  summary.addRow(['Tới người đăng ký (tin riêng)', r.subscribers.deliveries.sent]);
+  summary.addRow(['Người đăng ký nhận tin', r.subscribers.residents]);
+  for (const v of r.subscribers.byVillage) summary.addRow([`Người đăng ký — ${v.name}`, v.total]);
   summary.getColumn(1).width = 34;
   summary.getColumn(2).width = 24;
   for (const [name, rows] of [['Theo lĩnh vực', r.byField], ['Theo thôn', r.byVillage]] as const) {

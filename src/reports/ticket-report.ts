@@ -9,6 +9,7 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import { figures, groupFigures, periodBounds, UNCATEGORISED, UNKNOWN_VILLAGE, type Period, type TicketFigures } from './commune-figures.ts';
 import { accessWith, clearanceOf, type Viewer } from '../tickets/ticket-visibility.ts';
+import { subscriberFigures, type SubscriberFigures } from './subscriber-figures.ts';
 
 export type { Period, TicketFigures } from './commune-figures.ts';
 
@@ -21,6 +22,8 @@ export interface Report {
   /** Each month of the period (local time), with its figures and its tickets per field. */
   byMonth: Array<{ month: string; label: string; byField: Record<string, number> } & TicketFigures>;
   broadcasts: { bulletins: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
+  /** Residents receiving bulletins privately (per village and channel) and the period's private deliveries. */
+  subscribers: SubscriberFigures;
   tickets: Array<{ code: string; field: string; village: string; status: string; channel: string; createdAt: Date; dueAt: Date | null; answeredAt: Date | null; onTime: boolean | null; changes: Array<{ at: Date; to: string }> }>;
 }
 
@@ -67,7 +70,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
       deliveredByChannel.loudspeaker++;
       if (d.playedAt) playedMs += d.bulletinVersion.renderedDurationMs ?? 0;
     } else if (d.target?.kind === 'zalo_group') deliveredByChannel.zalo++;
-    else deliveredByChannel.telegram++;
+    else if (d.target) deliveredByChannel.telegram++;
   }
 
   return {
@@ -78,6 +81,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     byVillage: groupFigures(tickets, (t) => t.village?.name ?? UNKNOWN_VILLAGE, end),
     byMonth,
     broadcasts: { bulletins: new Set(runs.map((r) => r.bulletinId)).size, runs: runs.length, deliveredByChannel, broadcastHours: Math.round((playedMs / 3600_000) * 100) / 100 },
+    subscribers: await subscriberFigures(prisma, communeId, runs.map((r) => r.id)),
     tickets: tickets.map((t) => ({
       code: t.code,
       field: t.category?.name ?? UNCATEGORISED,
