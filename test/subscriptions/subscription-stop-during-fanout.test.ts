@@ -27,7 +27,8 @@ const press = async (userId: number, label: string) => {
   await h.settle();
 };
 
-describe('unsubscribe during a fan-out to subscribers', () => {
+// Speech rendering and fan-outs on a shared 2-core runner: minutes, not the default 30 s.
+describe('unsubscribe during a fan-out to subscribers', { timeout: 120_000 }, () => {
   it('sends nothing more to a resident after their stop', async () => {
     for (const r of RESIDENTS) {
       h.api.residentSends({ userId: r, text: '/start' });

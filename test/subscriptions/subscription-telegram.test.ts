@@ -53,7 +53,8 @@ async function runDone(runId: string) {
   await expect.poll(async () => (await h.prisma.broadcastRun.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 60_000, interval: 100 }).not.toBe('sending');
 }
 
-describe('subscriptions over Telegram', () => {
+// Speech rendering and fan-outs on a shared 2-core runner: minutes, not the default 30 s.
+describe('subscriptions over Telegram', { timeout: 120_000 }, () => {
   const R = 6001;
 
   it('asks for consent before keeping any subscription', async () => {

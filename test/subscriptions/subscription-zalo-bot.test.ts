@@ -34,7 +34,8 @@ async function runDone(runId: string) {
   await expect.poll(async () => (await h.prisma.broadcastRun.findUniqueOrThrow({ where: { id: runId } })).status, { timeout: 60_000, interval: 100 }).not.toBe('sending');
 }
 
-describe('subscriptions over the Zalo Bot', () => {
+// Speech rendering and fan-outs on a shared 2-core runner: minutes, not the default 30 s.
+describe('subscriptions over the Zalo Bot', { timeout: 120_000 }, () => {
   it('subscribes with /dangky and numbered choices, once even when the update is replayed', async () => {
     await say('/dangky');
     expect(texts().at(-1)).toMatch(/1\. Tôi đồng ý/);
