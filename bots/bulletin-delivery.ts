@@ -61,13 +61,14 @@ export interface BulletinTarget {
   channelAccountId: string | null;
 }
 
-function header(b: BulletinParts): string {
+/** The words of a bulletin as a chat shows them: its title, then its text. */
+export function bulletinWords(b: Pick<BulletinParts, 'title' | 'text'>): string {
   return `📢 ${b.title}\n\n${b.text}`.trim();
 }
 
 /** Words first, then a voice message the platform fetches from a link; words only when no link can work. */
 export async function textThenVoiceLink(b: BulletinParts, out: BulletinSender, format: BulletinAudioFormat, platformName: string): Promise<BulletinOutcome> {
-  if (!out.done('t')) await out.send('t', { text: header(b) });
+  if (!out.done('t')) await out.send('t', { text: bulletinWords(b) });
   if (out.done('a')) return { status: 'sent' };
   const link = await b.audioLink(format);
   // A link to this machine's private address would play on nobody's phone.
@@ -78,7 +79,7 @@ export async function textThenVoiceLink(b: BulletinParts, out: BulletinSender, f
 
 /** One voice note carrying the words as its caption when they fit; words then voice otherwise. */
 export async function captionedVoice(b: BulletinParts, out: BulletinSender, maxCaptionLength: number, format: BulletinAudioFormat): Promise<BulletinOutcome> {
-  const words = header(b);
+  const words = bulletinWords(b);
   // An earlier attempt that already sent the words separately finishes the same way.
   if (words.length > maxCaptionLength || out.done('t')) {
     if (!out.done('t')) await out.send('t', { text: words });
@@ -91,6 +92,6 @@ export async function captionedVoice(b: BulletinParts, out: BulletinSender, maxC
 
 /** Words only (platforms with no group bulletins still answer the method honestly). */
 export async function textOnly(b: BulletinParts, out: BulletinSender): Promise<BulletinOutcome> {
-  if (!out.done('t')) await out.send('t', { text: header(b) });
+  if (!out.done('t')) await out.send('t', { text: bulletinWords(b) });
   return { status: 'sent' };
 }
