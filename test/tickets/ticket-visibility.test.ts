@@ -19,9 +19,19 @@ beforeAll(async () => {
   db = await openMigratedTestDatabase('visibility');
   prisma = db.prisma;
   communeId = (await seedDemo(prisma, { password: 'MatKhauKiemThu2026' })).communeId;
-  otherCommuneId = (await prisma.commune.create({ data: { name: 'Xã khác', code: '99955' } })).id;
+  // The demo commune is in the demo province (its Sở viewer is 'giamsat'); a neighbour commune is
+  // in the same province; the other commune is in another province.
+  const provinceA = (await prisma.commune.findUniqueOrThrow({ where: { id: communeId } })).provinceId!;
+  const provinceB = await prisma.province.create({ data: { code: 'tinh-khac', name: 'Tỉnh Khác' } });
+  otherCommuneId = (await prisma.commune.create({ data: { name: 'Xã khác', code: '99955', provinceId: provinceB.id } })).id;
+  const neighbourId = (await prisma.commune.create({ data: { name: 'Xã cùng tỉnh', code: '99956', provinceId: provinceA } })).id;
   for (const s of await prisma.staff.findMany()) ids[s.username] = s.id;
   ids.stranger = (await prisma.staff.create({ data: { communeId: otherCommuneId, username: 'la-mat', displayName: 'Người xã khác', roles: ['admin'], isLeader: true } })).id;
+  ids.neighbourLeader = (await prisma.staff.create({ data: { communeId: neighbourId, username: 'ct-cung-tinh', displayName: 'Chủ tịch xã cùng tỉnh', roles: ['admin'], isLeader: true } })).id;
+  // Province staff with every province role, marked leader and given an Assignment for the
+  // complaints field in the demo commune: none of it clears them for a denunciation.
+  ids.provinceAll = (await prisma.staff.create({ data: { username: 'tinh-du-vai', displayName: 'Tỉnh đủ vai trò', roles: ['admin'], isLeader: true, provinceId: provinceA, provinceRoles: ['viewer', 'editor', 'approver', 'admin'] } })).id;
+  ids.provinceB = (await prisma.staff.create({ data: { username: 'so-tinh-khac', displayName: 'Sở tỉnh khác', roles: [], provinceId: provinceB.id, provinceRoles: ['viewer'] } })).id;
   ids.retired = (await prisma.staff.create({ data: { communeId, username: 'nghi-huu', displayName: 'Đã nghỉ', roles: ['responder'], isLeader: false, active: false } })).id;
   const complaints = await prisma.category.findUniqueOrThrow({ where: { code: 'KHIEU_NAI_TO_CAO' } });
   const roads = await prisma.category.findUniqueOrThrow({ where: { code: 'HA_TANG' } });
@@ -42,6 +52,11 @@ beforeAll(async () => {
   // No field at all: only the leader and the assignee, not everyone with some assignment.
   await make('unfiled', { confidential: true, categoryId: null });
   await make('elsewhere', { communeId: otherCommuneId, confidential: false, categoryId: roads.id });
+  await make('neighbour', { communeId: neighbourId, confidential: false, categoryId: roads.id });
+  await make('neighbourDenunciation', { communeId: neighbourId, confidential: true, categoryId: complaints.id });
+  // A denunciation "assigned" to a province account: still not theirs to read.
+  await make('assignedUp', { confidential: true, categoryId: complaints.id, assigneeId: ids.provinceAll });
+  await prisma.assignment.create({ data: { communeId, categoryId: complaints.id, staffId: ids.provinceAll } });
 });
 afterAll(async () => {
   await db?.close();
@@ -56,13 +71,16 @@ const name = (id: string) => Object.entries(tickets).find(([, v]) => v === id)![
 
 describe('one visibility rule', () => {
   const expected: Record<string, string[]> = {
-    chutich: ['denunciation', 'moved', 'plain', 'unfiled'], // the leader
-    phochutich: ['denunciation', 'plain'], // designated for the complaints field
+    chutich: ['assignedUp', 'denunciation', 'moved', 'plain', 'unfiled'], // the leader
+    phochutich: ['assignedUp', 'denunciation', 'plain'], // designated for the complaints field
     yte: ['moved', 'plain'], // the assignee of one
     diachinh: ['moved', 'plain'], // designated for roads: reads the confidential one moved to roads
     congan: ['plain'], // a responder of another field
     quantri: ['plain'], // an admin is not cleared by being admin
-    giamsat: ['plain'], // oversight: placeholders for confidential ones
+    giamsat: ['neighbour', 'plain'], // the province viewer: every commune of the province, placeholders for confidential ones
+    provinceAll: ['neighbour', 'plain'], // no province role, leader flag, assignment or assignee clears province staff
+    provinceB: ['elsewhere'], // another province's viewer: only its province
+    neighbourLeader: ['neighbour', 'neighbourDenunciation'], // a commune of the same province sees nothing of this one
     stranger: ['elsewhere'],
     retired: [],
   };
@@ -92,12 +110,33 @@ describe('one visibility rule', () => {
     expect(accessWith(await clearanceOf(prisma, await viewerOf('stranger')), d)).toBe('none');
   });
 
+  it('province staff get the placeholder for every confidential ticket of their province, nothing of another province', async () => {
+    const rows = await prisma.ticket.findMany({ where: { id: { in: Object.values(tickets) } } });
+    const access = async (username: string) => {
+      const c = await clearanceOf(prisma, await viewerOf(username));
+      return Object.fromEntries(rows.map((t) => [name(t.id), accessWith(c, t)]));
+    };
+    const province = { plain: 'full', neighbour: 'full', denunciation: 'masked', moved: 'masked', unfiled: 'masked', assignedUp: 'masked', neighbourDenunciation: 'masked', elsewhere: 'none' };
+    expect(await access('giamsat')).toEqual(province);
+    expect(await access('provinceAll')).toEqual(province);
+    const none = Object.fromEntries(Object.keys(province).map((k) => [k, 'none']));
+    expect(await access('provinceB')).toEqual({ ...none, elsewhere: 'full' });
+    // Province staff search a commune of the province, and find a denunciation by its words never.
+    const neighbour = rows.find((t) => t.id === tickets.neighbour)!.communeId;
+    const found = async (username: string, commune: string) =>
+      (await searchTickets(prisma, commune, { q: 'Lò Văn Sáu', visibleTo: await clearanceOf(prisma, await viewerOf(username)) })).map((r) => name(r.id)).sort();
+    expect(await found('provinceAll', communeId)).toEqual(['plain']);
+    expect(await found('giamsat', neighbour)).toEqual(['neighbour']);
+    expect(await found('provinceB', neighbour)).toEqual([]);
+    expect(await found('neighbourLeader', communeId)).toEqual([]);
+  });
+
   it('the inbox search finds a denunciation by its words only for those cleared for it', async () => {
     const found = async (username: string) =>
       (await searchTickets(prisma, communeId, { q: 'Lò Văn Sáu', visibleTo: await clearanceOf(prisma, await viewerOf(username)) })).map((r) => name(r.id)).sort();
     expect(await found('congan')).toEqual(['plain']);
-    expect(await found('phochutich')).toEqual(['denunciation', 'plain']);
-    expect(await found('chutich')).toEqual(['denunciation', 'moved', 'plain', 'unfiled']);
+    expect(await found('phochutich')).toEqual(['assignedUp', 'denunciation', 'plain']);
+    expect(await found('chutich')).toEqual(['assignedUp', 'denunciation', 'moved', 'plain', 'unfiled']);
   });
 
   it('answers cross between tickets only when neither is confidential, or it is the same resident', () => {

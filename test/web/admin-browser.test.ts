@@ -713,7 +713,10 @@ describe('web admin', { timeout: 120_000 }, () => {
     await signIn(page, 'sovanhoa');
     const nav = page.getByRole('navigation', { name: 'Chọn xã' });
     await expect(nav.getByRole('link').count()).resolves.toBe(2);
-    expect(await page.getByRole('link', { name: 'Phản ánh, kiến nghị' }).count()).toBe(0);
+    // Tickets of either commune, read-only: no answer form.
+    await page.getByRole('link', { name: 'Phản ánh, kiến nghị' }).click();
+    await expect(page.getByRole('navigation', { name: 'Chọn xã' }).getByRole('link').count()).resolves.toBe(2);
+    expect(await page.locator('form[method=post][action*="/admin/phan-anh/"]').count()).toBe(0);
     await page.getByRole('link', { name: 'Bản tin' }).click();
     expect(await page.getByRole('button', { name: 'Soạn bản tin mới' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Lịch thu gom rác tháng 12' }).first().click();

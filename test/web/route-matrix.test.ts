@@ -1,7 +1,9 @@
 // Role × route × commune: every route of the web admin (/admin) and of the API (/api/v1), as
-// registered in the Fastify app, tried by every role of the commune, by a province oversight
-// account, by the admin of another commune, anonymously and with the commune's API key, against
-// the real database. The expected outcome of each cell is in ONE table below; a route registered
+// registered in the Fastify app, tried by every role of the commune, by every province role of its
+// province and a viewer of another province, by the admins of a commune of the same province and of
+// another province, anonymously and with API keys (the commune's, its province's, another commune's),
+// against the real database. A commune sees nothing of another; province staff read only their
+// province's communes and change nothing in them. The expected outcome of each cell is in ONE table below; a route registered
 // without an entry fails the test, so a new page cannot ship without someone deciding who may use it.
 //
 // Outcomes: o = allowed (the request reached the action: 2xx, a redirect elsewhere than the login,
@@ -28,7 +30,21 @@ import type { AudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 import { form, sessionFor } from '../support/staff-session.ts';
 
-const WHO = ['admin', 'editor', 'approver', 'responder', 'viewer', 'oversight', 'other', 'anon', 'apikey'] as const;
+// Commune A1 (the demo commune, whose rows every request names) and A2 are in province A (Tỉnh Mẫu);
+// commune B is in province B.
+const WHO = [
+  // the roles of commune A1 (none the leader, none designated for a field)
+  'admin', 'editor', 'approver', 'responder', 'viewer',
+  // province A's staff, one per province role (the demo's Sở VHTTDL account is the viewer)
+  'provViewer', 'provEditor', 'provApprover', 'provAdmin',
+  // a viewer of province B
+  'otherProvViewer',
+  // the admin of commune A2 (same province), the admin of commune B
+  'sameProvAdmin', 'other',
+  'anon',
+  // API keys: commune A1's, province A's (issued through commune A2), commune B's
+  'apikey', 'provKey', 'otherKey',
+] as const;
 type Who = (typeof WHO)[number];
 type Outcome = 'o' | 'd' | 'm' | 'l' | 'p';
 
@@ -45,7 +61,7 @@ let prisma: PrismaClient;
 let app: FastifyInstance;
 let dataDir = '';
 let communeId = '';
-let apiKey = '';
+const keys: Record<string, string> = {};
 const actor: Partial<Record<Who, string>> = {};
 const demo: Record<string, string> = {};
 const routes = new Set<string>();
@@ -99,6 +115,8 @@ async function staffMember() {
 }
 
 const shared: Record<string, string> = {};
+/** Commune ids by name (A1, A2, B), each with a bulletin, a village and a ticket marked with that name. */
+const marked: Record<string, string> = {};
 
 /** Another open session of the matrix's admin (a phone), to be ended from the password page. */
 async function extraSessionOfAdmin(): Promise<string> {
@@ -109,103 +127,105 @@ async function extraSessionOfAdmin(): Promise<string> {
 // ───────────── the table ─────────────
 // prettier-ignore
 const MATRIX: Array<[method: string, route: string, expected: string, build: Build, note?: string]> = [
-  //                                                           adm edi app res vie ovs oth ano key
-  ['GET', '/admin',                                           'p p p p p p p p p', async () => ({ url: '/admin' })],
-  ['GET', '/admin/static/:file',                              'p p p p p p p p p', async () => ({ url: '/admin/static/admin.css' })],
-  ['GET', '/admin/dang-nhap',                                 'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap' })],
-  ['POST', '/admin/dang-nhap',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-nhap', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  //       columns, in the order of WHO:                        a e a r v | V E A D | B | 2 o | - | k K b
+  //       (commune A1 roles | province A viewer, editor, approver, admin | province B viewer |
+  //        admins of A2 and B | anonymous | keys of A1, province A, B)
+  ['GET', '/admin',                                           'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin' })],
+  ['GET', '/admin/static/:file',                              'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin/static/admin.css' })],
+  ['GET', '/admin/dang-nhap',                                 'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin/dang-nhap' })],
+  ['POST', '/admin/dang-nhap',                                'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin/dang-nhap', body: { username: 'khongco', password: 'sai-mat-khau' } })],
   // The public page (công khai): counts only, for everyone.
-  ['GET', '/cong-khai',                                       'p p p p p p p p p', async () => ({ url: '/cong-khai' })],
-  ['GET', '/cong-khai/:commune',                              'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa' })],
-  ['GET', '/cong-khai/:commune/hoi-dap',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/hoi-dap?q=can+cuoc' })],
-  ['GET', '/cong-khai/:commune/ban-tin',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/ban-tin' })],
-  ['GET', '/cong-khai/:commune/ban-tin/:id/am-thanh',         'p p p p p p p p p', async () => ({ url: `/cong-khai/khong-co-xa/ban-tin/${randomUUID()}/am-thanh` })],
-  ['GET', '/cong-khai/:commune/tra-cuu',                      'p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/tra-cuu?ma=PA-2026-1' })],
-  ['POST', '/admin/dang-xuat',                                'p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
-  ['GET', '/admin/doi-mat-khau',                              'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau' })],
-  ['POST', '/admin/doi-mat-khau',                             'o o o o o o o l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
-  ['POST', '/admin/doi-mat-khau/phien/:id/ket-thuc',           'o m m m m m m l l', async () => ({ url: `/admin/doi-mat-khau/phien/${await extraSessionOfAdmin()}/ket-thuc`, body: {} }), "one of the matrix's admin's own sessions: nobody else's"],
-  ['GET', '/admin/tong-quan',                                 'o o o o o o o l l', async () => ({ url: '/admin/tong-quan' })],
-  ['POST', '/admin/thong-bao/:id/da-xem',                     'o m m m m m m l l', async () => ({ url: `/admin/thong-bao/${shared.notice}/da-xem`, body: {} }), "a notice of the matrix's admin: nobody else's"],
-  ['GET', '/admin/phan-anh',                                  'o o o o o o o l l', async () => ({ url: '/admin/phan-anh?q=den' })],
-  ['GET', '/admin/phan-anh/:code',                            'o o o o o m m l l', async () => ({ url: `/admin/phan-anh/${shared.ticket}` })],
-  ['GET', '/admin/phan-anh/:code',                            'm m m m m m m l l', async () => ({ url: `/admin/phan-anh/${shared.denunciation}` }), 'a denunciation: only the leader, its assignee, designated staff'],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/tra-loi`, body: { answer: 'Xã đã cho người sửa đèn.' } })],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d d d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/giao`, body: { assigneeId: demo.diachinh! } }), 'giao: leader or admin'],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/chuyen`, body: { category: 'Y_TE' } })],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/gop`, body: { into: await ticket() } })],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/dong`, body: {} })],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d m m l l', async () => ({ url: `/admin/phan-anh/${await ticket({ status: 'answered', answered: true })}/hoi-dap`, body: {} })],
-  ['POST', '/admin/phan-anh/:code/:verb',                     'm m m m m m m l l', async () => ({ url: `/admin/phan-anh/${await ticket({ confidential: true })}/tra-loi`, body: { answer: 'Trả lời' } }), 'a denunciation'],
-  ['GET', '/admin/ban-tin',                                   'o o o o o o o l l', async () => ({ url: '/admin/ban-tin' })],
-  ['GET', '/admin/ban-tin/moi',                               'o o o d d d o l l', async () => ({ url: '/admin/ban-tin/moi' })],
-  ['POST', '/admin/ban-tin/moi',                              'o o d d d d o l l', async () => ({ url: '/admin/ban-tin/moi', body: { title: `Thông báo ${unique()}`, text: 'Lịch tiêm phòng cho trẻ.', class: 'normal', reach: 'all' } })],
-  ['GET', '/admin/ban-tin/:id',                               'o o o o o o m l l', async () => ({ url: `/admin/ban-tin/${shared.bulletin}` })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/gui-duyet`, body: {} })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/duyet`, body: {} })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ họp' } })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/huy`, body: {} })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/sua`, body: { title: 'Tiêu đề mới', text: 'Nội dung mới.' } })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/len-lich`, body: { kind: 'once', runAt: inThreeDays().local } })],
-  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d m l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/phat-ngay`, body: {} })],
-  ['GET', '/admin/lich-phat',                                 'o o o o o o o l l', async () => ({ url: '/admin/lich-phat' })],
-  ['POST', '/admin/lich-phat/doi',                            'o o o d d d m l l', async () => {
+  ['GET', '/cong-khai',                                       'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai' })],
+  ['GET', '/cong-khai/:commune',                              'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa' })],
+  ['GET', '/cong-khai/:commune/hoi-dap',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/hoi-dap?q=can+cuoc' })],
+  ['GET', '/cong-khai/:commune/ban-tin',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/ban-tin' })],
+  ['GET', '/cong-khai/:commune/ban-tin/:id/am-thanh',         'p p p p p p p p p p p p p p p p', async () => ({ url: `/cong-khai/khong-co-xa/ban-tin/${randomUUID()}/am-thanh` })],
+  ['GET', '/cong-khai/:commune/tra-cuu',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/tra-cuu?ma=PA-2026-1' })],
+  ['POST', '/admin/dang-xuat',                                'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
+  ['GET', '/admin/doi-mat-khau',                              'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/doi-mat-khau' })],
+  ['POST', '/admin/doi-mat-khau',                             'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/doi-mat-khau', body: { current: 'x', next: 'Mot-mat-khau-moi-2026', confirm: 'khac' } })],
+  ['POST', '/admin/doi-mat-khau/phien/:id/ket-thuc',           'o m m m m m m m m m m m l l l l', async () => ({ url: `/admin/doi-mat-khau/phien/${await extraSessionOfAdmin()}/ket-thuc`, body: {} }), "one of the matrix's admin's own sessions: nobody else's"],
+  ['GET', '/admin/tong-quan',                                 'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/tong-quan' })],
+  ['POST', '/admin/thong-bao/:id/da-xem',                     'o m m m m m m m m m m m l l l l', async () => ({ url: `/admin/thong-bao/${shared.notice}/da-xem`, body: {} }), "a notice of the matrix's admin: nobody else's"],
+  ['GET', '/admin/phan-anh',                                  'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/phan-anh?q=den' })],
+  ['GET', '/admin/phan-anh/:code',                            'o o o o o o o o o m m m l l l l', async () => ({ url: `/admin/phan-anh/${shared.ticket}` })],
+  ['GET', '/admin/phan-anh/:code',                            'm m m m m m m m m m m m l l l l', async () => ({ url: `/admin/phan-anh/${shared.denunciation}` }), 'a denunciation: only the leader, its assignee, designated staff'],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/tra-loi`, body: { answer: 'Xã đã cho người sửa đèn.' } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d d d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/giao`, body: { assigneeId: demo.diachinh! } }), 'giao: leader or admin'],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/chuyen`, body: { category: 'Y_TE' } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/gop`, body: { into: await ticket() } })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket()}/dong`, body: {} })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'o d d o d d d d d m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket({ status: 'answered', answered: true })}/hoi-dap`, body: {} })],
+  ['POST', '/admin/phan-anh/:code/:verb',                     'm m m m m m m m m m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket({ confidential: true })}/tra-loi`, body: { answer: 'Trả lời' } }), 'a denunciation'],
+  ['GET', '/admin/ban-tin',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/ban-tin' })],
+  ['GET', '/admin/ban-tin/moi',                               'o o o d d d d d d d o o l l l l', async () => ({ url: '/admin/ban-tin/moi' })],
+  ['POST', '/admin/ban-tin/moi',                              'o o d d d d d d d d o o l l l l', async () => ({ url: '/admin/ban-tin/moi', body: { title: `Thông báo ${unique()}`, text: 'Lịch tiêm phòng cho trẻ.', class: 'normal', reach: 'all' } })],
+  ['GET', '/admin/ban-tin/:id',                               'o o o o o o o o o m m m l l l l', async () => ({ url: `/admin/ban-tin/${shared.bulletin}` })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/gui-duyet`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/duyet`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ họp' } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/huy`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/sua`, body: { title: 'Tiêu đề mới', text: 'Nội dung mới.' } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/len-lich`, body: { kind: 'once', runAt: inThreeDays().local } })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/phat-ngay`, body: {} })],
+  ['GET', '/admin/lich-phat',                                 'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/lich-phat' })],
+  ['POST', '/admin/lich-phat/doi',                            'o o o d d d d d d m m m l l l l', async () => {
     const id = await bulletin('approved');
     const s = await scheduleBulletin(prisma, { staffId: demo.vanhoa! }, id, { kind: 'once', runAt: new Date(Date.now() + 2 * 86_400_000) });
     return { url: '/admin/lich-phat/doi', body: { scheduleId: s.id, runAt: inThreeDays().local } };
   }],
-  ['GET', '/admin/cum-loa',                                   'o o o o o o o l l', async () => ({ url: '/admin/cum-loa' })],
-  ['GET', '/admin/cum-loa/loa/moi',                           'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/loa/moi' })],
-  ['GET', '/admin/cum-loa/loa/:id',                           'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}` })],
-  ['POST', '/admin/cum-loa/loa/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1', volume: '60' } })],
+  ['GET', '/admin/cum-loa',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/cum-loa' })],
+  ['GET', '/admin/cum-loa/loa/moi',                           'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/cum-loa/loa/moi' })],
+  ['GET', '/admin/cum-loa/loa/:id',                           'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}` })],
+  ['POST', '/admin/cum-loa/loa/:id',                          'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/loa/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1', volume: '60' } })],
   // Empty/malformed fields: the admin reaches the form's own refusal (400) before any platform call.
-  ['POST', '/admin/cum-loa/tai-khoan',                        'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/tai-khoan', body: { platform: 'zalo-bot', token: 'khong-phai-ma' } })],
-  ['POST', '/admin/cum-loa/tai-khoan/:id/go',                 'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/tai-khoan/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_bot', name: `zb-${unique()}`, status: 'connected' } })).id}/go`, body: {} })],
-  ['POST', '/admin/cum-loa/zalo-oa',                          'o d d d d d o l l', async () => ({ url: '/admin/cum-loa/zalo-oa', body: { account: 'oa-xa', appId: 'abc', appSecret: 'x', oaSecret: 'y' } })],
-  ['POST', '/admin/cum-loa/zalo-oa/:id/han-muc',               'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/zalo-oa/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_oa', name: `oa-${unique()}`, status: 'connected' } })).id}/han-muc`, body: { monthlyLimit: '2000' } })],
-  ['POST', '/admin/cum-loa/zalo-oa/:id/nhan',                  'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/zalo-oa/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_oa', name: `oa-${unique()}`, status: 'connected' } })).id}/nhan`, body: { tag: 'thon-1', villageId: (await prisma.village.findFirstOrThrow({ where: { communeId } })).id } })],
-  ['GET', '/admin/cum-loa/nhom/:id',                          'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}` })],
-  ['POST', '/admin/cum-loa/nhom/:id',                         'o d d d d d m l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
-  ['GET', '/admin/can-bo',                                    'o d d d d d o l l', async () => ({ url: '/admin/can-bo' })],
-  ['POST', '/admin/can-bo/moi',                               'o d d d d d o l l', async () => ({ url: '/admin/can-bo/moi', body: { username: `cb${unique()}`, displayName: 'Cán bộ mới', roles: 'responder' } })],
-  ['GET', '/admin/can-bo/:id',                                'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${shared.staff}` })],
-  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/sua`, body: { displayName: 'Tên mới', roles: 'responder', active: '1' } })],
-  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d m l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/dat-lai-mat-khau`, body: {} })],
-  ['POST', '/admin/phan-cong',                                'o d d d d d m l l', async () => ({ url: '/admin/phan-cong', body: { staffId: await staffMember(), categoryId: shared.category! } })],
-  ['GET', '/admin/bao-cao',                                   'o o o o o o o l l', async () => ({ url: '/admin/bao-cao' })],
-  ['GET', '/admin/bao-cao/tai-ve.:ext',                       'o o o o o o o l l', async () => ({ url: '/admin/bao-cao/tai-ve.csv' })],
-  ['GET', '/admin/nhat-ky',                                   'o d d d d d o l l', async () => ({ url: '/admin/nhat-ky' })],
+  ['POST', '/admin/cum-loa/tai-khoan',                        'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/cum-loa/tai-khoan', body: { platform: 'zalo-bot', token: 'khong-phai-ma' } })],
+  ['POST', '/admin/cum-loa/tai-khoan/:id/go',                 'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/tai-khoan/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_bot', name: `zb-${unique()}`, status: 'connected' } })).id}/go`, body: {} })],
+  ['POST', '/admin/cum-loa/zalo-oa',                          'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/cum-loa/zalo-oa', body: { account: 'oa-xa', appId: 'abc', appSecret: 'x', oaSecret: 'y' } })],
+  ['POST', '/admin/cum-loa/zalo-oa/:id/han-muc',               'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/zalo-oa/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_oa', name: `oa-${unique()}`, status: 'connected' } })).id}/han-muc`, body: { monthlyLimit: '2000' } })],
+  ['POST', '/admin/cum-loa/zalo-oa/:id/nhan',                  'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/zalo-oa/${(await prisma.channelAccount.create({ data: { communeId, platform: 'zalo_oa', name: `oa-${unique()}`, status: 'connected' } })).id}/nhan`, body: { tag: 'thon-1', villageId: (await prisma.village.findFirstOrThrow({ where: { communeId } })).id } })],
+  ['GET', '/admin/cum-loa/nhom/:id',                          'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}` })],
+  ['POST', '/admin/cum-loa/nhom/:id',                         'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/cum-loa/nhom/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
+  ['GET', '/admin/can-bo',                                    'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/can-bo' })],
+  ['POST', '/admin/can-bo/moi',                               'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/can-bo/moi', body: { username: `cb${unique()}`, displayName: 'Cán bộ mới', roles: 'responder' } })],
+  ['GET', '/admin/can-bo/:id',                                'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/can-bo/${shared.staff}` })],
+  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/sua`, body: { displayName: 'Tên mới', roles: 'responder', active: '1' } })],
+  ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/dat-lai-mat-khau`, body: {} })],
+  ['POST', '/admin/phan-cong',                                'o d d d d d d d d d m m l l l l', async () => ({ url: '/admin/phan-cong', body: { staffId: await staffMember(), categoryId: shared.category! } })],
+  ['GET', '/admin/bao-cao',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao' })],
+  ['GET', '/admin/bao-cao/tai-ve.:ext',                       'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao/tai-ve.csv' })],
+  ['GET', '/admin/nhat-ky',                                   'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/nhat-ky' })],
 
-  ['POST', '/api/v1/auth/login',                              'p p p p p p p p p', async () => ({ url: '/api/v1/auth/login', body: { username: 'khongco', password: 'sai-mat-khau' } })],
-  ['POST', '/api/v1/auth/password',                           'o o o o o o o l d', async () => ({ url: '/api/v1/auth/password', body: { current: 'khong-dung', next: 'Mot-mat-khau-moi-2026' } })],
-  ['POST', '/api/v1/auth/logout',                             'o o o o o o o l o', async () => ({ url: '/api/v1/auth/logout', body: {} })],
-  ['GET', '/api/v1/bulletins',                                'o o o o o o o l o', async () => ({ url: '/api/v1/bulletins' })],
-  ['POST', '/api/v1/bulletins',                               'o o d d d d o l o', async () => ({ url: '/api/v1/bulletins', body: { title: `Tin ${unique()}`, text: 'Thông báo lịch cắt điện.' } })],
-  ['GET', '/api/v1/bulletins/:id',                            'o o o o o o m l o', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}` })],
-  ['PATCH', '/api/v1/bulletins/:id',                          'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}`, body: { title: 'Tiêu đề sửa' } })],
-  ['PUT', '/api/v1/bulletins/:id/audience',                   'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/audience`, body: { all: true } })],
-  ['POST', '/api/v1/bulletins/:id/submit',                    'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/submit`, body: {} })],
-  ['POST', '/api/v1/bulletins/:id/approve',                   'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/approve`, body: {} })],
-  ['POST', '/api/v1/bulletins/:id/reject',                    'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/reject`, body: { comment: 'Chưa rõ giờ' } })],
-  ['POST', '/api/v1/bulletins/:id/cancel',                    'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/cancel`, body: {} })],
-  ['POST', '/api/v1/bulletins/:id/schedules',                 'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/schedules`, body: { kind: 'once', runAt: inThreeDays().iso } })],
-  ['POST', '/api/v1/bulletins/:id/send-now',                  'o d o d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/send-now`, body: {} })],
-  ['GET', '/api/v1/bulletins/:id/report',                     'o o o o o o m l o', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/report` })],
-  ['PUT', '/api/v1/bulletins/:id/versions/:language/audio',   'o o d d d d m l d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/versions/bdq/audio`, raw: { type: 'audio/mpeg', data: randomBytes(2048) } })],
-  ['POST', '/api/v1/bulletins/:id/versions/:language/preview', 'o o o d d d m l d', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/versions/vi/preview`, body: {} }), 'rendering costs CPU: those who write or approve'],
-  ['GET', '/api/v1/targets',                                  'o o o o o o o l o', async () => ({ url: '/api/v1/targets' })],
-  ['POST', '/api/v1/targets',                                 'o d d d d d o l d', async () => ({ url: '/api/v1/targets', body: { channelAccountId: shared.zaloAccount!, chatId: `g:${unique()}`, name: 'Nhóm Zalo thôn 2' } }), 'another admin names an account of this commune: "not of your commune", as for a missing one'],
-  ['PATCH', '/api/v1/targets/:id',                            'o d d d d d m l d', async () => ({ url: `/api/v1/targets/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
-  ['POST', '/api/v1/endpoints',                               'o d d d d d o l d', async () => ({ url: '/api/v1/endpoints', body: { name: `Cụm ${unique()}`, protocol: 'loaxa_http', baseUrl: 'http://10.0.0.9:8080', secret: 'bi-mat-cum-loa-1' } })],
-  ['PATCH', '/api/v1/endpoints/:id',                          'o d d d d d m l d', async () => ({ url: `/api/v1/endpoints/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1' } })],
-  ['GET', '/api/v1/channel-accounts',                         'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts' })],
-  ['PATCH', '/api/v1/channel-accounts/:id',                   'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}`, body: { pacing: { perHour: 30 } } })],
-  ['GET', '/api/v1/channel-accounts/:id/groups',              'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}/groups` })],
-  ['POST', '/api/v1/channel-accounts/zalo-login',             'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts/zalo-login', body: { account: 'zalo-xa' } })],
-  ['GET', '/api/v1/channel-accounts/zalo-login/:id',          'o d d d d d m l d', async () => ({ url: `/api/v1/channel-accounts/zalo-login/${shared.zaloLogin}` })],
-  ['POST', '/api/v1/channel-accounts/zalo-oa/connect',        'o d d d d d o l d', async () => ({ url: '/api/v1/channel-accounts/zalo-oa/connect', body: { account: `oa-${unique()}`, appId: '4318765432109876543', appSecret: 'app-secret-1234', oaSecret: 'oa-secret-1234' } })],
+  ['POST', '/api/v1/auth/login',                              'p p p p p p p p p p p p p p p p', async () => ({ url: '/api/v1/auth/login', body: { username: 'khongco', password: 'sai-mat-khau' } })],
+  ['POST', '/api/v1/auth/password',                           'o o o o o o o o o o o o l d d d', async () => ({ url: '/api/v1/auth/password', body: { current: 'khong-dung', next: 'Mot-mat-khau-moi-2026' } })],
+  ['POST', '/api/v1/auth/logout',                             'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/auth/logout', body: {} })],
+  ['GET', '/api/v1/bulletins',                                'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/bulletins' })],
+  ['POST', '/api/v1/bulletins',                               'o o d d d d d d d d o o l o o o', async () => ({ url: '/api/v1/bulletins', body: { title: `Tin ${unique()}`, text: 'Thông báo lịch cắt điện.' } })],
+  ['GET', '/api/v1/bulletins/:id',                            'o o o o o o o o o m m m l o o m', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}` })],
+  ['PATCH', '/api/v1/bulletins/:id',                          'o o d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}`, body: { title: 'Tiêu đề sửa' } })],
+  ['PUT', '/api/v1/bulletins/:id/audience',                   'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/audience`, body: { all: true } })],
+  ['POST', '/api/v1/bulletins/:id/submit',                    'o o d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/submit`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/approve',                   'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/approve`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/reject',                    'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/reject`, body: { comment: 'Chưa rõ giờ' } })],
+  ['POST', '/api/v1/bulletins/:id/cancel',                    'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/cancel`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/schedules',                 'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/schedules`, body: { kind: 'once', runAt: inThreeDays().iso } })],
+  ['POST', '/api/v1/bulletins/:id/send-now',                  'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/send-now`, body: {} })],
+  ['GET', '/api/v1/bulletins/:id/report',                     'o o o o o o o o o m m m l o o m', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/report` })],
+  ['PUT', '/api/v1/bulletins/:id/versions/:language/audio',   'o o d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/versions/bdq/audio`, raw: { type: 'audio/mpeg', data: randomBytes(2048) } })],
+  ['POST', '/api/v1/bulletins/:id/versions/:language/preview', 'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/versions/vi/preview`, body: {} }), 'rendering costs CPU: those who write or approve'],
+  ['GET', '/api/v1/targets',                                  'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/targets' })],
+  ['POST', '/api/v1/targets',                                 'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/targets', body: { channelAccountId: shared.zaloAccount!, chatId: `g:${unique()}`, name: 'Nhóm Zalo thôn 2' } }), 'another admin names an account of this commune: "not of your commune", as for a missing one'],
+  ['PATCH', '/api/v1/targets/:id',                            'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/targets/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
+  ['POST', '/api/v1/endpoints',                               'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/endpoints', body: { name: `Cụm ${unique()}`, protocol: 'loaxa_http', baseUrl: 'http://10.0.0.9:8080', secret: 'bi-mat-cum-loa-1' } })],
+  ['PATCH', '/api/v1/endpoints/:id',                          'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/endpoints/${shared.endpoint}`, body: { name: 'Cụm loa thôn 1' } })],
+  ['GET', '/api/v1/channel-accounts',                         'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/channel-accounts' })],
+  ['PATCH', '/api/v1/channel-accounts/:id',                   'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}`, body: { pacing: { perHour: 30 } } })],
+  ['GET', '/api/v1/channel-accounts/:id/groups',              'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/channel-accounts/${shared.zaloAccount}/groups` })],
+  ['POST', '/api/v1/channel-accounts/zalo-login',             'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/channel-accounts/zalo-login', body: { account: 'zalo-xa' } })],
+  ['GET', '/api/v1/channel-accounts/zalo-login/:id',          'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/channel-accounts/zalo-login/${shared.zaloLogin}` })],
+  ['POST', '/api/v1/channel-accounts/zalo-oa/connect',        'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/channel-accounts/zalo-oa/connect', body: { account: `oa-${unique()}`, appId: '4318765432109876543', appSecret: 'app-secret-1234', oaSecret: 'oa-secret-1234' } })],
   // Zalo sends the OA admin's browser back here; the single-use state is the only proof (a junk one is refused).
-  ['GET', '/zalo-oa/oauth/callback',                          'p p p p p p p p p', async () => ({ url: '/zalo-oa/oauth/callback?code=c&state=s' })],
+  ['GET', '/zalo-oa/oauth/callback',                          'p p p p p p p p p p p p p p p p', async () => ({ url: '/zalo-oa/oauth/callback?code=c&state=s' })],
 ];
 
 // Routes outside the matrix: not behind a staff sign-in at all (each has its own tests).
@@ -220,10 +240,24 @@ beforeAll(async () => {
   for (const role of ['admin', 'editor', 'approver', 'responder', 'viewer'] as const) {
     actor[role] = (await prisma.staff.create({ data: { communeId, username: `m-${role}`, displayName: `Ma trận ${role}`, roles: [role as StaffRole] } })).id;
   }
-  actor.oversight = demo.giamsat!;
-  const other = await prisma.commune.create({ data: { name: 'Xã Bên Cạnh', code: '99977' } });
+  const provinceA = (await prisma.commune.findUniqueOrThrow({ where: { id: communeId } })).provinceId!;
+  actor.provViewer = demo.giamsat!;
+  for (const role of ['editor', 'approver', 'admin'] as const) {
+    const who = `prov${role[0]!.toUpperCase()}${role.slice(1)}` as Who;
+    actor[who] = (await prisma.staff.create({ data: { username: `m-tinh-${role}`, displayName: `Tỉnh ${role}`, roles: [], provinceId: provinceA, provinceRoles: [role] } })).id;
+  }
+  const provinceB = await prisma.province.create({ data: { code: 'tinh-ben', name: 'Tỉnh Bên' } });
+  actor.otherProvViewer = (await prisma.staff.create({ data: { username: 'm-tinh-ben', displayName: 'Sở tỉnh bên', roles: [], provinceId: provinceB.id, provinceRoles: ['viewer'] } })).id;
+  const sameProvince = await prisma.commune.create({ data: { name: 'Xã Cùng Tỉnh', code: '99978', provinceId: provinceA } });
+  actor.sameProvAdmin = (await prisma.staff.create({ data: { communeId: sameProvince.id, username: 'm-a2-admin', displayName: 'Quản trị xã cùng tỉnh', roles: ['admin'] } })).id;
+  const other = await prisma.commune.create({ data: { name: 'Xã Bên Cạnh', code: '99977', provinceId: provinceB.id } });
+  marked.A1 = communeId;
+  marked.A2 = sameProvince.id;
+  marked.B = other.id;
   actor.other = (await prisma.staff.create({ data: { communeId: other.id, username: 'm-other-admin', displayName: 'Quản trị xã bên', roles: ['admin'] } })).id;
-  apiKey = (await createApiKey(prisma, { communeId, name: 'Tỉnh' })).key;
+  keys.apikey = (await createApiKey(prisma, { communeId, name: 'Nguồn của xã' })).key;
+  keys.provKey = (await createApiKey(prisma, { communeId: sameProvince.id, name: 'Tỉnh', province: true })).key;
+  keys.otherKey = (await createApiKey(prisma, { communeId: other.id, name: 'Xã bên' })).key;
 
   shared.ticket = await ticket();
   shared.denunciation = await ticket({ confidential: true });
@@ -283,10 +317,10 @@ function outcomeOf(status: number, location: string | undefined): Outcome | 'err
 async function attempt(who: Who, method: string, req: Req): Promise<{ outcome: Outcome | 'error'; status: number }> {
   const headers: Record<string, string> = {};
   const api = req.url.startsWith('/api/');
-  const session = who === 'anon' || who === 'apikey' ? undefined : await sessionFor(prisma, actor[who]!);
+  const session = who === 'anon' || keys[who] ? undefined : await sessionFor(prisma, actor[who]!);
   if (session && api) headers.authorization = `Bearer ${session.token}`;
   if (session && !api) headers.cookie = session.cookie;
-  if (who === 'apikey') headers['x-api-key'] = apiKey;
+  if (keys[who]) headers['x-api-key'] = keys[who];
   let payload: string | Buffer | undefined;
   if (req.raw) {
     headers['content-type'] = req.raw.type;
@@ -310,7 +344,7 @@ describe('role × route × commune matrix', () => {
     for (const [, , expected] of MATRIX) expect(expected.split(/\s+/)).toHaveLength(WHO.length);
   });
 
-  it('gives every role, oversight, another commune, anonymous callers and the API key the outcome of the table', async () => {
+  it('gives every role, province staff of this and another province, other communes, anonymous callers and API keys the outcome of the table', async () => {
     const wrong: string[] = [];
     for (const [method, route, expected, build, note] of MATRIX) {
       const want = expected.split(/\s+/) as Outcome[];
@@ -319,6 +353,65 @@ describe('role × route × commune matrix', () => {
         const got = await attempt(who, method, req);
         const ok = want[i] === 'p' ? got.outcome !== 'error' : got.outcome === want[i];
         if (!ok) wrong.push(`${method} ${req.url} (${route}${note ? `; ${note}` : ''}) as ${who}: expected ${want[i]}, got ${got.outcome} (${got.status})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 600_000);
+
+  it('lists show each reader only the communes it may read: its own, or its province\'s; never another province\'s', async () => {
+    let n = 0;
+    for (const [name, id] of Object.entries(marked)) {
+      n += 1;
+      await prisma.bulletin.create({ data: { communeId: id, title: `Bản tin dấu-${name}` } });
+      await prisma.village.create({ data: { communeId: id, name: `Thôn dấu-${name}` } });
+      const resident = await prisma.resident.create({ data: { communeId: id } });
+      await prisma.ticket.create({ data: { code: `DX-2026-${70000 + n}`, communeId: id, year: 2026, seq: 70000 + n, residentId: resident.id, channel: 'telegram', subject: `Phiếu dấu-${name}` } });
+    }
+    const seen = async (who: Who, url: string) => {
+      const api = url.startsWith('/api/');
+      const headers: Record<string, string> = {};
+      if (keys[who]) headers['x-api-key'] = keys[who];
+      else {
+        const s = await sessionFor(prisma, actor[who]!);
+        headers[api ? 'authorization' : 'cookie'] = api ? `Bearer ${s.token}` : s.cookie;
+      }
+      const r = await app.inject({ method: 'GET', url, headers });
+      expect(r.statusCode, `${who} ${url}`).toBe(200);
+      return Object.keys(marked).filter((name) => r.body.includes(`dấu-${name}`) || r.body.includes(`d\\u1ea5u-${name}`)).sort();
+    };
+    const lists = (xa: string) => [
+      '/admin/ban-tin',
+      `/admin/phan-anh?xa=${xa}`,
+      `/admin/tong-quan?xa=${xa}`,
+      `/admin/lich-phat?xa=${xa}`,
+      `/admin/bao-cao?xa=${xa}`,
+      '/api/v1/bulletins',
+      '/api/v1/targets',
+    ];
+    const wrong: string[] = [];
+    const expectOnly = async (who: Who, readable: string[]) => {
+      // Asking for a commune it may not read (?xa=) shows one it may, never that one.
+      for (const name of Object.keys(marked)) {
+        for (const url of lists(marked[name]!)) {
+          const got = await seen(who, url);
+          const stray = got.filter((g) => !readable.includes(g));
+          if (stray.length) wrong.push(`${who} ${url}: sees ${stray.join(', ')}`);
+        }
+      }
+      // The lists of every commune together show all it may read.
+      const all = new Set<string>();
+      for (const name of readable) for (const url of ['/admin/ban-tin', `/admin/phan-anh?xa=${marked[name]}`, '/api/v1/bulletins']) for (const g of await seen(who, url)) all.add(g);
+      if ([...all].sort().join() !== [...readable].sort().join()) wrong.push(`${who}: reads ${[...all].sort().join(', ')} instead of ${readable.join(', ')}`);
+    };
+    for (const who of ['admin', 'viewer'] as const) await expectOnly(who, ['A1']);
+    for (const who of ['provViewer', 'provEditor', 'provApprover', 'provAdmin'] as const) await expectOnly(who, ['A1', 'A2']);
+    await expectOnly('otherProvViewer', ['B']);
+    await expectOnly('sameProvAdmin', ['A2']);
+    await expectOnly('other', ['B']);
+    for (const [who, readable] of [['apikey', ['A1']], ['provKey', ['A1', 'A2']], ['otherKey', ['B']]] as const) {
+      for (const url of ['/api/v1/bulletins', '/api/v1/targets']) {
+        const got = await seen(who, url);
+        if (got.join() !== [...readable].join()) wrong.push(`${who} ${url}: sees ${got.join(', ')} instead of ${readable.join(', ')}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -44,7 +44,7 @@ export const NO_COMMUNE = '00000000-0000-0000-0000-000000000000';
 // A link never leads to a page that does not exist; `who` hides what a person cannot use.
 const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff']) => boolean }> = [
   { href: '/admin/tong-quan', label: 'Tổng quan' },
-  { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị', who: (s) => s.communeId !== null },
+  { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
   { href: '/admin/ban-tin', label: 'Bản tin' },
   { href: '/admin/lich-phat', label: 'Lịch phát sóng' },
   { href: '/admin/cum-loa', label: 'Cụm loa & nhóm', who: (s) => s.communeId !== null },

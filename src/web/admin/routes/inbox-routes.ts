@@ -12,7 +12,7 @@ import { clearanceOf } from '../../../tickets/ticket-visibility.ts';
 import { answerTicket, assignTicket, closeTicket, markDuplicate, transferTicket, type ActionResult } from '../../../tickets/ticket-actions.ts';
 import { publishFaq } from '../../../tickets/faq.ts';
 import { effect, refreshAdminPostsJob } from '../../../tickets/ticket-jobs.ts';
-import { formOf, NO_COMMUNE, pickId, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
+import { formOf, pickId, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { eventLabel } from '../labels.ts';
 import { deliveryLabel } from '../../../tickets/answer-delivery.ts';
 import { CLOSE_REASONS } from '../../../tickets/close-reasons.ts';
@@ -39,8 +39,10 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
   app.get<{ Querystring: Record<string, string | undefined> }>('/admin/phan-anh', async (req, reply) => {
     const who = await ctx.guard(req, reply);
     if (!who) return reply;
-    const communeId = who.staff.communeId;
-    if (!communeId) return ctx.page(reply, 'dashboard-empty', { title: 'Phản ánh, kiến nghị' }, who, '/admin/phan-anh');
+    // Province staff read the tickets of the commune chosen among their province's (?xa=).
+    const { chosen, choices } = ctx.chosenCommune(who, req.query.xa);
+    if (!chosen) return ctx.page(reply, 'dashboard-empty', { title: 'Phản ánh, kiến nghị' }, who, '/admin/phan-anh');
+    const communeId = chosen.id;
     const q = req.query;
     const status = q['trang-thai'] && q['trang-thai'] in statusLabel ? (q['trang-thai'] as TicketStatus) : undefined;
     const f = { status, categoryId: pickId(q['linh-vuc']), villageId: pickId(q.thon), assigneeId: pickId(q['can-bo']), overdue: q['qua-han'] === '1', q: typeof q.q === 'string' ? q.q.slice(0, 100) : undefined };
@@ -55,7 +57,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     return ctx.page(
       reply,
       'inbox',
-      { title: 'Phản ánh, kiến nghị', f, rows: rows.map((r) => ({ ...r, overdue: OPEN.includes(r.status) && r.dueAt !== null && r.dueAt < now })), categories, villages, staffList, statusLabel, ...fmt },
+      { title: 'Phản ánh, kiến nghị', communes: choices.length > 1 ? choices : [], xa: choices.length > 1 ? communeId : undefined, f, rows: rows.map((r) => ({ ...r, overdue: OPEN.includes(r.status) && r.dueAt !== null && r.dueAt < now })), categories, villages, staffList, statusLabel, ...fmt },
       who,
       '/admin/phan-anh',
     );
@@ -63,7 +65,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
 
   async function ticketPage(reply: FastifyReply, who: Signed, code: string, extra: PageExtra = {}) {
     const t = await prisma.ticket.findFirst({
-      where: { code, communeId: who.staff.communeId ?? NO_COMMUNE },
+      where: { code, communeId: { in: ctx.communesOf(who).map((c) => c.id) } },
       include: {
         category: true,
         village: true,
@@ -73,7 +75,8 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
         events: { orderBy: { createdAt: 'asc' }, include: { actor: { select: { displayName: true } } } },
       },
     });
-    // Another commune's ticket, or a confidential one this person may not read, answers as missing.
+    // Another commune's ticket, or a confidential one this person may not read, answers as missing;
+    // province staff read their province's, and act on none (mayActOnTicket).
     if (!t || !(await mayReadTicket(prisma, who.staff, t))) return ctx.notFound(reply, who);
     if (extra.status) reply.code(extra.status);
     const canAct = await mayActOnTicket(prisma, who.staff, t.id);
@@ -167,7 +170,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!(req.params.verb in VERBS)) return ticketPage(reply, who, code, { error: 'Không có thao tác này.', status: 404 });
     const verb = req.params.verb as Verb;
     if (!ctx.checkCsrf(req, who)) return ticketPage(reply, who, code, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
-    const t = await prisma.ticket.findFirst({ where: { code, communeId: who.staff.communeId ?? NO_COMMUNE } });
+    const t = await prisma.ticket.findFirst({ where: { code, communeId: { in: ctx.communesOf(who).map((c) => c.id) } } });
     if (!t || !(await mayActOnTicket(prisma, who.staff, t.id))) {
       await ctx.auditRefused(req, who, 'Ticket', t?.id ?? null, { verb, code });
       return ticketPage(reply, who, code, { error: 'Bạn không có quyền thao tác trên phiếu này.', status: 403 });
