@@ -15,7 +15,10 @@ export const CLASS_PRIORITY = { emergency: 1, priority: 2, normal: 3 } as const;
 export interface StartedRun {
   runId: string;
   created: boolean;
+  /** Loudspeakers first: they play at once, while chat sends are paced by the platforms. */
   deliveryIds: string[];
+  /** How many of the first deliveryIds are loudspeakers. */
+  loudspeakers: number;
   skipped: Array<{ name: string; why: string }>;
   priority: number;
 }
@@ -42,9 +45,9 @@ export async function startRun(prisma: PrismaClient, p: { bulletinId: string; sc
     await tx.$queryRaw`SELECT id FROM "Bulletin" WHERE id = ${p.bulletinId}::uuid FOR UPDATE`;
     const b = await tx.bulletin.findUnique({ where: { id: p.bulletinId } });
     if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
-    const existing = await tx.broadcastRun.findUnique({ where: { bulletinId_scheduledFor: { bulletinId: b.id, scheduledFor: p.scheduledFor } }, include: { deliveries: { select: { id: true } } } });
+    const existing = await tx.broadcastRun.findUnique({ where: { bulletinId_scheduledFor: { bulletinId: b.id, scheduledFor: p.scheduledFor } }, include: { deliveries: { select: { id: true, endpointId: true } } } });
     const priority = CLASS_PRIORITY[b.class];
-    if (existing) return { runId: existing.id, created: false, deliveryIds: existing.deliveries.map((d) => d.id), skipped: [], priority };
+    if (existing) return { runId: existing.id, created: false, ...loudspeakersFirst(existing.deliveries), skipped: [], priority };
     if (!['approved', 'scheduled', 'sending', 'done', 'partly_failed'].includes(b.status) || b.approvedRevision == null) {
       throw new AppError('CONFLICT', 'Bản tin chưa được duyệt (hoặc đã hủy), không phát được.');
     }
@@ -75,19 +78,39 @@ export async function startRun(prisma: PrismaClient, p: { bulletinId: string; sc
     }
     for (const s of subscribers) rows.push({ runId: run.id, bulletinVersionId: vi.id, ...s });
     await tx.delivery.createMany({ data: rows });
-    const deliveries = await tx.delivery.findMany({ where: { runId: run.id }, select: { id: true } });
+    const deliveries = await tx.delivery.findMany({ where: { runId: run.id }, select: { id: true, endpointId: true } });
     if (deliveries.length === 0) await tx.broadcastRun.update({ where: { id: run.id }, data: { status: 'done', finishedAt: new Date() } });
     await tx.bulletin.update({ where: { id: b.id }, data: { status: deliveries.length ? 'sending' : b.status } });
     await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.run_started', entityType: 'Bulletin', entityId: b.id, data: { runId: run.id, deliveries: deliveries.length, skipped: skipped.length } } });
-    return { runId: run.id, created: true, deliveryIds: deliveries.map((d) => d.id), skipped, priority };
+    return { runId: run.id, created: true, ...loudspeakersFirst(deliveries), skipped, priority };
     // Thousands of delivery rows in the one outbox transaction: Prisma's default 5 s ran out on a
     // busy box for 2,000 groups + 500 clusters (bench fanout), and the run never started.
   }, { timeout: 60_000, maxWait: 10_000 });
+}
+
+function loudspeakersFirst(deliveries: Array<{ id: string; endpointId: string | null }>): Pick<StartedRun, 'deliveryIds' | 'loudspeakers'> {
+  const speakers = deliveries.filter((d) => d.endpointId).map((d) => d.id);
+  return { deliveryIds: [...speakers, ...deliveries.filter((d) => !d.endpointId).map((d) => d.id)], loudspeakers: speakers.length };
 }
 
 type EnqueueDelivery = (def: typeof deliverJob, data: { deliveryId: string }, opts: { jobId: string; priority: number }) => Promise<unknown>;
 
 /** Queues a started run's deliveries under their stable ids (a second call adds nothing). */
 export async function queueRun(enqueue: EnqueueDelivery, run: StartedRun): Promise<void> {
-  for (const id of run.deliveryIds) await enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority: run.priority });
+  await queueRuns(enqueue, [run]);
+}
+
+/**
+ * Several runs at once (a province bulletin: one run per commune): every run's loudspeakers are
+ * queued before any chat group, so no loudspeaker waits behind another commune's paced groups.
+ * Adds go out in parallel batches (one Redis round trip each would make thousands slow).
+ */
+export async function queueRuns(enqueue: EnqueueDelivery, runs: StartedRun[]): Promise<void> {
+  const jobs = [
+    ...runs.flatMap((r) => r.deliveryIds.slice(0, r.loudspeakers).map((id) => [id, r.priority] as const)),
+    ...runs.flatMap((r) => r.deliveryIds.slice(r.loudspeakers).map((id) => [id, r.priority] as const)),
+  ];
+  for (let i = 0; i < jobs.length; i += 200) {
+    await Promise.all(jobs.slice(i, i + 200).map(([id, priority]) => enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority })));
+  }
 }

@@ -1,6 +1,7 @@
 // Turns an approved bulletin version into the audio that goes out: the uploaded recording, or the
 // text spoken by the speech engine after Vietnamese normalization; then the one render pipeline.
 // The result is a MediaFile (by hash) recorded on the version, so every target reuses it.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,15 @@ async function once(key: string, make: () => Promise<RenderedVersion>, remember 
 async function renderBase(deps: RenderDeps, versionId: string): Promise<RenderedVersion> {
   const v = await deps.prisma.bulletinVersion.findUniqueOrThrow({ where: { id: versionId } });
   if (v.renderedSha256 && v.renderedDurationMs) return { sha256: v.renderedSha256, durationMs: v.renderedDurationMs };
+  // The same words (a province bulletin: one copy per commune) are spoken once per process.
+  const source = v.audioSha256 ? `audio:${v.audioSha256}` : `text:${createHash('sha256').update(v.text ?? '').digest('hex')}`;
+  const settings = [deps.voice, deps.bitrateKbps, deps.loudnessI, deps.chimePath, deps.dataDir].join('|');
+  const r = await once(`source:${source}:${settings}`, () => renderSource(deps, v));
+  await deps.prisma.bulletinVersion.update({ where: { id: versionId }, data: { renderedSha256: r.sha256, renderedDurationMs: r.durationMs } });
+  return r;
+}
+
+async function renderSource(deps: RenderDeps, v: { audioSha256: string | null; text: string | null }): Promise<RenderedVersion> {
   const work = await mkdtemp(join(tmpdir(), 'loaxa-render-'));
   try {
     let input: string;
@@ -96,7 +106,6 @@ async function renderBase(deps: RenderDeps, versionId: string): Promise<Rendered
       ...(deps.chimePath ? { introPath: deps.chimePath, outroPath: deps.chimePath } : {}),
     });
     const stored = await storeMediaFile(deps.prisma, deps.dataDir, out.path, 'audio/mpeg', out.durationMs);
-    await deps.prisma.bulletinVersion.update({ where: { id: versionId }, data: { renderedSha256: stored.sha256, renderedDurationMs: out.durationMs } });
     return { sha256: stored.sha256, durationMs: out.durationMs };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -20,6 +20,8 @@ export interface CalendarItem {
   runStatus: string | null;
   /** A normal one-off not yet started: it may be moved. */
   movable: boolean;
+  /** The province wrote it (the commune's copy of a province bulletin). */
+  fromProvince: boolean;
 }
 
 export interface CalendarDay {
@@ -53,12 +55,12 @@ export async function weekCalendar(prisma: PrismaClient, communeId: string, mond
   const runAt = new Map(runs.map((r) => [`${r.bulletinId}@${r.scheduledFor.getTime()}`, r]));
   const items: CalendarItem[] = [];
   const seen = new Set<string>();
-  const push = (at: Date, b: { id: string; title: string; class: string }, scheduleId: string | null, kind: CalendarItem['kind']) => {
+  const push = (at: Date, b: { id: string; title: string; class: string; provinceBulletinId: string | null }, scheduleId: string | null, kind: CalendarItem['kind']) => {
     const key = `${b.id}@${at.getTime()}`;
     if (seen.has(key)) return;
     seen.add(key);
     const run = runAt.get(key);
-    items.push({ at, time: hhmm.format(at), bulletinId: b.id, title: b.title, class: b.class, scheduleId, kind, runStatus: run?.status ?? null, movable: kind === 'once' && b.class === 'normal' && !run && at > now });
+    items.push({ at, time: hhmm.format(at), bulletinId: b.id, title: b.title, class: b.class, scheduleId, kind, runStatus: run?.status ?? null, movable: kind === 'once' && b.class === 'normal' && !run && at > now, fromProvince: b.provinceBulletinId !== null });
   };
 
   for (const s of schedules) {

@@ -1,10 +1,10 @@
 // Putting an approved bulletin on the schedule: a one-off time, a commune slot, or its own time of
 // day on chosen weekdays between two dates (the commune's time zone). Emergencies need no schedule: they
 // go out at once.
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
-import { nextSlotTime } from '../calendar/local-time.ts';
+import { localDate, localInstant, upcomingSlotTimes } from '../calendar/local-time.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
 
 export type ScheduleInput =
@@ -70,14 +70,49 @@ export async function scheduleBulletin(prisma: PrismaClient, actor: Actor, bulle
  * items already there). Without slots it returns undefined and the caller sends it at once.
  */
 export async function scheduleAtNextSlot(prisma: PrismaClient, bulletinId: string, now = new Date()) {
-  return prisma.$transaction(async (tx) => {
-    const b = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId }, include: { commune: true } });
-    const slots = await tx.broadcastSlot.findMany({ where: { communeId: b.communeId, active: true } });
-    const at = nextSlotTime(slots, now, b.commune.timezone);
-    if (!at || (b.expiresAt && at > b.expiresAt)) return undefined;
-    const schedule = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: at, timezone: b.commune.timezone } });
-    await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
-    await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: 'once', nextSlot: at.toISOString() } } });
-    return schedule;
+  return prisma.$transaction((tx) => scheduleAtNextSlotIn(tx, bulletinId, now));
+}
+
+/**
+ * The same inside the caller's transaction. With `free`, the first slot time no other bulletin of
+ * the commune is already planned for (a normal province bulletin takes a free place, it does not
+ * crowd one); without it, the next slot whatever is there (priority goes ahead of the queue).
+ */
+export async function scheduleAtNextSlotIn(tx: Prisma.TransactionClient, bulletinId: string, now = new Date(), opts: { free?: boolean } = {}) {
+  const b = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId }, include: { commune: true } });
+  const slots = await tx.broadcastSlot.findMany({ where: { communeId: b.communeId, active: true } });
+  const times = upcomingSlotTimes(slots, now, b.commune.timezone);
+  let at = times[0];
+  if (opts.free && times.length) {
+    const taken = await takenTimes(tx, b.communeId, b.commune.timezone, times);
+    at = times.find((t) => !taken.has(t.getTime()));
+  }
+  if (!at || (b.expiresAt && at > b.expiresAt)) return undefined;
+  const schedule = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: at, timezone: b.commune.timezone } });
+  await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
+  await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: 'once', nextSlot: at.toISOString() } } });
+  return schedule;
+}
+
+/** Which of these slot times already have a bulletin of the commune planned (one-off or recurring). */
+async function takenTimes(tx: Prisma.TransactionClient, communeId: string, tz: string, times: Date[]): Promise<Set<number>> {
+  const schedules = await tx.schedule.findMany({
+    where: { active: true, bulletin: { communeId, status: { in: ['approved', 'scheduled', 'sending'] } } },
+    include: { slot: true },
   });
+  const taken = new Set<number>();
+  for (const s of schedules) {
+    if (s.kind === 'once' && s.runAt) taken.add(s.runAt.getTime());
+    const time = s.timeOfDay ?? s.slot?.timeOfDay;
+    const days = s.daysOfWeek.length ? s.daysOfWeek : (s.slot?.daysOfWeek ?? []);
+    if (s.kind !== 'recurring' || !time) continue;
+    for (const t of times) {
+      const day = localDate(t, tz);
+      if (!days.includes(day.isoWeekday) || localInstant(day.date, time, tz).getTime() !== t.getTime()) continue;
+      if (s.startsOn && day.date < s.startsOn.toISOString().slice(0, 10)) continue;
+      if (s.endsOn && day.date > s.endsOn.toISOString().slice(0, 10)) continue;
+      taken.add(t.getTime());
+    }
+  }
+  return taken;
 }

@@ -58,7 +58,8 @@ export const statusLabel: Record<BulletinStatus, string> = {
   expired: 'Hết hạn',
 };
 
-function validateText(title: string | undefined, text: string | undefined): void {
+/** Title and text of any bulletin, the commune's or the province's: one rule. */
+export function validateBulletinText(title: string | undefined, text: string | undefined): void {
   if (title !== undefined && (!title.trim() || title.length > 200)) throw new AppError('VALIDATION', 'Tiêu đề bản tin cần từ 1 đến 200 ký tự.', { field: 'title' });
   if (text !== undefined) {
     if (text.length > 20_000) throw new AppError('VALIDATION', 'Nội dung bản tin dài quá (tối đa 20.000 ký tự).', { field: 'text' });
@@ -131,7 +132,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
     /** An editor writes a bulletin; it starts as a draft with one Vietnamese version. */
     createDraft: (actor: Actor, input: DraftInput) =>
       inTx(async (tx) => {
-        validateText(input.title, input.text);
+        validateBulletinText(input.title, input.text);
         const staff = await staffOf(tx, actor);
         // An approver may write an emergency and send it at once; editors write the rest.
         if (input.class === 'emergency') {
@@ -162,7 +163,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
      */
     edit: (actor: Actor, bulletinId: string, input: EditInput) =>
       inTx(async (tx) => {
-        validateText(input.title, input.text);
+        validateBulletinText(input.title, input.text);
         const { b, staff } = await loadEditable(tx, actor, bulletinId);
         const language = input.language ?? 'vi';
         const { revision, opened } = await workingRevision(tx, b, staff.id);
@@ -305,7 +306,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
      */
     receiveFromSource: (source: { apiKeyId: string; communeId: string; name: string }, input: Omit<DraftInput, 'communeId'>) =>
       inTx(async (tx) => {
-        validateText(input.title, input.text);
+        validateBulletinText(input.title, input.text);
         const now = new Date();
         const b = await tx.bulletin.create({
           data: {

@@ -3,7 +3,7 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
-import { queueRun, startRun } from '../../broadcasts/fanout/start-run.ts';
+import { queueRuns, startRun, type StartedRun } from '../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
 
 export async function sendBulletinNow(prisma: PrismaClient, enqueue: Enqueue, p: { staffId: string; bulletinId: string; ip?: string }) {
@@ -12,8 +12,39 @@ export async function sendBulletinNow(prisma: PrismaClient, enqueue: Enqueue, p:
   if (!b) throw new AppError('NOT_FOUND', 'Không tìm thấy bản tin.');
   await requireOwnCommune(prisma, staff, b.communeId, 'Không tìm thấy bản tin.');
   if (!staff.roles.some((r) => r === 'approver' || r === 'admin')) throw new AppError('FORBIDDEN', 'Chỉ người duyệt của xã mới phát ngay được.');
-  const run = await startRun(prisma, { bulletinId: b.id, scheduledFor: new Date() });
-  await queueRun(enqueue, run);
+  const run = await sendApprovedNow(prisma, enqueue, { bulletinId: b.id });
   await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: b.id, data: { runId: run.runId }, ip: p.ip ?? null } });
   return { runId: run.runId, deliveries: run.deliveryIds.length, skipped: run.skipped };
+}
+
+/**
+ * The path every "now" takes once the right to send is settled (a commune approver above, a
+ * bulletin from the province or an API key): one run, its deliveries queued. With a schedule (the
+ * one-off "now" written with the bulletin), the run takes its time, so the scheduler's tick finds
+ * it done, or starts it if this process died before it could.
+ */
+export async function sendApprovedNow(prisma: PrismaClient, enqueue: Enqueue, p: NowItem): Promise<StartedRun> {
+  return (await sendApprovedNowMany(prisma, enqueue, [p]))[0]!;
+}
+
+export interface NowItem {
+  bulletinId: string;
+  scheduledFor?: Date;
+  scheduleId?: string;
+}
+
+/** Many at once (a province emergency: one bulletin per commune), loudspeakers queued first. */
+export async function sendApprovedNowMany(prisma: PrismaClient, enqueue: Enqueue, items: NowItem[]): Promise<StartedRun[]> {
+  const runs: StartedRun[] = new Array(items.length);
+  let next = 0;
+  // A few runs at a time: each is one transaction, and the pool is shared with everything else.
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      const p = items[i]!;
+      runs[i] = await startRun(prisma, { bulletinId: p.bulletinId, scheduledFor: p.scheduledFor ?? new Date(), scheduleId: p.scheduleId ?? null });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
+  await queueRuns(enqueue, runs);
+  return runs;
 }

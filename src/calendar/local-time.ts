@@ -16,17 +16,16 @@ export function localDate(d: Date, tz: string): { date: string; isoWeekday: numb
   return { date: `${parts.year}-${parts.month}-${parts.day}`, isoWeekday: wd };
 }
 
-/** The first occurrence after `now` of any of the slots ("HH:mm" on ISO weekdays), within a week. */
-export function nextSlotTime(slots: Array<{ timeOfDay: string; daysOfWeek: number[] }>, now: Date, tz: string): Date | undefined {
-  let best: Date | undefined;
-  for (let ahead = 0; ahead <= 7; ahead++) {
+/** Every occurrence of the slots after `now` within `days` days, earliest first. */
+export function upcomingSlotTimes(slots: Array<{ timeOfDay: string; daysOfWeek: number[] }>, now: Date, tz: string, days = 14): Date[] {
+  const out = new Map<number, Date>();
+  for (let ahead = 0; ahead <= days; ahead++) {
     const day = localDate(new Date(now.getTime() + ahead * 86_400_000), tz);
     for (const s of slots) {
       if (!s.daysOfWeek.includes(day.isoWeekday)) continue;
       const at = localInstant(day.date, s.timeOfDay, tz);
-      if (at > now && (!best || at < best)) best = at;
+      if (at > now) out.set(at.getTime(), at);
     }
-    if (best) return best;
   }
-  return best;
+  return [...out.values()].sort((a, b) => a.getTime() - b.getTime());
 }

@@ -1,7 +1,8 @@
 // Recovery driven by PostgreSQL, on the workers' own minute tick (not a job that Redis could lose):
 // one worker at a time, under a lease in the database, re-declares every repeating job and queues
 // again whatever the database says is pending but Redis no longer has — deliveries, inbound
-// messages, messages to residents, admin-chat posts, and the deadline checks of open tickets.
+// messages, messages to residents, admin-chat posts, and the deadline checks of open tickets — and
+// schedules the province bulletins whose decline window has closed.
 // What it restored is kept with the lease, for /metrics and `loaxa doctor`.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -14,6 +15,7 @@ import { acquireLease, recordLeaseRun, releaseLease } from '../db/process-lease.
 import { reconcileListening } from '../tickets/reconcile.ts';
 import { reconcileDeadlines } from '../tickets/reconcile-deadlines.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
+import { closeDeclineWindows } from '../province/close-decline-windows.ts';
 
 export const RECONCILE_LEASE = 'reconcile';
 
@@ -27,6 +29,8 @@ export interface RecoveryResult {
   overdue: number;
   offline: number;
   unpulled: number;
+  /** Normal province bulletins scheduled because their decline window closed. */
+  provinceBulletins: number;
   repeatables: number;
 }
 
@@ -73,7 +77,8 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     const listening = await reconcileListening({ prisma: opts.prisma, enqueue, restore, now }, { olderThanMs: settleMs });
     const speaking = await reconcileDeliveries({ prisma: opts.prisma, enqueue, restore, now }, { olderThanMs: settleMs, sendingOlderThanMs: Math.max(settleMs, 60_000) });
     const deadlines = await reconcileDeadlines({ prisma: opts.prisma, restore, now, ...opts.tickets });
-    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, repeatables: opts.repeatables.length };
+    const provinceBulletins = await closeDeclineWindows({ prisma: opts.prisma, enqueue }, now());
+    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, provinceBulletins, repeatables: opts.repeatables.length };
     await recordLeaseRun(opts.prisma, RECONCILE_LEASE, holder, { ...result });
     const restored = result.deliveries + result.inbound + result.messages + result.posts + result.followUps + result.timers + result.overdue;
     if (restored > 0) opts.log.warn({ ...result }, 'đã khôi phục việc mà Redis không còn giữ');

@@ -43,6 +43,7 @@ export async function reportXlsx(r: Report): Promise<Buffer> {
   for (const [k, label] of COLUMNS) summary.addRow([label, r.totals[k] ?? '']);
   summary.addRow([]);
   summary.addRow(['Bản tin đã phát', r.broadcasts.bulletins]);
+  summary.addRow(['Trong đó bản tin của tỉnh', r.broadcasts.fromProvince]);
   summary.addRow(['Lượt phát', r.broadcasts.runs]);
   summary.addRow(['Tới nhóm Telegram', r.broadcasts.deliveredByChannel.telegram]);
   summary.addRow(['Tới nhóm Zalo', r.broadcasts.deliveredByChannel.zalo]);
@@ -131,7 +132,7 @@ export async function reportPdf(r: Report): Promise<Buffer> {
       { text: 'II. THÔNG TIN TUYÊN TRUYỀN TRÊN HỆ THỐNG TRUYỀN THANH', bold: true, margin: [0, 6, 0, 6] },
       {
         ul: [
-          `Số bản tin đã phát: ${num(r.broadcasts.bulletins)}; số lượt phát: ${num(r.broadcasts.runs)}.`,
+          `Số bản tin đã phát: ${num(r.broadcasts.bulletins)} (trong đó của tỉnh: ${num(r.broadcasts.fromProvince)}); số lượt phát: ${num(r.broadcasts.runs)}.`,
           `Tới nhóm Telegram: ${num(r.broadcasts.deliveredByChannel.telegram)}; nhóm Zalo: ${num(r.broadcasts.deliveredByChannel.zalo)}; cụm loa: ${num(r.broadcasts.deliveredByChannel.loudspeaker)}.`,
           `Tổng thời lượng phát trên loa: ${num(r.broadcasts.broadcastHours)} giờ.`,
         ],

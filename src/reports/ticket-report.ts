@@ -21,7 +21,7 @@ export interface Report {
   byVillage: Array<{ name: string } & TicketFigures>;
   /** Each month of the period (local time), with its figures and its tickets per field. */
   byMonth: Array<{ month: string; label: string; byField: Record<string, number> } & TicketFigures>;
-  broadcasts: { bulletins: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
+  broadcasts: { bulletins: number; fromProvince: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
   /** Residents receiving bulletins privately (per village and channel) and the period's private deliveries. */
   subscribers: SubscriberFigures;
   tickets: Array<{ code: string; field: string; village: string; status: string; channel: string; createdAt: Date; dueAt: Date | null; answeredAt: Date | null; onTime: boolean | null; changes: Array<{ at: Date; to: string }> }>;
@@ -58,7 +58,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     return { month, label: `${month.slice(5)}/${month.slice(0, 4)}`, byField, ...figures(rows, end) };
   });
 
-  const runs = await prisma.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: start, lt: end } }, select: { id: true, bulletinId: true } });
+  const runs = await prisma.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: start, lt: end } }, select: { id: true, bulletinId: true, bulletin: { select: { provinceBulletinId: true } } } });
   const deliveries = await prisma.delivery.findMany({
     where: { runId: { in: runs.map((r) => r.id) }, status: 'sent' },
     select: { targetId: true, endpointId: true, playedAt: true, target: { select: { kind: true } }, bulletinVersion: { select: { renderedDurationMs: true } } },
@@ -80,7 +80,11 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
     byField: groupFigures(tickets, (t) => t.category?.name ?? UNCATEGORISED, end),
     byVillage: groupFigures(tickets, (t) => t.village?.name ?? UNKNOWN_VILLAGE, end),
     byMonth,
-    broadcasts: { bulletins: new Set(runs.map((r) => r.bulletinId)).size, runs: runs.length, deliveredByChannel, broadcastHours: Math.round((playedMs / 3600_000) * 100) / 100 },
+    broadcasts: {
+      bulletins: new Set(runs.map((r) => r.bulletinId)).size,
+      // The province's bulletins played here, counted among the bulletins above.
+      fromProvince: new Set(runs.filter((r) => r.bulletin.provinceBulletinId).map((r) => r.bulletinId)).size,
+      runs: runs.length, deliveredByChannel, broadcastHours: Math.round((playedMs / 3600_000) * 100) / 100 },
     subscribers: await subscriberFigures(prisma, communeId, runs.map((r) => r.id)),
     tickets: tickets.map((t) => ({
       code: t.code,

@@ -201,6 +201,8 @@ describe('migrated database vs schema.prisma', () => {
     const subscription = await prisma.subscription.create({ data: { communeId: commune.id, residentId: resident.id, residentIdentityId: subIdentity.id, villageId: village.id, topics: ['Y_TE'] } });
     await prisma.bulletinAudience.create({ data: { bulletinId: bulletin.id, kind: 'subscribers', villageId: village.id, topicCode: 'Y_TE' } });
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, residentId: resident.id, residentIdentityId: subIdentity.id, subscriptionId: subscription.id } });
+    const provinceBulletin = await prisma.provinceBulletin.create({ data: { provinceId: commune.provinceId!, title: 'Bản tin của tỉnh', text: 'Nội dung', authorId: staff.id } });
+    await prisma.provinceBulletinCommune.create({ data: { provinceBulletinId: provinceBulletin.id, communeId: commune.id, villageIds: [village.id], bulletinId: bulletin.id } });
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');
     const empty: string[] = [];

@@ -57,7 +57,7 @@ describe('quarterly ticket report', () => {
   it('an empty quarter gives zeros, not errors', async () => {
     const r = await ticketReport(prisma, communeId, quarterPeriod(2025, 1), { kind: 'api', communeId });
     expect(r.totals).toMatchObject({ received: 0, eligible: 0, resolvedRate: 0, avgHoursToAnswer: null });
-    expect(r.broadcasts).toEqual({ bulletins: 0, runs: 0, deliveredByChannel: { telegram: 0, zalo: 0, loudspeaker: 0 }, broadcastHours: 0 });
+    expect(r.broadcasts).toEqual({ bulletins: 0, fromProvince: 0, runs: 0, deliveredByChannel: { telegram: 0, zalo: 0, loudspeaker: 0 }, broadcastHours: 0 });
     expect(r.byMonth.map((m) => m.received)).toEqual([0, 0, 0]);
     expect(reportCharts(r).find((c) => c.id === 'thoi-gian-tra-loi')!.series[0]!.values).toEqual([null, null, null]);
   });

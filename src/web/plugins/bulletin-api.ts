@@ -11,14 +11,14 @@ import { communeScope, readableIds } from '../../auth/commune-scope.ts';
 import { apiKeyActor, apiKeyCommunes, sessionFromToken, signIn, signOut, type ApiKeyActor, type SessionActor } from '../../auth/staff-sessions.ts';
 import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
-import { sendBulletinNow } from '../../bulletins/send-now.ts';
+import { sendApprovedNow, sendBulletinNow } from '../../bulletins/send-now.ts';
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { registerTargetAdminRoutes } from './target-admin-routes.ts';
+import { registerProvinceBulletinRoutes } from './province-bulletin-routes.ts';
 import { registerChannelAccountRoutes } from './channel-account-routes.ts';
 import { registerZaloQrLoginRoutes, type ZaloQrLogin } from './zalo-qr-login-routes.ts';
 import type { ChannelDirectory } from '../../channels/channel-directory.ts';
-import { queueRun, startRun } from '../../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { announceSubmitted } from '../../bulletins/bulletin-admin-chat.ts';
 import { changePassword } from '../../auth/change-password.ts';
@@ -166,6 +166,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     });
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
+    registerProvinceBulletinRoutes(api, { prisma, enqueue: opts.enqueue, parse, staffOnly });
     registerChannelAccountRoutes(api, { prisma, channels: opts.channels, parse, staffOnly });
     if (opts.zaloOa) registerZaloOaConnectRoutes(api, { prisma, encryptionKey: opts.encryptionKey, zaloOa: opts.zaloOa, parse, staffOnly });
     if (opts.zaloQrLogin) registerZaloQrLoginRoutes(api, { prisma, encryptionKey: opts.encryptionKey, qrLogin: opts.zaloQrLogin, parse, staffOnly });
@@ -241,7 +242,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       await assertCanRead(req, b.communeId);
       const versions = await prisma.bulletinVersion.findMany({ where: { bulletinId: id, revision: b.revision }, orderBy: { language: 'asc' } });
       return {
-        bulletin: { id: b.id, communeId: b.communeId, title: b.title, class: b.class, status: b.status, revision: b.revision, approvedRevision: b.approvedRevision, expiresAt: b.expiresAt, createdAt: b.createdAt, fromApiKey: b.apiKeyId !== null },
+        bulletin: { id: b.id, communeId: b.communeId, title: b.title, class: b.class, status: b.status, revision: b.revision, approvedRevision: b.approvedRevision, expiresAt: b.expiresAt, createdAt: b.createdAt, fromApiKey: b.apiKeyId !== null, fromProvince: b.provinceBulletinId !== null },
         versions: versions.map((v) => ({ language: v.language, text: v.text, audioSha256: v.audioSha256, renderedDurationMs: v.renderedDurationMs, frozen: v.frozenAt !== null })),
         audience: b.audiences.map((a) => ({
           kind: a.kind,
@@ -315,7 +316,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
         include: { deliveries: { include: { target: { select: { name: true, kind: true } }, endpoint: { select: { name: true } }, residentIdentity: { select: { platform: true } } } } },
       });
       return {
-        bulletin: { id: b.id, title: b.title, status: b.status },
+        bulletin: { id: b.id, title: b.title, status: b.status, fromProvince: b.provinceBulletinId !== null },
         runs: runs.map((r) => ({
           id: r.id,
           scheduledFor: r.scheduledFor,
@@ -339,8 +340,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
   });
 
   async function sendNow(bulletinId: string) {
-    const run = await startRun(prisma, { bulletinId, scheduledFor: new Date() });
-    await queueRun(opts.enqueue, run);
+    const run = await sendApprovedNow(prisma, opts.enqueue, { bulletinId });
     return { runId: run.runId, deliveries: run.deliveryIds.length, skipped: run.skipped };
   }
 };

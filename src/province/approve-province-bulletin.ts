@@ -1,0 +1,90 @@
+// A province approver approves a province bulletin: in one transaction each chosen commune gets its
+// copy (a Bulletin marked with provinceBulletinId, approved and frozen, audience = the chosen
+// villages), audited in that commune. Then by class: an emergency gets a one-off "now" and is sent at
+// once to every loudspeaker and target (send-now's path); a priority one takes the commune's next
+// slot, ahead of its own bulletins; a normal one waits for the commune's approver to decline within
+// the province's window (close-decline-windows.ts schedules it after).
+import type { PrismaClient } from '../db/generated/client.ts';
+import { AppError } from '../errors.ts';
+import { scheduleAtNextSlotIn } from '../bulletins/bulletin-schedule.ts';
+import { sendApprovedNowMany, type NowItem } from '../bulletins/send-now.ts';
+import { queueOneOff } from '../../broadcasts/schedule/scheduler.ts';
+import type { Enqueue } from '../tickets/ticket-deps.ts';
+import { requireProvinceRole } from './province-staff-role.ts';
+import { NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
+
+export interface ApproveProvinceBulletinInput {
+  actor: { staffId: string; ip?: string };
+  provinceBulletinId: string;
+  comment?: string;
+  now?: Date;
+}
+
+export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqueue: Enqueue }, input: ApproveProvinceBulletinInput) {
+  const now = input.now ?? new Date();
+  const id = input.provinceBulletinId;
+  const planned = await deps.prisma.$transaction(
+    async (tx) => {
+      const staff = await requireProvinceRole(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
+      // Row lock: two approvers pressing at once see each other's result, not a stale status.
+      await tx.$queryRaw`SELECT id FROM "ProvinceBulletin" WHERE id = ${id}::uuid FOR UPDATE`;
+      const pb = await tx.provinceBulletin.findUnique({ where: { id }, include: { province: true, communes: { include: { commune: true } } } });
+      // Another province's bulletin answers like a missing one: ids are not a way to probe.
+      if (!pb || pb.provinceId !== staff.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
+      if (pb.status !== 'submitted') throw new AppError('CONFLICT', `Bản tin của tỉnh đang "${provinceBulletinStatusLabel[pb.status]}", không duyệt được.`);
+      if (pb.expiresAt && pb.expiresAt <= now) throw new AppError('CONFLICT', 'Bản tin đã hết hạn, không duyệt được.');
+      // The communes' own rule: where a second person must approve, the author cannot (emergencies
+      // excepted, as in a commune).
+      if (pb.authorId === staff.id && pb.class !== 'emergency' && pb.communes.some((c) => c.commune.requireSecondApprover)) {
+        throw new AppError('FORBIDDEN', 'Xã nhận bản tin yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn.');
+      }
+      const copies = await tx.bulletin.createManyAndReturn({
+        data: pb.communes.map((c) => ({ communeId: c.communeId, title: pb.title, class: pb.class, status: 'approved' as const, approvedRevision: 1, authorId: pb.authorId, provinceBulletinId: pb.id, expiresAt: pb.expiresAt })),
+        select: { id: true, communeId: true },
+      });
+      const copyOf = new Map(copies.map((b) => [b.communeId, b.id]));
+      await tx.bulletinVersion.createMany({ data: copies.map((b) => ({ bulletinId: b.id, revision: 1, language: pb.language, text: pb.text, createdById: pb.authorId, writerIds: [pb.authorId], frozenAt: now })) });
+      await tx.approval.createMany({ data: copies.map((b) => ({ bulletinId: b.id, revision: 1, approverId: staff.id, decision: 'approved' as const, comment: input.comment?.trim() || `Duyệt tại tỉnh: ${pb.province.name}` })) });
+      await tx.bulletinAudience.createMany({ data: pb.communes.flatMap((c) => c.villageIds.map((villageId) => ({ bulletinId: copyOf.get(c.communeId)!, kind: 'village' as const, villageId }))) });
+      await tx.auditLog.createMany({
+        data: copies.map((b) => ({ communeId: b.communeId, actorKind: 'staff' as const, actorStaffId: staff.id, action: 'bulletin.received_from_province', entityType: 'Bulletin', entityId: b.id, data: { provinceBulletinId: pb.id, class: pb.class } })),
+      });
+
+      const now_: NowItem[] = [];
+      const later: Array<{ id: string; bulletinId: string; kind: string; runAt: Date | null }> = [];
+      if (pb.class === 'normal') {
+        await tx.$executeRaw`UPDATE "ProvinceBulletinCommune" d SET "bulletinId" = b.id, "updatedAt" = now() FROM "Bulletin" b
+          WHERE d."provinceBulletinId" = ${pb.id}::uuid AND b."provinceBulletinId" = d."provinceBulletinId" AND b."communeId" = d."communeId"`;
+      } else {
+        for (const c of pb.communes) {
+          const bulletinId = copyOf.get(c.communeId)!;
+          // Emergencies go now; a priority bulletin for a commune without slots too.
+          const slot = pb.class === 'priority' ? await scheduleAtNextSlotIn(tx, bulletinId, now) : undefined;
+          if (slot) later.push(slot);
+          else {
+            const s = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: now, timezone: c.commune.timezone } });
+            await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
+            now_.push({ bulletinId, scheduledFor: now, scheduleId: s.id });
+          }
+          await tx.provinceBulletinCommune.update({ where: { id: c.id }, data: { bulletinId, status: slot ? 'scheduled' : 'sent', scheduledAt: slot?.runAt ?? now } });
+        }
+      }
+      const window = pb.province.declineWindowMinutes;
+      const approved = await tx.provinceBulletin.update({
+        where: { id },
+        data: { status: 'approved', approvedById: staff.id, approvedAt: now, ...(pb.class === 'normal' ? { declineDeadline: new Date(now.getTime() + window * 60_000) } : {}) },
+      });
+      await tx.auditLog.create({ data: { actorKind: 'staff', actorStaffId: staff.id, action: 'province_bulletin.approve', entityType: 'ProvinceBulletin', entityId: id, data: { class: pb.class, communes: copies.length }, ip: input.actor.ip ?? null } });
+      return { approved, now: now_, later };
+    },
+    { timeout: 60_000 },
+  );
+  // After commit: the scheduler's tick starts anything this process does not get to (crash, Redis).
+  const runs = planned.now.length ? await sendApprovedNowMany(deps.prisma, deps.enqueue, planned.now) : [];
+  for (const s of planned.later) await queueOneOff(deps.enqueue, s, now);
+  return {
+    provinceBulletin: planned.approved,
+    sentNow: runs.map((r) => ({ runId: r.runId, deliveries: r.deliveryIds.length, skipped: r.skipped })),
+    scheduled: planned.later.map((s) => ({ bulletinId: s.bulletinId, runAt: s.runAt })),
+  };
+}
