@@ -10,7 +10,7 @@ import { scheduleAtNextSlotIn } from '../bulletins/bulletin-schedule.ts';
 import { sendApprovedNowMany, type NowItem } from '../bulletins/send-now.ts';
 import { queueOneOff } from '../../broadcasts/schedule/scheduler.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
-import { requireProvinceRole } from './province-staff-role.ts';
+import { provinceStaffFor } from './province-staff-role.ts';
 import { NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
 
 export interface ApproveProvinceBulletinInput {
@@ -25,7 +25,7 @@ export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqu
   const id = input.provinceBulletinId;
   const planned = await deps.prisma.$transaction(
     async (tx) => {
-      const staff = await requireProvinceRole(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
+      const staff = await provinceStaffFor(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
       // Row lock: two approvers pressing at once see each other's result, not a stale status.
       await tx.$queryRaw`SELECT id FROM "ProvinceBulletin" WHERE id = ${id}::uuid FOR UPDATE`;
       const pb = await tx.provinceBulletin.findUnique({ where: { id }, include: { province: true, communes: { include: { commune: true } } } });

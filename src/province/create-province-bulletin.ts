@@ -4,7 +4,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import type { BulletinClass } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { validateBulletinText } from '../bulletins/bulletin-workflow.ts';
-import { requireProvinceRole } from './province-staff-role.ts';
+import { provinceStaffFor } from './province-staff-role.ts';
 
 export interface CreateProvinceBulletinInput {
   actor: { staffId: string; ip?: string };
@@ -23,7 +23,7 @@ export async function createProvinceBulletin(prisma: PrismaClient, input: Create
   validateBulletinText(input.title, input.text);
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new AppError('VALIDATION', 'Ngày hết hạn của bản tin đã qua.', { field: 'expiresAt' });
   return prisma.$transaction(async (tx) => {
-    const staff = await requireProvinceRole(tx, input.actor.staffId, 'editor', 'soạn bản tin của tỉnh');
+    const staff = await provinceStaffFor(tx, input.actor.staffId, 'editor', 'soạn bản tin của tỉnh');
     const provinceCommunes = await tx.commune.findMany({ where: { provinceId: staff.provinceId }, select: { id: true } });
     const mine = new Set(provinceCommunes.map((c) => c.id));
     const chosen = input.communeIds?.length ? [...new Set(input.communeIds)] : [...mine];

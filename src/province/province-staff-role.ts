@@ -1,23 +1,17 @@
-// Who may act for a province: staff of that province (Staff.provinceId) holding the province role.
-// The one place that asks; a stand-in until src/auth has province-role checks, then it calls them.
+// The province staff member acting on a province bulletin: the account, refused precisely when it is
+// commune staff (who receive province bulletins, not write them) or lacks the province role. The
+// role rule itself is src/auth/commune-scope.ts's (requireProvinceRole); this only loads and asks.
 import type { Prisma, Staff } from '../db/generated/client.ts';
 import type { ProvinceRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
-
-export const provinceRoleLabel: Record<ProvinceRole, string> = {
-  viewer: 'xem',
-  editor: 'biên tập',
-  approver: 'duyệt',
-  admin: 'quản trị',
-};
+import { requireProvinceRole } from '../auth/commune-scope.ts';
 
 export type ProvinceStaff = Staff & { provinceId: string };
 
-/** The active staff member, if they are province staff with `role`; otherwise a precise refusal. */
-export async function requireProvinceRole(tx: Prisma.TransactionClient, staffId: string, role: ProvinceRole, what: string): Promise<ProvinceStaff> {
+export async function provinceStaffFor(tx: Prisma.TransactionClient, staffId: string, role: ProvinceRole, what: string): Promise<ProvinceStaff> {
   const staff = await tx.staff.findUnique({ where: { id: staffId } });
   if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED');
-  if (!staff.provinceId) throw new AppError('FORBIDDEN', `Chỉ cán bộ cấp tỉnh mới ${what}; cán bộ xã nhận bản tin của tỉnh, không soạn hay duyệt được.`);
-  if (!staff.provinceRoles.includes(role)) throw new AppError('FORBIDDEN', `Tài khoản tỉnh của bạn cần vai trò ${provinceRoleLabel[role]} để ${what}.`);
+  if (staff.communeId !== null || !staff.provinceId) throw new AppError('FORBIDDEN', `Chỉ cán bộ cấp tỉnh mới ${what}; cán bộ xã nhận bản tin của tỉnh, không soạn hay duyệt được.`);
+  requireProvinceRole(staff, staff.provinceId, role);
   return staff as ProvinceStaff;
 }

@@ -1,13 +1,13 @@
 // A province approver sends a province bulletin back to its author with a reason; no commune saw it.
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
-import { requireProvinceRole } from './province-staff-role.ts';
+import { provinceStaffFor } from './province-staff-role.ts';
 import { NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
 
 export async function rejectProvinceBulletin(prisma: PrismaClient, input: { actor: { staffId: string; ip?: string }; provinceBulletinId: string; comment: string }) {
   if (!input.comment?.trim()) throw new AppError('VALIDATION', 'Cần ghi lý do trả lại bản tin.', { field: 'comment' });
   return prisma.$transaction(async (tx) => {
-    const staff = await requireProvinceRole(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
+    const staff = await provinceStaffFor(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
     await tx.$queryRaw`SELECT id FROM "ProvinceBulletin" WHERE id = ${input.provinceBulletinId}::uuid FOR UPDATE`;
     const pb = await tx.provinceBulletin.findUnique({ where: { id: input.provinceBulletinId } });
     if (!pb || pb.provinceId !== staff.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);

@@ -195,7 +195,7 @@ describe('province bulletins', () => {
   it('refuses precisely: commune staff, a viewer, another province, empty or huge text, approving one’s own', async () => {
     const base = { title: 'Lịch tiêm phòng', text: 'Tiêm phòng dại cho chó mèo vào thứ Bảy.' };
     expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.vanhoa! }, ...base }))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Chỉ cán bộ cấp tỉnh') });
-    expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.tinh_xem! }, ...base }))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('vai trò biên tập') });
+    expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.tinh_xem! }, ...base }))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Chỉ người soạn bản tin cấp tỉnh') });
     expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.khac_bientap! }, ...base, communeIds: [communes[0]!.id] }))).toMatchObject({ code: 'VALIDATION', message: 'Có xã không thuộc tỉnh của bạn.' });
     expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.tinh_bientap! }, ...base, text: '   ' }))).toMatchObject({ code: 'VALIDATION', message: 'Nội dung bản tin không có chữ để đọc.' });
     expect(await rejected(createProvinceBulletin(prisma, { actor: { staffId: staff.tinh_bientap! }, ...base, text: 'a'.repeat(20_001) }))).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('dài quá') });
