@@ -33,6 +33,8 @@ export interface BenchContext {
   signal: AbortSignal;
   /** Smaller sizes, for a smoke run: the figures are then not comparable with a full run. */
   quick: boolean;
+  /** `--communes n`: how many communes a province scenario uses (province-fanout). */
+  communes?: number;
   /** Progress for a human, on stderr (stdout carries only results). */
   log(message: string): void;
   services: {

@@ -3,6 +3,7 @@
 //   --json            one JSON object per scenario per line on stdout, nothing else on stdout
 //   --only <names>    run only these scenarios (repeat the flag or separate with commas)
 //   --quick           smaller sizes, for a smoke run (figures not comparable with a full run)
+//   --communes <n>    communes of the province scenarios (province-fanout; default 100)
 //   --timeout-ms <n>  time budget of each scenario (default 180000, or BENCH_TIMEOUT_MS)
 //   --strict          exit 1 when a figure misses its limit, not only when a scenario fails
 //   --list            print the scenario names and descriptions
@@ -32,7 +33,7 @@ interface Outcome {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run bench -- [--json] [--only name[,name]] [--quick] [--timeout-ms n] [--strict] [--list]\n`);
+  process.stderr.write(`${message}\nusage: npm run bench -- [--json] [--only name[,name]] [--quick] [--communes n] [--timeout-ms n] [--strict] [--list]\n`);
   process.exit(2);
 }
 
@@ -45,6 +46,7 @@ function parseOptions() {
         only: { type: 'string', multiple: true },
         quick: { type: 'boolean', default: false },
         'timeout-ms': { type: 'string' },
+        communes: { type: 'string' },
         strict: { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
       },
@@ -58,7 +60,9 @@ function parseOptions() {
   const timeoutMs = given === undefined ? undefined : Number(given);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) usage('--timeout-ms needs a positive whole number of milliseconds');
   const only = (v.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  return { json: v.json, only, quick: v.quick, timeoutMs, strict: v.strict, list: v.list };
+  const communes = v.communes === undefined ? undefined : Number(v.communes);
+  if (communes !== undefined && (!Number.isInteger(communes) || communes < 1 || communes > 1000)) usage('--communes needs a whole number from 1 to 1000');
+  return { json: v.json, only, quick: v.quick, timeoutMs, strict: v.strict, list: v.list, communes };
 }
 
 function isScenario(x: unknown): x is Scenario {
@@ -83,7 +87,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 let current: AbortController | undefined;
 
-async function runOne(scenario: Scenario, opts: { quick: boolean; timeoutMs: number | undefined }): Promise<Outcome> {
+async function runOne(scenario: Scenario, opts: { quick: boolean; timeoutMs: number | undefined; communes?: number | undefined }): Promise<Outcome> {
   const controller = new AbortController();
   current = controller;
   // A budget given on the command line wins; otherwise the scenario's own, otherwise 3 minutes.
@@ -92,6 +96,7 @@ async function runOne(scenario: Scenario, opts: { quick: boolean; timeoutMs: num
   const ctx: BenchContext = {
     signal: controller.signal,
     quick: opts.quick,
+    ...(opts.communes !== undefined ? { communes: opts.communes } : {}),
     log: (message) => process.stderr.write(`[${scenario.name}] ${message}\n`),
     services: { pgAdminUrl: BENCH_PG_ADMIN_URL, redisUrl: BENCH_REDIS_URL },
     root: ROOT,
