@@ -195,6 +195,14 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/bao-cao',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao' })],
   ['GET', '/admin/bao-cao/tai-ve.:ext',                       'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao/tai-ve.csv' })],
   ['GET', '/admin/nhat-ky',                                   'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/nhat-ky' })],
+  // Toàn tỉnh: province staff (any role) read their own province — B's viewer sees B's; commune staff 403.
+  ['GET', '/admin/tinh',                                      'd d d d d o o o o o d d l l l l', async () => ({ url: '/admin/tinh?ky=quy-truoc&sap=hai-long' })],
+  ['GET', '/admin/tinh/xep-hang.xlsx',                        'd d d d d o o o o o d d l l l l', async () => ({ url: '/admin/tinh/xep-hang.xlsx' })],
+  ['GET', '/admin/tinh/xa/:code',                             'd d d d d o o o o m d d l l l l', async () => ({ url: '/admin/tinh/xa/demo' }), "commune A1: another province's staff find nothing"],
+  ['GET', '/admin/tinh/xa/:code/kiem-tra',                    'd d d d d o o o o m d d l l l l', async () => ({ url: '/admin/tinh/xa/demo/kiem-tra' })],
+  // Onboarding a commune: the province admin only.
+  ['GET', '/admin/tinh/xa-moi',                               'd d d d d d d d o d d d l l l l', async () => ({ url: '/admin/tinh/xa-moi' })],
+  ['POST', '/admin/tinh/xa-moi',                              'd d d d d d d d o d d d l l l l', async () => ({ url: '/admin/tinh/xa-moi', body: { code: `x${unique()}`, name: 'Xã Mới', villages: 'Thôn 1' } })],
 
   ['POST', '/api/v1/auth/login',                              'p p p p p p p p p p p p p p p p', async () => ({ url: '/api/v1/auth/login', body: { username: 'khongco', password: 'sai-mat-khau' } })],
   ['POST', '/api/v1/auth/password',                           'o o o o o o o o o o o o l d d d', async () => ({ url: '/api/v1/auth/password', body: { current: 'khong-dung', next: 'Mot-mat-khau-moi-2026' } })],

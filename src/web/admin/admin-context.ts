@@ -42,7 +42,8 @@ export const pickId = (v: unknown) => (typeof v === 'string' && UUID.test(v) ? v
 export const NO_COMMUNE = '00000000-0000-0000-0000-000000000000';
 
 // A link never leads to a page that does not exist; `who` hides what a person cannot use.
-const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff']) => boolean }> = [
+const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff'], scope: Signed['scope']) => boolean }> = [
+  { href: '/admin/tinh', label: 'Toàn tỉnh', who: (_s, scope) => scope.provinceId !== null },
   { href: '/admin/tong-quan', label: 'Tổng quan' },
   { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
   { href: '/admin/ban-tin', label: 'Bản tin' },
@@ -76,7 +77,7 @@ export function createAdminContext(opts: AdminPluginOptions) {
   const current = (req: FastifyRequest): Promise<Signed | undefined> => loadSigned(prisma, req.cookies[SESSION_COOKIE], opts.sessionIdleMinutes);
 
   function page(reply: FastifyReply, view: string, data: Record<string, unknown>, who?: Signed, path?: string) {
-    const menu = who ? MENU.filter((m) => !m.who || m.who(who.staff)).map((m) => ({ ...m, current: m.href === path })) : [];
+    const menu = who ? MENU.filter((m) => !m.who || m.who(who.staff, who.scope)).map((m) => ({ ...m, current: m.href === path })) : [];
     const html = eta.render(`./${view}`, { ...data, staff: who?.staff, csrf: who?.session.csrfToken, communeName: who?.staff.commune?.name, menu });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }

@@ -19,6 +19,8 @@ import { targetsRoutes } from './routes/targets-routes.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { provinceRoutes } from './routes/province-routes.ts';
+import { onboardingRoutes } from './routes/onboarding-routes.ts';
 import { registerLimitStore } from '../request-limits.ts';
 
 export type { AdminPluginOptions } from './admin-context.ts';
@@ -49,6 +51,7 @@ function loadAssets(): Record<string, { body: string; type: string }> {
     'bulletin-editor.js': { body: own('bulletin-editor.js'), type: js },
     'calendar-drag.js': { body: own('calendar-drag.js'), type: js },
     'zalo-login.js': { body: own('zalo-login.js'), type: js },
+    'list-upload.js': { body: own('list-upload.js'), type: js },
   };
 }
 
@@ -89,4 +92,6 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   staffRoutes(app, ctx);
   reportRoutes(app, ctx);
   auditRoutes(app, ctx);
+  provinceRoutes(app, ctx);
+  onboardingRoutes(app, ctx);
 };
