@@ -48,6 +48,11 @@ function stamps(n: number): Date[] {
   return out;
 }
 
+/** Queue priority of a batch's jobs (higher waits longer); none for a message on its own. */
+export function backlogPriority(batchSize: number): number | undefined {
+  return batchSize > 1 ? Math.min(batchSize, 1000) : undefined;
+}
+
 /**
  * Stores a whole poll's updates in one INSERT (one transaction, one round trip), duplicates
  * skipped, then queues each new or still pending row with its deterministic job id. A replay of
@@ -71,7 +76,11 @@ export async function storeInboundBatch(prisma: PrismaClient, enqueue: Enqueue, 
     ? await prisma.inboundMessage.findMany({ where: { OR: repeated.map((r) => r.key) }, select: { id: true, status: true, channel: true, platformChatId: true, platformMessageId: true } })
     : [];
   const toQueue = [...created.map((r) => r.id), ...again.filter((r) => r.status === 'pending').map((r) => r.id)];
-  await Promise.all(toQueue.map((id) => enqueue(processInboundJob, { inboundId: id }, { jobId: `in-${id}` })));
+  // One shared queue serves every commune: a bot's backlog (a big batch) waits behind the
+  // smaller ones, so one commune's flood does not hold back another's single message. Order
+  // within a chat is kept by processInbound itself (earlier pending messages first).
+  const priority = backlogPriority(rows.length);
+  await Promise.all(toQueue.map((id) => enqueue(processInboundJob, { inboundId: id }, { jobId: `in-${id}`, ...(priority ? { priority } : {}) })));
   return [...created.map((r) => ({ inboundId: r.id, duplicate: false })), ...again.map((r) => ({ inboundId: r.id, duplicate: true }))];
 }
 

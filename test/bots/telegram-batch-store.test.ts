@@ -37,12 +37,14 @@ function channel(): TelegramChannel {
 }
 
 /** Records the jobs asked for (the queue's deterministic ids make a repeat a no-op). */
-function recordingEnqueue(): { enqueue: Enqueue; jobIds: string[] } {
+function recordingEnqueue(): { enqueue: Enqueue; jobIds: string[]; priorities: Array<number | undefined> } {
   const jobIds: string[] = [];
-  const enqueue = (async (_def: unknown, _data: unknown, o?: { jobId?: string }) => {
+  const priorities: Array<number | undefined> = [];
+  const enqueue = (async (_def: unknown, _data: unknown, o?: { jobId?: string; priority?: number }) => {
     jobIds.push(o?.jobId ?? '?');
+    priorities.push(o?.priority);
   }) as unknown as Enqueue;
-  return { enqueue, jobIds };
+  return { enqueue, jobIds, priorities };
 }
 
 async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -61,7 +63,7 @@ describe('Telegram updates stored in batches', () => {
   it('stores a backlog of 100 updates in one transaction, in order, and acknowledges them after it', async () => {
     const account = await ensureChannelAccount(db.prisma, { platform: 'telegram', name: 'telegram' });
     for (let i = 0; i < 100; i++) api.residentSends({ userId: 5000 + (i % 7), text: `Câu hỏi số ${i}` });
-    const { enqueue, jobIds } = recordingEnqueue();
+    const { enqueue, jobIds, priorities } = recordingEnqueue();
     await channel().start(inboxHandlers(db.prisma, enqueue, account.id, 'telegram'));
     await until(async () => (await countRows(account.id)) === 100);
     await until(async () => api.pendingUpdates === 0);
@@ -70,10 +72,25 @@ describe('Telegram updates stored in batches', () => {
     const tx = await db.pool.query<{ n: string }>(`SELECT count(DISTINCT xmin::text) AS n FROM "InboundMessage" WHERE "channelAccountId" = $1`, [account.id]);
     expect(Number(tx.rows[0]!.n)).toBe(1);
     expect(new Set(jobIds).size).toBe(100);
+    // A bot's backlog waits behind other communes' single messages in the shared queue.
+    expect(priorities.every((p) => p === 100)).toBe(true);
     // A chat's messages keep their order (a batch's rows do not share one instant).
     const rows = await db.prisma.inboundMessage.findMany({ where: { channelAccountId: account.id }, orderBy: { receivedAt: 'asc' }, select: { payload: true } });
     const seq = rows.map((r) => Number(/số (\d+)/.exec((r.payload as { message: { text: string } }).message.text)![1]));
     expect(seq).toEqual([...seq].sort((a, b) => a - b));
+    await channels.pop()!.stop();
+  });
+
+  it('a message on its own is queued ahead of any backlog (no priority)', async () => {
+    const account = await ensureChannelAccount(db.prisma, { platform: 'telegram', name: 'telegram-1' });
+    const { enqueue, priorities } = recordingEnqueue();
+    const h = inboxHandlers(db.prisma, enqueue, account.id, 'telegram');
+    const c = channel();
+    await c.start(h);
+    api.residentSends({ userId: 5900, text: 'Một tin thôi' });
+    await until(async () => priorities.length === 1);
+    expect(priorities).toEqual([undefined]);
+    expect(await countRows(account.id)).toBe(1);
     await channels.pop()!.stop();
   });
 
