@@ -70,7 +70,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error }, 'lỗi không lường trước');
       return sendError(reply, 500, { error: { code: 'INTERNAL', message: errorCodes.INTERNAL.message } });
     }
-    const { appError, field } = mapped;
+    const { appError } = mapped;
+    // A use case names the field it refused in its details (AppError('VALIDATION', …, { field })).
+    const field = mapped.field ?? (typeof appError.details?.field === 'string' ? appError.details.field : undefined);
     const status = mapped.status ?? appError.status;
     // Client mistakes are routine (info); a dependency being down is worth a warning.
     if (status >= 500) request.log.warn({ err: error, code: appError.code }, 'yêu cầu thất bại');
