@@ -14,6 +14,7 @@ import {
   requireProvinceRole,
 } from '../../src/auth/commune-scope.ts';
 import { isAppError } from '../../src/errors.ts';
+import { apiKeyActor, apiKeyCommunes, createApiKey } from '../../src/auth/staff-sessions.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 
 let db: MigratedTestDatabase;
@@ -125,5 +126,18 @@ describe('province-level rights', () => {
         expect((e as Error).message).toContain('bản tin');
       }
     }
+  });
+});
+
+describe('API keys', () => {
+  it('a commune key reads its commune, a province key every commune of its province; none for a commune outside a province', async () => {
+    const communeKey = await apiKeyActor(prisma, (await createApiKey(prisma, { communeId: c.a1!, name: 'Nguồn xã' })).key);
+    const provinceKey = await apiKeyActor(prisma, (await createApiKey(prisma, { communeId: c.a2!, name: 'Sở', province: true })).key);
+    expect(communeKey).toMatchObject({ communeId: c.a1, provinceId: null });
+    expect(provinceKey).toMatchObject({ communeId: c.a2, provinceId: p.A });
+    expect(await apiKeyCommunes(prisma, communeKey!)).toEqual([c.a1]);
+    expect((await apiKeyCommunes(prisma, provinceKey!)).sort()).toEqual([c.a1!, c.a2!].sort());
+    await expect(createApiKey(prisma, { communeId: c.loose!, name: 'Không tỉnh', province: true })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(await prisma.apiKey.count({ where: { name: 'Không tỉnh' } })).toBe(0);
   });
 });
