@@ -7,7 +7,8 @@ import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
 import type { BulletinClass, BulletinStatus, RunStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
-import { requireOwnCommune } from '../auth/commune-scope.ts';
+import { actingStaff, requireCommuneRole } from '../auth/acting-staff.ts';
+import { requireSecondPerson } from '../auth/second-approver.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -68,18 +69,11 @@ export function validateBulletinText(title: string | undefined, text: string | u
   }
 }
 
-async function staffOf(tx: Tx, actor: Actor): Promise<Staff> {
-  const staff = await tx.staff.findUnique({ where: { id: actor.staffId } });
-  if (!staff || !staff.active) throw new AppError('UNAUTHENTICATED');
-  return staff;
-}
+const staffOf = (tx: Tx, actor: Actor): Promise<Staff> => actingStaff(tx, actor.staffId);
 
-async function requireRole(tx: Tx, staff: Staff, communeId: string, roles: StaffRole[], what: string): Promise<void> {
-  // Staff act only in their own commune; another commune's bulletin answers as missing (as reading
-  // it does), province staff and oversight accounts only read.
-  await requireOwnCommune(tx, staff, communeId, 'Không tìm thấy bản tin.');
-  if (!staff.roles.some((r) => r === 'admin' || roles.includes(r))) throw new AppError('FORBIDDEN', `Tài khoản của bạn không có quyền ${what}.`);
-}
+// Staff act only in their own commune; another commune's bulletin answers as missing (as reading
+// it does), province staff and oversight accounts only read.
+const requireRole = (tx: Tx, staff: Staff, communeId: string, roles: StaffRole[], what: string) => requireCommuneRole(tx, staff, communeId, roles, what, 'Không tìm thấy bản tin.');
 
 async function audit(tx: Tx, actor: Actor, communeId: string, action: string, bulletinId: string, data: Prisma.InputJsonValue = {}): Promise<void> {
   await tx.auditLog.create({ data: { communeId, actorKind: 'staff', actorStaffId: actor.staffId, action, entityType: 'Bulletin', entityId: bulletinId, data, ip: actor.ip ?? null } });
@@ -274,9 +268,8 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         // The second person must be second to everything approved: the author, and whoever wrote
         // any language of this revision (or of the revisions it was copied from).
         const wrote = b.authorId === staff.id || versions.some((v) => v.createdById === staff.id || (v.writerIds ?? []).includes(staff.id));
-        if (commune.requireSecondApprover && wrote && b.class !== 'emergency') {
-          throw new AppError('FORBIDDEN', 'Xã yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn hoặc đã sửa.');
-        }
+        // An emergency cannot wait for a second person.
+        requireSecondPerson({ required: commune.requireSecondApprover && b.class !== 'emergency', wrote, what: 'bản tin' });
         if (versions.length === 0 || versions.every((v) => !v.text && !v.audioSha256)) throw new AppError('VALIDATION', 'Bản tin chưa có nội dung để duyệt.');
         const now = new Date();
         await tx.bulletinVersion.updateMany({ where: { bulletinId, revision: b.revision }, data: { frozenAt: now } });
