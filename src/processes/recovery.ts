@@ -1,8 +1,9 @@
 // Recovery driven by PostgreSQL, on the workers' own minute tick (not a job that Redis could lose):
 // one worker at a time, under a lease in the database, re-declares every repeating job and queues
 // again whatever the database says is pending but Redis no longer has — deliveries, inbound
-// messages, messages to residents, admin-chat posts, and the deadline checks of open tickets — and
-// schedules the province bulletins whose decline window has closed.
+// messages, messages to residents, admin-chat posts, and the deadline checks of open tickets —
+// schedules the province bulletins whose decline window has closed, and moves surveys along
+// (open, invite, close): the same kind of database-driven work.
 // What it restored is kept with the lease, for /metrics and `loaxa doctor`.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,6 +17,7 @@ import { reconcileListening } from '../tickets/reconcile.ts';
 import { reconcileDeadlines } from '../tickets/reconcile-deadlines.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { closeDeclineWindows } from '../province/close-decline-windows.ts';
+import { surveyTick, type SurveyTickDeps } from '../surveys/survey-tick.ts';
 
 export const RECONCILE_LEASE = 'reconcile';
 
@@ -32,6 +34,9 @@ export interface RecoveryResult {
   /** Normal province bulletins scheduled because their decline window closed. */
   provinceBulletins: number;
   repeatables: number;
+  surveysOpened: number;
+  surveysClosed: number;
+  invitationsQueued: number;
 }
 
 export interface Repeatable {
@@ -46,6 +51,8 @@ export interface RecoveryOptions {
   tickets: Pick<TicketDeps, 'deadlines' | 'policy'>;
   log: Logger;
   repeatables: Repeatable[];
+  /** Surveys opened, closed and their invitations queued on the same tick (src/surveys/survey-tick.ts). */
+  surveys?: Pick<SurveyTickDeps, 'link' | 'batch' | 'paceMs'>;
   /** Work younger than this may still be on its way into Redis (commit, then enqueue). */
   settleMs?: number;
   /** A holder that stops ticking loses the lease after this long. */
@@ -78,7 +85,8 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     const speaking = await reconcileDeliveries({ prisma: opts.prisma, enqueue, restore, now }, { olderThanMs: settleMs, sendingOlderThanMs: Math.max(settleMs, 60_000) });
     const deadlines = await reconcileDeadlines({ prisma: opts.prisma, restore, now, ...opts.tickets });
     const provinceBulletins = await closeDeclineWindows({ prisma: opts.prisma, enqueue }, now());
-    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, provinceBulletins, repeatables: opts.repeatables.length };
+    const surveys = opts.surveys ? await surveyTick({ prisma: opts.prisma, restore, now, ...opts.surveys }) : { surveysOpened: 0, surveysClosed: 0, invitationsQueued: 0 };
+    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, provinceBulletins, ...surveys, repeatables: opts.repeatables.length };
     await recordLeaseRun(opts.prisma, RECONCILE_LEASE, holder, { ...result });
     const restored = result.deliveries + result.inbound + result.messages + result.posts + result.followUps + result.timers + result.overdue;
     if (restored > 0) opts.log.warn({ ...result }, 'đã khôi phục việc mà Redis không còn giữ');

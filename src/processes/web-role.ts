@@ -11,7 +11,8 @@ import { createStandardHealthRegistry } from '../health/standard-checks.ts';
 import { createRedisConnection } from '../redis/connection.ts';
 import { OperatorError } from './operator-error.ts';
 import { processChannels, telegramWebhookPath, zaloBotWebhookPath } from './channels.ts';
-import { bulletinRenderer, demoLoudspeakerKey, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
+import { bulletinRenderer, demoLoudspeakerKey, installationKey, mediaSigner, publicBaseUrl } from './broadcast-runtime.ts';
+import { createSurveyLinkSigner } from '../surveys/survey-link.ts';
 import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { redisNonceStore } from '../../broadcasts/radio/signing.ts';
@@ -69,6 +70,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     publicPage: { dataDir: settings.DATA_DIR, limits },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, demoKey: await demoLoudspeakerKey(settings), signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
+    surveys: { prisma: rt.db.prisma, signer: createSurveyLinkSigner(await installationKey(settings)), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false },
     admin: {
       prisma: rt.db.prisma,
       secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,

@@ -16,7 +16,8 @@ import { reconcileJob } from '../tickets/reconcile.ts';
 import { deliverJob } from '../../broadcasts/fanout/start-run.ts';
 import { deliverJobHandler } from '../../broadcasts/fanout/deliver.ts';
 import { fire, fireJob, startScheduler } from '../../broadcasts/schedule/scheduler.ts';
-import { deliverDeps } from './broadcast-runtime.ts';
+import { deliverDeps, installationKey, publicBaseUrl } from './broadcast-runtime.ts';
+import { createSurveyLinkSigner } from '../surveys/survey-link.ts';
 import { createRecovery, type Recovery } from './recovery.ts';
 import { classifierTrainingHandlers } from '../tickets/classification/training-handlers.ts';
 import { NIGHTLY_TRAINING_CRON, trainClassifiersNightlyJob } from '../tickets/classification/classifier-jobs.ts';
@@ -32,11 +33,13 @@ export async function startWorkerRole(rt: Runtime): Promise<RunningRole & { reco
   const enqueue = queues.enqueue.bind(queues);
   const deps = await createTicketDeps({ prisma: db.prisma, log, settings, enqueue, cancelJob: queues.cancel.bind(queues), concurrentConnections: db.kind === 'postgres' });
 
+  const surveyLinks = createSurveyLinkSigner(await installationKey(settings));
   const recovery = createRecovery({
     prisma: db.prisma,
     queues,
     tickets: deps,
     log,
+    surveys: { link: (surveyId, residentId) => `${publicBaseUrl(settings)}${surveyLinks.path(surveyId, residentId)}` },
     repeatables: [
       { def: housekeepingPurgeSessions as never, every: HOUR_MS, data: {} },
       { def: trainClassifiersNightlyJob as never, every: NIGHTLY_TRAINING_CRON, data: {} },

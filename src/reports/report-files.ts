@@ -1,18 +1,9 @@
 // The report as files: a spreadsheet (exceljs) with the summary, by field, by village and every
 // ticket with the time of each status change; the same ticket list as CSV (csv-stringify); and the
 // printable quarterly report as PDF (pdfmake, with its Roboto fonts, which carry Vietnamese).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type ExcelJSModule from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
-import type pdfmakeModule from 'pdfmake';
-
-// exceljs and pdfmake are loaded on the first export, not at start: together they weigh tens of
-// megabytes that most processes (workers, bots, a quiet web) never need.
-let excel: Promise<typeof ExcelJSModule> | undefined;
-let pdf: Promise<typeof pdfmakeModule> | undefined;
-const loadExcel = () => (excel ??= import('exceljs').then((m) => (m as unknown as { default: typeof ExcelJSModule }).default ?? (m as unknown as typeof ExcelJSModule)));
-const loadPdfmake = () => (pdf ??= import('pdfmake').then((m) => (m as unknown as { default: typeof pdfmakeModule }).default ?? (m as unknown as typeof pdfmakeModule)));
+import { loadExcel, loadPdfmake, useFonts, type TDocumentDefinitions } from './document-libs.ts';
+import { addSatisfactionSheet, satisfactionPdfSection } from './satisfaction-files.ts';
 import type { Report, TicketFigures } from './ticket-report.ts';
 import { statusLabel } from '../tickets/ticket-status.ts';
 import { formatVi } from '../text/format-vi.ts';
@@ -66,6 +57,7 @@ export async function reportXlsx(r: Report): Promise<Buffer> {
     list.addRow([t.code, t.field, t.village, t.channel, statusLabel[t.status as keyof typeof statusLabel] ?? t.status, when(t.createdAt), when(t.dueAt), when(t.answeredAt), t.onTime === null ? '' : t.onTime ? 'có' : 'không', t.changes.map((c) => `${when(c.at)} → ${statusLabel[c.to as keyof typeof statusLabel] ?? c.to}`).join('; ')]);
   }
   list.columns.forEach((c) => (c.width = 18));
+  addSatisfactionSheet(wb, r.satisfaction);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -73,20 +65,6 @@ export function reportCsv(r: Report): string {
   const rows = r.tickets.map((t) => [t.code, t.field, t.village, t.channel, statusLabel[t.status as keyof typeof statusLabel] ?? t.status, when(t.createdAt), when(t.dueAt), when(t.answeredAt), t.onTime === null ? '' : t.onTime ? 'có' : 'không', t.changes.map((c) => `${when(c.at)} → ${statusLabel[c.to as keyof typeof statusLabel] ?? c.to}`).join('; ')]);
   // A byte-order mark so Excel opens the Vietnamese text as UTF-8.
   return '\uFEFF' + stringify([['Mã phiếu', 'Lĩnh vực', 'Thôn', 'Kênh', 'Trạng thái', 'Tiếp nhận lúc', 'Hạn trả lời', 'Trả lời lúc', 'Đúng hạn', 'Các lần đổi trạng thái'], ...rows]);
-}
-
-type TDocumentDefinitions = Parameters<typeof pdfmakeModule.createPdf>[0];
-
-let fontsReady = false;
-function useFonts(pdfmake: typeof pdfmakeModule): void {
-  if (fontsReady) return;
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
-  pdfmake.setFonts({ Roboto: { normal: join(dir, 'Roboto-Regular.ttf'), bold: join(dir, 'Roboto-Medium.ttf'), italics: join(dir, 'Roboto-Italic.ttf'), bolditalics: join(dir, 'Roboto-MediumItalic.ttf') } });
-  // The report reads its fonts and nothing else from disk, and nothing from the network.
-  pdfmake.setLocalAccessPolicy((p) => p.startsWith(dir));
-  pdfmake.setUrlAccessPolicy(() => false);
-  fontsReady = true;
 }
 
 export async function reportPdf(r: Report): Promise<Buffer> {
@@ -137,6 +115,7 @@ export async function reportPdf(r: Report): Promise<Buffer> {
           `Tổng thời lượng phát trên loa: ${num(r.broadcasts.broadcastHours)} giờ.`,
         ],
       },
+      ...satisfactionPdfSection(r.satisfaction, 'III. KHẢO SÁT MỨC ĐỘ HÀI LÒNG CỦA NGƯỜI DÂN'),
       { text: `Số liệu do hệ thống Loa Xã tổng hợp lúc ${when(new Date())}.`, italics: true, fontSize: 9, margin: [0, 18, 0, 0] },
     ],
   };

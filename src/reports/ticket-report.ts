@@ -10,6 +10,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import { figures, groupFigures, periodBounds, UNCATEGORISED, UNKNOWN_VILLAGE, type Period, type TicketFigures } from './commune-figures.ts';
 import { accessWith, clearanceOf, type Viewer } from '../tickets/ticket-visibility.ts';
 import { subscriberFigures, type SubscriberFigures } from './subscriber-figures.ts';
+import { satisfactionFigures, type SatisfactionFigures } from '../surveys/survey-results.ts';
 
 export type { Period, TicketFigures } from './commune-figures.ts';
 
@@ -24,6 +25,8 @@ export interface Report {
   broadcasts: { bulletins: number; fromProvince: number; runs: number; deliveredByChannel: Record<'telegram' | 'zalo' | 'loudspeaker', number>; broadcastHours: number };
   /** Residents receiving bulletins privately (per village and channel) and the period's private deliveries. */
   subscribers: SubscriberFigures;
+  /** Surveys of the period and the ratings after answers, by village (src/surveys/survey-results.ts). */
+  satisfaction: SatisfactionFigures;
   tickets: Array<{ code: string; field: string; village: string; status: string; channel: string; createdAt: Date; dueAt: Date | null; answeredAt: Date | null; onTime: boolean | null; changes: Array<{ at: Date; to: string }> }>;
 }
 
@@ -86,6 +89,7 @@ export async function ticketReport(prisma: PrismaClient, communeId: string, peri
       fromProvince: new Set(runs.filter((r) => r.bulletin.provinceBulletinId).map((r) => r.bulletinId)).size,
       runs: runs.length, deliveredByChannel, broadcastHours: Math.round((playedMs / 3600_000) * 100) / 100 },
     subscribers: await subscriberFigures(prisma, communeId, runs.map((r) => r.id)),
+    satisfaction: await satisfactionFigures(prisma, communeId, period),
     tickets: tickets.map((t) => ({
       code: t.code,
       field: t.category?.name ?? UNCATEGORISED,

@@ -189,6 +189,13 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       const t = await prisma.ticket.findUnique({ where: { id: data.unlessVillageKnown }, select: { villageId: true } });
       if (!t || t.villageId) return { skipped: 'village_known' };
     }
+    if (data.surveyInvitationId) {
+      const inv = await prisma.surveyInvitation.findUnique({ where: { id: data.surveyInvitationId }, select: { status: true } });
+      if (inv?.status !== 'pending') return { skipped: 'survey_invitation_settled' };
+    }
+    const invitationFailed = async () => {
+      if (data.surveyInvitationId) await prisma.surveyInvitation.update({ where: { id: data.surveyInvitationId }, data: { status: 'failed' } });
+    };
     const ch = await channelFor(deps, data.platform, data.accountId);
     let sent;
     try {
@@ -205,7 +212,15 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
         if (err.kind === 'blocked' || err.kind === 'not_found') {
           await prisma.residentIdentity.updateMany({ where: { platform: data.platform, platformChatId: data.chatId }, data: { unreachableAt: deps.now() } });
         }
+        await invitationFailed();
+      }).catch(async (err: unknown) => {
+        // Out of attempts: an invitation is not queued again by the tick.
+        if (!(err instanceof RetryJobLater) && !(err instanceof PermanentJobError) && isLastAttempt(ctx)) await invitationFailed();
+        throw err;
       });
+    }
+    if (data.surveyInvitationId) {
+      await prisma.surveyInvitation.update({ where: { id: data.surveyInvitationId }, data: { status: 'sent', sentAt: deps.now(), platformMessageId: sent.platformMessageId } });
     }
     if (data.recordAs) {
       await prisma.ticketAdminPost.create({

@@ -18,6 +18,7 @@ import { refreshRatingButtons } from './rating-buttons.ts';
 import { eraseResident } from './erase-resident.ts';
 import { continueSubscribing, handleSubscriptionAction, isSubscriptionAction, startSubscribing, stopSubscriptions, type SubscriptionChat } from '../subscriptions/resident-subscriptions.ts';
 import { isStopRequest, STOP_COMMANDS } from '../subscriptions/stop-words.ts';
+import { handleSurveyAction, handleSurveyText, type SurveyTextState } from '../surveys/survey-chat.ts';
 
 export interface Outcome {
   status: 'processed' | 'ignored';
@@ -33,6 +34,8 @@ interface ConversationState {
   villageFor?: string;
   /** Asked which village to subscribe to (/dangky); the next message may name it. */
   subscribing?: boolean;
+  /** A survey's short-text question was asked; the next message answers it (src/surveys/survey-chat.ts). */
+  surveyText?: SurveyTextState;
 }
 
 // Past the per-minute limit messages are still kept (joined to the open ticket), unanswered one
@@ -140,6 +143,13 @@ async function understandAndHandle(
   if (state.subscribing && !m.attachments.length) {
     const answered = await continueSubscribing(subChat, m.text ?? '');
     if (answered) return answered;
+  }
+  if (state.surveyText && m.attachments.length === 0) {
+    const out = await handleSurveyText(tx, m, state.surveyText, resident.id, communeId, key(0));
+    const { surveyText: _asked, ...rest } = state;
+    const after = out?.textState ? { ...rest, surveyText: out.textState } : rest;
+    await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: after as Prisma.InputJsonValue } });
+    if (out) return { status: out.note.startsWith('survey_answer') ? 'processed' : 'ignored', note: out.note, effects: out.effects };
   }
   if (state.villageFor) {
     // The answer to "which village?": asked once, so whatever comes next clears the question.
@@ -375,6 +385,13 @@ export async function handleResidentAction(
     if (!identity.resident.consentGivenAt && identity.resident.erasedAt) return { status: 'ignored', note: 'erase_repeat', effects: [answer(), done] };
     const erased = await eraseResident(tx, identity.residentId, receivedAt);
     return { status: 'processed', note: 'erased', effects: [answer(), done, ...erased, direct({ ...a }, residentTexts.erased, {}, key(0))] };
+  }
+  const survey = identity.resident.consentGivenAt ? await handleSurveyAction(tx, a, identity.residentId, communeId, receivedAt, key(0)) : undefined;
+  if (survey) {
+    // The question the resident is now asked to type (or none): kept with their conversation.
+    const { surveyText: _asked, ...rest } = (identity.state ?? {}) as ConversationState;
+    await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: (survey.textState ? { ...rest, surveyText: survey.textState } : rest) as Prisma.InputJsonValue } });
+    return { status: survey.note.startsWith('survey_answer') ? 'processed' : 'ignored', note: survey.note, effects: [answer(), ...survey.effects] };
   }
   const rate = /^rate:([0-9a-f-]{36}):(ok|no|[1-5])$/.exec(a.data);
   if (rate) {

@@ -86,6 +86,22 @@ export function residentTextsFor(v: Voice) {
       `Việc này không hoàn tác được. Xin ${v.choose('Xoá dữ liệu của tôi', 1)} để xác nhận, hoặc ${v.choose('Không xoá', 2)}.`,
     eraseKept: `Ủy ban giữ nguyên dữ liệu của ${you_}.`,
     erased: `Đã xoá dữ liệu cá nhân của ${you_}. Các câu hỏi, phản ánh vẫn được giữ (không còn tên) để thống kê. Nếu gửi tin nhắn mới, Ủy ban sẽ hỏi lại sự đồng ý.`,
+    // Satisfaction surveys (src/surveys): the invitation, each question, and what an answer gets back.
+    surveyInvite: (p: { communeName: string; title: string; intro: string; closes: string; link: string }) =>
+      `📋 ${p.communeName} mời ${you_} tham gia khảo sát: ${p.title}\n${p.intro ? `${p.intro}\n` : ''}` +
+      `${you} trả lời ngay dưới đây, hoặc trên trang: ${p.link}\nKhảo sát mở đến ${p.closes}; ${you_} có thể đổi câu trả lời đến lúc đó.`,
+    surveyTextPrompt: (max: number) => `Xin ${you_} trả lời bằng một tin nhắn (tối đa ${max} ký tự).`,
+    surveySkip: 'Bỏ qua',
+    surveyThanks: (closes: string) => `Ủy ban cảm ơn ${you_} đã trả lời khảo sát. ${you} có thể đổi câu trả lời đến ${closes}.`,
+    surveyNoted: 'Đã ghi nhận câu trả lời.',
+    surveyChanged: 'Đã đổi câu trả lời.',
+    surveyClosed: `Khảo sát đã kết thúc. Ủy ban cảm ơn ${you_} đã quan tâm.`,
+    surveyNotOpen: 'Khảo sát chưa mở. Xin mời quay lại sau.',
+    surveyNotInvited: `Khảo sát này không dành cho tài khoản của ${you_}.`,
+    surveyRequired: `Câu hỏi này bắt buộc, xin ${you_} trả lời.`,
+    surveyEmpty: `Câu trả lời chưa có nội dung. Xin ${you_} gõ câu trả lời.`,
+    surveyTooLong: (max: number) => `Câu trả lời dài quá (tối đa ${max} ký tự). Xin ${you_} viết ngắn lại.`,
+    surveyInvalid: `Lựa chọn không hợp lệ. Xin ${you_} chọn lại.`,
     // Zalo Bot Platform: its terms require the bot to say it is one; protected users' messages
     // reach the bot without their content.
     botDisclosure: `🤖 ${you} đang nhắn với trợ lý tự động (bot) của Ủy ban. Câu hỏi, phản ánh của ${you_} được chuyển tới cán bộ phụ trách để trả lời.`,

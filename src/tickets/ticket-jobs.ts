@@ -39,6 +39,8 @@ export interface DirectMessage {
   recordAs?: { ticketId: string; purpose: string };
   /** Record it as the bot's message about a bulletin (announcement, question for a reason). */
   recordBulletinAs?: { bulletinId: string; purpose: 'announcement' | 'reject_reason' };
+  /** A survey invitation: sent once (its row says so), its outcome recorded on the row. */
+  surveyInvitationId?: string;
 }
 
 /** A reply that belongs to no ticket message (help, consent, confirmations in the admin chat). */

@@ -11,6 +11,7 @@ import { installSecurityHeaders } from './security-headers.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { homePlugin } from './plugins/home.ts';
 import { publicPagePlugin, type PublicPageOptions } from './plugins/public-page.ts';
+import { surveyFormPlugin, type SurveyFormOptions } from './plugins/survey-form.ts';
 import { metricsPlugin, type QueueDepths } from './plugins/metrics.ts';
 import { installRequestId, requestIdFor } from './request-id.ts';
 import { webChatPlugin, type WebChatPluginOptions } from './plugins/webchat.ts';
@@ -49,6 +50,8 @@ export interface WebDeps {
   publicPage?: Omit<PublicPageOptions, 'prisma'>;
   /** The web admin (/admin). */
   admin?: AdminPluginOptions;
+  /** The survey web form behind its signed link (/khao-sat/…). */
+  surveys?: SurveyFormOptions;
   /** PUBLIC_BASE_URL is https: send HSTS. */
   hsts?: boolean;
   /** Sees every route as it is registered (the role × route matrix test lists them this way). */
@@ -90,6 +93,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   if (deps.radio) await app.register(radioCallbackPlugin, deps.radio);
   if (deps.api) await app.register(bulletinApiPlugin, deps.api);
   if (deps.admin) await app.register(adminPlugin, deps.admin);
+  if (deps.surveys) await app.register(surveyFormPlugin, deps.surveys);
 
   return app;
 }

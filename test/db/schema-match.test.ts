@@ -203,6 +203,14 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, residentId: resident.id, residentIdentityId: subIdentity.id, subscriptionId: subscription.id } });
     const provinceBulletin = await prisma.provinceBulletin.create({ data: { provinceId: commune.provinceId!, title: 'Bản tin của tỉnh', text: 'Nội dung', authorId: staff.id } });
     await prisma.provinceBulletinCommune.create({ data: { provinceBulletinId: provinceBulletin.id, communeId: commune.id, villageIds: [village.id], bulletinId: bulletin.id } });
+    const survey = await prisma.survey.create({ data: { communeId: commune.id, title: 'Khảo sát', opensAt: new Date(), closesAt: new Date(), authorId: staff.id, writerIds: [staff.id] } });
+    const question = await prisma.surveyQuestion.create({ data: { surveyId: survey.id, position: 1, kind: 'choice', text: 'Hài lòng?', choices: ['Có', 'Không'] } });
+    await prisma.surveyAudience.create({ data: { surveyId: survey.id, kind: 'closed_tickets', periodFrom: '2026-07-01', periodTo: '2026-09-30', villageIds: [village.id] } });
+    await prisma.surveyInvitation.create({ data: { surveyId: survey.id, residentId: resident.id, platform: 'telegram', accountName: 'bot', platformChatId: '1' } });
+    const response = await prisma.surveyResponse.create({ data: { surveyId: survey.id, residentId: resident.id, villageId: village.id, via: 'web' } });
+    await prisma.surveyAnswer.create({ data: { responseId: response.id, questionId: question.id, value: 1, answeredAt: new Date() } });
+    // One response per resident per survey.
+    await expect(prisma.surveyResponse.create({ data: { surveyId: survey.id, residentId: resident.id, via: 'telegram' } })).rejects.toThrow();
     // Read every model back through the client: each has at least one row.
     const { Prisma } = await import('../../src/db/generated/client.ts');
     const empty: string[] = [];

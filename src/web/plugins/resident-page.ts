@@ -13,6 +13,9 @@ export const RESIDENT_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline';
 /** The public page also has its own search and lookup forms and bulletin audio, from itself only. */
 export const PUBLIC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** A residents' page with a form (the survey form): the same, and the form may post back here. */
+export const RESIDENT_FORM_CSP = RESIDENT_PAGE_CSP.replace("form-action 'none'", "form-action 'self'");
+
 /** A whole page: `body` is trusted HTML (escape what it carries), `title` is text. */
 export function residentPage(title: string, style: string, body: string): string {
   return `<!doctype html>
