@@ -1,7 +1,7 @@
 // Who a survey reaches, as data: each SurveyAudience row is one kind with its parameters, and one
-// resolver per kind turns it into residents. Adding a kind (subscribers of villages) is one enum
-// value, one input shape and one resolver here. Only residents who consented, are not blocked or
-// erased, and have a chat the bot can write to are invited, each once, on their own channel.
+// resolver per kind turns it into residents. Adding a kind is one enum value, one input shape and
+// one resolver here (subscribers of villages came that way). Only residents who consented, are not
+// blocked or erased, and have a chat the bot can write to are invited, each once, on their own channel.
 import type { Prisma } from '../db/generated/client.ts';
 import type { Platform, SurveyAudienceKind } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
@@ -11,7 +11,8 @@ type Tx = Prisma.TransactionClient;
 
 export type AudienceInput =
   | { kind: 'closed_tickets'; from: string; to: string; villageIds?: string[] }
-  | { kind: 'consented'; villageIds?: string[] };
+  | { kind: 'consented'; villageIds?: string[] }
+  | { kind: 'village_subscribers'; villageIds?: string[] };
 
 export interface AudienceRow {
   kind: SurveyAudienceKind;
@@ -22,7 +23,8 @@ export interface AudienceRow {
 
 export const audienceLabel: Record<SurveyAudienceKind, string> = {
   closed_tickets: 'Người dân có phản ánh đã đóng trong khoảng thời gian',
-  consented: 'Mọi người dân đã đồng ý nhận tin',
+  consented: 'Mọi người dân đã đồng ý lưu dữ liệu',
+  village_subscribers: 'Người đăng ký nhận tin của thôn',
 };
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,8 +40,8 @@ export async function validateAudience(tx: Tx, communeId: string, input: Audienc
     if (a.kind === 'closed_tickets') {
       if (!DATE_RE.test(a.from) || !DATE_RE.test(a.to) || a.from > a.to) throw new AppError('VALIDATION', 'Khoảng thời gian đóng phản ánh cần ngày bắt đầu và ngày kết thúc hợp lệ.', { field: 'period' });
       rows.push({ kind: 'closed_tickets', periodFrom: a.from, periodTo: a.to, villageIds });
-    } else if (a.kind === 'consented') {
-      rows.push({ kind: 'consented', periodFrom: null, periodTo: null, villageIds });
+    } else if (a.kind === 'consented' || a.kind === 'village_subscribers') {
+      rows.push({ kind: a.kind, periodFrom: null, periodTo: null, villageIds });
     } else {
       throw new AppError('VALIDATION', 'Nhóm người nhận không hợp lệ.', { field: 'audience' });
     }
@@ -60,6 +62,11 @@ const resolvers: Record<SurveyAudienceKind, (tx: Tx, communeId: string, timezone
   consented: async (tx, communeId, _tz, row) => {
     const residents = await tx.resident.findMany({ where: { communeId, consentGivenAt: { not: null }, ...(row.villageIds.length ? { villageId: { in: row.villageIds } } : {}) }, select: { id: true } });
     return residents.map((r) => r.id);
+  },
+  // Subscribers of the villages (of any village when none is named), on any topic.
+  village_subscribers: async (tx, communeId, _tz, row) => {
+    const subs = await tx.subscription.findMany({ where: { communeId, ...(row.villageIds.length ? { villageId: { in: row.villageIds } } : {}) }, select: { residentId: true }, distinct: ['residentId'] });
+    return subs.map((s) => s.residentId);
   },
 };
 

@@ -176,6 +176,20 @@ describe('who may build and approve a survey', () => {
     expect(await prisma.auditLog.count({ where: { entityId: draft.id, action: 'survey.approve' } })).toBe(0);
   });
 
+  it('an audience of village subscribers invites the subscribers of those villages only', async () => {
+    const author = { staffId: staff.vanhoa! };
+    const [, v2] = await prisma.village.findMany({ where: { communeId }, orderBy: { sortOrder: 'asc' }, take: 2 });
+    const identity = await prisma.residentIdentity.findFirstOrThrow({ where: { residentId: otherResident } });
+    await prisma.subscription.create({ data: { communeId, residentId: otherResident, residentIdentityId: identity.id, villageId: v2!.id, topics: [] } });
+    const s = await wf().createDraft(author, { communeId, title: 'Tin của thôn', opensAt: new Date(Date.now() - 1000), closesAt: new Date(Date.now() + 86_400_000) });
+    await wf().addQuestion(author, s.id, { kind: 'scale', text: 'Tin có hữu ích?' });
+    await wf().setAudience(author, s.id, [{ kind: 'village_subscribers', villageIds: [v2!.id] }]);
+    await wf().submit(author, s.id);
+    await wf().approve({ staffId: staff.chutich! }, s.id);
+    await surveyTick({ prisma, restore: async () => true, now: () => new Date(), link: () => 'x' });
+    expect((await prisma.surveyInvitation.findMany({ where: { surveyId: s.id } })).map((i) => i.residentId)).toEqual([otherResident]);
+  });
+
   it('refuses malformed questions, audiences and dates, and changes after approval', async () => {
     const author = { staffId: staff.vanhoa! };
     expect(await code(wf().createDraft(author, { communeId, title: '', opensAt: new Date(), closesAt: new Date(Date.now() + 1000) }))).toBe('VALIDATION');

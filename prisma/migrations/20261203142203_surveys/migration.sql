@@ -3,7 +3,7 @@
 -- CreateEnum
 CREATE TYPE "SurveyStatus" AS ENUM ('draft', 'submitted', 'approved', 'rejected', 'open', 'closed', 'cancelled');
 CREATE TYPE "SurveyQuestionKind" AS ENUM ('choice', 'scale', 'text');
-CREATE TYPE "SurveyAudienceKind" AS ENUM ('closed_tickets', 'consented');
+CREATE TYPE "SurveyAudienceKind" AS ENUM ('closed_tickets', 'consented', 'village_subscribers');
 CREATE TYPE "SurveyInvitationStatus" AS ENUM ('pending', 'sent', 'failed', 'skipped');
 
 -- CreateTable
