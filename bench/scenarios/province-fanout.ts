@@ -153,6 +153,9 @@ const scenario: Scenario = {
             startsPerSpeaker.set(r.endpointId, (startsPerSpeaker.get(r.endpointId) ?? 0) + 1);
           }
           const speakersStarted = firstStart.size;
+          // When the last loudspeaker accepted its play command (the delivery marked sent).
+          const commanded = await prisma.delivery.aggregate({ where: { ...runWhere, endpointId: { not: null } }, _max: { sentAt: true } });
+          const commandedMs = commanded._max.sentAt ? commanded._max.sentAt.getTime() - t0 : NaN;
           const startedMs = speakersStarted ? Math.max(...firstStart.values()) - t0 : NaN;
           const perChat = new Map<string, number>();
           for (const b of bots) for (const m of b.sent) perChat.set(`${b.token}:${m.chatId}`, (perChat.get(`${b.token}:${m.chatId}`) ?? 0) + 1);
@@ -170,6 +173,7 @@ const scenario: Scenario = {
             duplicates: { value: duplicates, unit: 'count' },
             loudspeakers_started_ms: { value: Math.round(startedMs), unit: 'ms' },
             loudspeakers_started: { value: speakersStarted, unit: 'count' },
+            loudspeakers_commanded_ms: { value: Math.round(commandedMs), unit: 'ms' },
             approve_and_queue_ms: { value: approveMs, unit: 'ms' },
             responses_429: { value: Math.max(0, calls - sent), unit: 'count' },
             failed_deliveries: { value: failed, unit: 'count' },
