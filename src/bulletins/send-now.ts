@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
 import { queueRuns, startRun, type StartedRun } from '../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
+import { announceQaBulletin, queueEffects } from './qa-bulletin.ts';
 
 export async function sendBulletinNow(prisma: PrismaClient, enqueue: Enqueue, p: { staffId: string; bulletinId: string; ip?: string }) {
   const staff = await prisma.staff.findUniqueOrThrow({ where: { id: p.staffId } });
@@ -13,6 +14,8 @@ export async function sendBulletinNow(prisma: PrismaClient, enqueue: Enqueue, p:
   await requireOwnCommune(prisma, staff, b.communeId, 'Không tìm thấy bản tin.');
   if (!staff.roles.some((r) => r === 'approver' || r === 'admin')) throw new AppError('FORBIDDEN', 'Chỉ người duyệt của xã mới phát ngay được.');
   const run = await sendApprovedNow(prisma, enqueue, { bulletinId: b.id });
+  // A "Dân hỏi – Lãnh đạo trả lời" bulletin: its askers hear it is on air now.
+  await queueEffects(enqueue, await announceQaBulletin(prisma, { bulletinId: b.id, staffId: staff.id }));
   await prisma.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.send_now', entityType: 'Bulletin', entityId: b.id, data: { runId: run.runId }, ip: p.ip ?? null } });
   return { runId: run.runId, deliveries: run.deliveryIds.length, skipped: run.skipped };
 }

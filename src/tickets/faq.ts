@@ -3,6 +3,7 @@
 import type { Prisma } from '../db/generated/client.ts';
 import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { faqSearchText } from './faq-search.ts';
+import { isConfidentialField } from './ticket-visibility.ts';
 
 // Words that say nothing about the topic; leaving them out makes the overlap meaningful.
 const STOP = new Set(
@@ -47,24 +48,33 @@ export async function findFaqAnswer(tx: Prisma.TransactionClient, communeId: str
   return best;
 }
 
-export async function publishFaq(tx: Prisma.TransactionClient, ticketId: string, staffId: string, now: Date): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
+/**
+ * What of an answered ticket may be made public: the resident's first words and the staff's last
+ * answer, anonymized; or why not (confidential, not answered).
+ */
+export async function publicQuestionAndAnswer(tx: Prisma.TransactionClient, ticketId: string): Promise<{ ok: true; code: string; question: string; answer: string; names: string[] } | { ok: false; reason: 'confidential' | 'unanswered'; message: string }> {
   const t = await tx.ticket.findUniqueOrThrow({
     where: { id: ticketId },
-    include: { resident: true, messages: { orderBy: { createdAt: 'asc' } } },
+    include: { resident: true, category: { select: { code: true } }, messages: { orderBy: { createdAt: 'asc' } } },
   });
-  if (t.confidential) return { ok: false, message: `Phiếu ${t.code} là khiếu nại, tố cáo: không đưa vào hỏi đáp công khai.` };
+  if (t.confidential || isConfidentialField(t.category?.code)) return { ok: false, reason: 'confidential', message: `Phiếu ${t.code} là khiếu nại, tố cáo: không đưa vào hỏi đáp công khai.` };
   const question = t.messages.find((m) => m.direction === 'inbound' && m.text)?.text;
   const answer = [...t.messages].reverse().find((m) => m.direction === 'outbound' && m.authorStaffId && m.text)?.text;
-  if (!question || !answer) return { ok: false, message: `Phiếu ${t.code} chưa có câu trả lời của cán bộ.` };
-  const existing = await tx.faqEntry.findFirst({ where: { sourceTicketId: t.id } });
-  if (existing) return { ok: false, message: `Phiếu ${t.code} đã có trong hỏi đáp.` };
-  const names = [t.resident.displayName];
+  if (!question || !answer || !t.answeredAt) return { ok: false, reason: 'unanswered', message: `Phiếu ${t.code} chưa có câu trả lời của cán bộ.` };
+  const names = [t.resident.displayName].filter((n): n is string => !!n);
   // The stored answer starts with "Trả lời phản ánh <code>:"; the FAQ keeps only the answer.
   const plainAnswer = answer.replace(/^Trả lời phản ánh [^:]+:\s*/, '');
-  const q = anonymize(question, names);
-  const a = anonymize(plainAnswer, names);
+  return { ok: true, code: t.code, question: anonymize(question, names), answer: anonymize(plainAnswer, names), names };
+}
+
+export async function publishFaq(tx: Prisma.TransactionClient, ticketId: string, staffId: string, now: Date): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
+  const qa = await publicQuestionAndAnswer(tx, ticketId);
+  if (!qa.ok) return qa;
+  const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { id: true, code: true, communeId: true, categoryId: true } });
+  const existing = await tx.faqEntry.findFirst({ where: { sourceTicketId: t.id } });
+  if (existing) return { ok: false, message: `Phiếu ${t.code} đã có trong hỏi đáp.` };
   await tx.faqEntry.create({
-    data: { communeId: t.communeId, categoryId: t.categoryId, question: q, answer: a, searchText: faqSearchText(q, a), sourceTicketId: t.id, publishedById: staffId, publishedAt: now },
+    data: { communeId: t.communeId, categoryId: t.categoryId, question: qa.question, answer: qa.answer, searchText: faqSearchText(qa.question, qa.answer), sourceTicketId: t.id, publishedById: staffId, publishedAt: now },
   });
   await tx.ticketEvent.create({ data: { ticketId: t.id, type: 'note', actorKind: 'staff', actorStaffId: staffId, data: { faq: 'published' }, createdAt: now } });
   return { ok: true, code: t.code };

@@ -59,6 +59,10 @@ export function residentTextsFor(v: Voice) {
     closedAnswered: (code: string) => `Phản ánh ${code} đã hoàn tất. Ủy ban cảm ơn ${you_} đã gửi câu hỏi, phản ánh.`,
     transferred: (code: string, note: string) => `Phản ánh ${code} đã được chuyển xử lý: ${note}`,
     duplicateOf: (code: string, other: string) => `Phản ánh ${code} trùng với phản ánh ${other}; câu trả lời sẽ có ở phản ánh ${other}.`,
+    // "Dân hỏi – Lãnh đạo trả lời": the question asked goes on the loudspeakers (without the name).
+    qaOnAir: (code: string, when: string | null) =>
+      `Câu hỏi ${code} của ${you_} đã được chọn vào chuyên mục "Dân hỏi – Lãnh đạo trả lời" (không nêu tên người hỏi). ` +
+      (when ? `Chuyên mục phát trên loa truyền thanh của xã lúc ${when}. Mời ${you_} đón nghe.` : `Chuyên mục đang được phát trên loa truyền thanh của xã.`),
     trackNotFound: (code: string) => `Không tìm thấy phản ánh ${code} của ${you_}. Xin ${you_} kiểm tra lại mã số.`,
     trackUsage: `Xin ${you_} gửi kèm mã phản ánh, ví dụ: /tracuu PA-2026-00123`,
     empty: `Tin nhắn chưa có nội dung. Xin ${you_} gõ câu hỏi hoặc gửi ảnh.`,

@@ -26,7 +26,8 @@ async function residentChannel(tx: Tx, ticketId: string) {
   return { ticket: t, identity };
 }
 
-async function tellResident(
+/** A message to the ticket's resident on the channel they used, kept on the ticket (outbox). */
+export async function tellResident(
   tx: Tx,
   ticketId: string,
   text: string,

@@ -173,6 +173,8 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.bulletinAudience.create({ data: { bulletinId: bulletin.id, kind: 'village', villageId: village.id } });
     const schedule = await prisma.schedule.create({ data: { bulletinId: bulletin.id, kind: 'recurring', slotId: slot.id, daysOfWeek: [1, 2, 3, 4, 5] } });
     const run = await prisma.broadcastRun.create({ data: { bulletinId: bulletin.id, revision: 1, scheduleId: schedule.id, scheduledFor: new Date() } });
+    const faq = await prisma.faqEntry.findFirstOrThrow({ where: { sourceTicketId: ticket.id } });
+    await prisma.qaItem.create({ data: { bulletinId: bulletin.id, ticketId: ticket.id, position: 0, question: 'Hỏi?', answer: 'Đáp.', faqEntryId: faq.id, notifiedAt: new Date() } });
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, targetId: target.id } });
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, endpointId: endpoint.id } });
     await prisma.auditLog.create({ data: { communeId: commune.id, actorKind: 'staff', actorStaffId: staff.id, action: 'test.write', entityType: 'Ticket', entityId: ticket.id, data: { ok: true } } });

@@ -209,6 +209,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/api/v1/auth/logout',                             'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/auth/logout', body: {} })],
   ['GET', '/api/v1/bulletins',                                'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/bulletins' })],
   ['POST', '/api/v1/bulletins',                               'o o d d d d d d d d o o l o o o', async () => ({ url: '/api/v1/bulletins', body: { title: `Tin ${unique()}`, text: 'Thông báo lịch cắt điện.' } })],
+  ['POST', '/api/v1/bulletins/qa',                            'o o d d d d d d d d m m l d d d', async () => ({ url: '/api/v1/bulletins/qa', body: { tickets: [{ code: await ticket({ status: 'answered', answered: true }) }] } })],
   ['GET', '/api/v1/bulletins/:id',                            'o o o o o o o o o m m m l o o m', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}` })],
   ['PATCH', '/api/v1/bulletins/:id',                          'o o d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}`, body: { title: 'Tiêu đề sửa' } })],
   ['PUT', '/api/v1/bulletins/:id/audience',                   'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/audience`, body: { all: true } })],

@@ -12,6 +12,7 @@ import { apiKeyActor, apiKeyCommunes, sessionFromToken, signIn, signOut, type Ap
 import { createBulletinWorkflow } from '../../bulletins/bulletin-workflow.ts';
 import { scheduleAtNextSlot, scheduleBulletin } from '../../bulletins/bulletin-schedule.ts';
 import { sendApprovedNow, sendBulletinNow } from '../../bulletins/send-now.ts';
+import { announceQaSchedule, createQaBulletin, QA_MAX_ITEMS } from '../../bulletins/qa-bulletin.ts';
 import { queueOneOff } from '../../../broadcasts/schedule/scheduler.ts';
 import { registerBulletinAudioRoutes, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 import { registerTargetAdminRoutes } from './target-admin-routes.ts';
@@ -72,6 +73,9 @@ const scheduleBody = z.discriminatedUnion('kind', [
 const idParams = z.object({ id: z.uuid() });
 // Residents subscribed over the bot, of these villages (none: every village) and topics (none: every topic).
 const subscribersBody = z.object({ villageIds: z.array(z.uuid()).max(500).optional(), topics: z.array(z.string().max(40)).max(50).optional() }).strict();
+const qaBody = z.object({
+  tickets: z.array(z.object({ code: z.string().min(1).max(40), question: z.string().max(2000).optional(), answer: z.string().max(2000).optional() }).strict()).min(1).max(QA_MAX_ITEMS),
+}).strict();
 const audienceBody = z.union([
   z.object({ all: z.literal(true), subscribers: subscribersBody.optional() }).strict(),
   z
@@ -272,6 +276,17 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       return { villages, targets, endpoints };
     });
 
+    /** "Dân hỏi – Lãnh đạo trả lời": a bulletin draft from answered tickets (codes), words editable. */
+    api.post('/api/v1/bulletins/qa', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+      const body = parse(qaBody, req.body);
+      const actor = staffOnly(req);
+      const staff = await prisma.staff.findUniqueOrThrow({ where: { id: actor.staffId } });
+      if (!staff.communeId) throw new AppError('FORBIDDEN', 'Chỉ cán bộ của xã mới lập được chuyên mục của xã.');
+      const bulletin = await createQaBulletin(prisma, { actor, communeId: staff.communeId, picks: body.tickets });
+      reply.code(201);
+      return { bulletin };
+    });
+
     api.post('/api/v1/bulletins/:id/submit', async (req) => {
       const bulletin = await wf.submit(staffOnly(req), parse(idParams, req.params).id);
       // Approvers hear of it in the admin chat, with the Duyệt / Từ chối buttons.
@@ -293,6 +308,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
       const body = parse(scheduleBody, req.body);
       const schedule = await scheduleBulletin(prisma, staffOnly(req), id, body.kind === 'once' ? { kind: 'once', runAt: new Date(body.runAt) } : { ...body, kind: 'recurring' } as never);
       await queueOneOff(opts.enqueue, schedule);
+      await announceQaSchedule(prisma, opts.enqueue, { schedule, staffId: staffOnly(req).staffId });
       reply.code(201);
       return { schedule };
     });

@@ -11,6 +11,7 @@ import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../../
 import { scheduleBulletin, type ScheduleInput } from '../../../bulletins/bulletin-schedule.ts';
 import { announceSubmitted } from '../../../bulletins/bulletin-admin-chat.ts';
 import { sendBulletinNow } from '../../../bulletins/send-now.ts';
+import { announceQaSchedule } from '../../../bulletins/qa-bulletin.ts';
 import { estimateSpeech, SENTENCE_PAUSE_S, WORDS_PER_MINUTE } from '../../../bulletins/speech-estimate.ts';
 import { queueOneOff } from '../../../../broadcasts/schedule/scheduler.ts';
 import { localInstant } from '../../../calendar/local-time.ts';
@@ -177,6 +178,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
         if (typeof input === 'string') return bulletinPage(reply, who, id, { error: input, status: 400 });
         const schedule = await scheduleBulletin(prisma, actor, id, input);
         await queueOneOff(ctx.opts.enqueue, schedule);
+        await announceQaSchedule(prisma, ctx.opts.enqueue, { schedule, staffId: actor.staffId });
       } else if (verb === 'phat-ngay') {
         await sendBulletinNow(prisma, ctx.opts.enqueue, { ...actor, bulletinId: id });
       } else return bulletinPage(reply, who, id, { error: 'Không có thao tác này.', status: 404 });
