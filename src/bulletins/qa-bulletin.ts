@@ -12,7 +12,7 @@ import { tellResident } from '../tickets/ticket-actions.ts';
 import { residentTextsOf, formatDue } from '../tickets/resident-texts.ts';
 import type { Effect } from '../tickets/ticket-jobs.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
-import { nextSlotTime } from '../calendar/local-time.ts';
+import { upcomingSlotTimes } from '../calendar/local-time.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
 import { createBulletinWorkflow, type Actor } from './bulletin-workflow.ts';
 
@@ -97,7 +97,7 @@ export async function createQaBulletin(prisma: PrismaClient, o: CreateQaBulletin
 /** When a schedule first plays (a once time, or a recurring one's next occurrence). */
 export function firstAiring(s: { kind: string; runAt: Date | null; timeOfDay: string | null; daysOfWeek: number[] }, now: Date, timeZone: string): Date | undefined {
   if (s.kind === 'once') return s.runAt ?? undefined;
-  return s.timeOfDay ? nextSlotTime([{ timeOfDay: s.timeOfDay, daysOfWeek: s.daysOfWeek }], now, timeZone) : undefined;
+  return s.timeOfDay ? upcomingSlotTimes([{ timeOfDay: s.timeOfDay, daysOfWeek: s.daysOfWeek }], now, timeZone, 8)[0] : undefined;
 }
 
 /**
