@@ -25,6 +25,8 @@ import { silentLogger } from '../../src/logger.ts';
 import { createApiKey } from '../../src/auth/staff-sessions.ts';
 import { createBulletinWorkflow } from '../../src/bulletins/bulletin-workflow.ts';
 import { scheduleBulletin } from '../../src/bulletins/bulletin-schedule.ts';
+import { createProvinceBulletin } from '../../src/province/create-province-bulletin.ts';
+import { approveProvinceBulletin } from '../../src/province/approve-province-bulletin.ts';
 import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
 import type { AudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
@@ -81,6 +83,12 @@ async function bulletin(state: 'draft' | 'submitted' | 'approved') {
   if (state !== 'draft') await wf().submit({ staffId: demo.vanhoa! }, b.id);
   if (state === 'approved') await wf().approve({ staffId: demo.chutich! }, b.id);
   return b.id;
+}
+
+async function provinceBulletin(state: 'submitted' | 'approved') {
+  const pb = await createProvinceBulletin(prisma, { actor: { staffId: actor.provEditor! }, title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.' });
+  if (state === 'approved') await approveProvinceBulletin({ prisma, enqueue: async () => 'job' }, { actor: { staffId: actor.provApprover! }, provinceBulletinId: pb.id });
+  return pb.id;
 }
 
 async function ticket(p: { status?: string; confidential?: boolean; answered?: boolean } = {}) {
@@ -222,6 +230,13 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/api/v1/bulletins/:id/report',                     'o o o o o o o o o m m m l o o m', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/report` })],
   ['PUT', '/api/v1/bulletins/:id/versions/:language/audio',   'o o d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/versions/bdq/audio`, raw: { type: 'audio/mpeg', data: randomBytes(2048) } })],
   ['POST', '/api/v1/bulletins/:id/versions/:language/preview', 'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/versions/vi/preview`, body: {} }), 'rendering costs CPU: those who write or approve'],
+  // Province bulletins: written by the province editor, approved or rejected by its approver; a
+  // commune's approver (or admin) declines a normal one for their own commune only.
+  ['GET', '/api/v1/province-bulletins',                       'o o o o o o o o o o o o l d d d', async () => ({ url: '/api/v1/province-bulletins' })],
+  ['POST', '/api/v1/province-bulletins',                      'd d d d d d o d d d d d l d d d', async () => ({ url: '/api/v1/province-bulletins', body: { title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.' } })],
+  ['POST', '/api/v1/province-bulletins/:id/approve',          'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/approve`, body: {} })],
+  ['POST', '/api/v1/province-bulletins/:id/reject',           'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/reject`, body: { comment: 'Sửa giờ' } })],
+  ['POST', '/api/v1/province-bulletins/:id/decline',          'o d o d d d d d d d o m l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('approved')}/decline`, body: {} }), "the admin of A2 declines for A2, its own commune's copy"],
   ['GET', '/api/v1/targets',                                  'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/targets' })],
   ['POST', '/api/v1/targets',                                 'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/targets', body: { channelAccountId: shared.zaloAccount!, chatId: `g:${unique()}`, name: 'Nhóm Zalo thôn 2' } }), 'another admin names an account of this commune: "not of your commune", as for a missing one'],
   ['PATCH', '/api/v1/targets/:id',                            'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/targets/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],
