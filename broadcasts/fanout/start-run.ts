@@ -105,10 +105,10 @@ export async function queueRun(enqueue: EnqueueDelivery, run: StartedRun): Promi
  * queued before any chat group, so no loudspeaker waits behind another commune's paced groups.
  * Adds go out in parallel batches (one Redis round trip each would make thousands slow).
  */
-export async function queueRuns(enqueue: EnqueueDelivery, runs: StartedRun[]): Promise<void> {
+export async function queueRuns(enqueue: EnqueueDelivery, runs: StartedRun[], part: 'all' | 'loudspeakers' | 'groups' = 'all'): Promise<void> {
   const jobs = [
-    ...runs.flatMap((r) => r.deliveryIds.slice(0, r.loudspeakers).map((id) => [id, r.priority] as const)),
-    ...runs.flatMap((r) => r.deliveryIds.slice(r.loudspeakers).map((id) => [id, r.priority] as const)),
+    ...(part === 'groups' ? [] : runs.flatMap((r) => r.deliveryIds.slice(0, r.loudspeakers).map((id) => [id, r.priority] as const))),
+    ...(part === 'loudspeakers' ? [] : runs.flatMap((r) => r.deliveryIds.slice(r.loudspeakers).map((id) => [id, r.priority] as const))),
   ];
   for (let i = 0; i < jobs.length; i += 200) {
     await Promise.all(jobs.slice(i, i + 200).map(([id, priority]) => enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority })));

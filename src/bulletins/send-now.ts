@@ -36,7 +36,11 @@ export interface NowItem {
   scheduleId?: string;
 }
 
-/** Many at once (a province emergency: one bulletin per commune), loudspeakers queued first. */
+/**
+ * Many at once (a province emergency: one bulletin per commune). Each run's loudspeakers are queued
+ * the moment that run is started, so they play while the other runs are still being written; the
+ * groups (paced by their platforms) follow once every run is started.
+ */
 export async function sendApprovedNowMany(prisma: PrismaClient, enqueue: Enqueue, items: NowItem[]): Promise<StartedRun[]> {
   const runs: StartedRun[] = new Array(items.length);
   let next = 0;
@@ -45,9 +49,10 @@ export async function sendApprovedNowMany(prisma: PrismaClient, enqueue: Enqueue
     for (let i = next++; i < items.length; i = next++) {
       const p = items[i]!;
       runs[i] = await startRun(prisma, { bulletinId: p.bulletinId, scheduledFor: p.scheduledFor ?? new Date(), scheduleId: p.scheduleId ?? null });
+      await queueRuns(enqueue, [runs[i]!], 'loudspeakers');
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
-  await queueRuns(enqueue, runs);
+  await queueRuns(enqueue, runs, 'groups');
   return runs;
 }
