@@ -31,6 +31,7 @@ import { createMediaLinkSigner } from '../../src/media/signed-url.ts';
 import type { AudioPipeline } from '../../broadcasts/render/audio-pipeline.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
 import { form, sessionFor } from '../support/staff-session.ts';
+import { createSurveyWorkflow } from '../../src/surveys/survey-workflow.ts';
 
 // Commune A1 (the demo commune, whose rows every request names) and A2 are in province A (Tỉnh Mẫu);
 // commune B is in province B.
@@ -89,6 +90,16 @@ async function provinceBulletin(state: 'submitted' | 'approved') {
   const pb = await createProvinceBulletin(prisma, { actor: { staffId: actor.provEditor! }, title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.' });
   if (state === 'approved') await approveProvinceBulletin({ prisma, enqueue: async () => 'job' }, { actor: { staffId: actor.provApprover! }, provinceBulletinId: pb.id });
   return pb.id;
+}
+
+async function survey(state: 'draft' | 'submitted') {
+  const wf = createSurveyWorkflow(prisma);
+  const author = { staffId: demo.vanhoa! };
+  const s = await wf.createDraft(author, { communeId, title: `Khảo sát ${unique()}`, opensAt: new Date(), closesAt: new Date(Date.now() + 7 * 86_400_000) });
+  await wf.addQuestion(author, s.id, { kind: 'scale', text: 'Hài lòng?' });
+  await wf.setAudience(author, s.id, [{ kind: 'consented' }]);
+  if (state === 'submitted') await wf.submit(author, s.id);
+  return s.id;
 }
 
 async function ticket(p: { status?: string; confidential?: boolean; answered?: boolean } = {}) {
@@ -201,6 +212,14 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/admin/can-bo/:id/:verb',                         'o d d d d d d d d d m m l l l l', async () => ({ url: `/admin/can-bo/${await staffMember()}/dat-lai-mat-khau`, body: {} })],
   ['POST', '/admin/phan-cong',                                'o d d d d d d d d d m m l l l l', async () => ({ url: '/admin/phan-cong', body: { staffId: await staffMember(), categoryId: shared.category! } })],
   ['GET', '/admin/bao-cao',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao' })],
+  // Surveys: staff of the commune build (editor) and approve (approver); province staff read.
+  ['GET', '/admin/khao-sat',                                  'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/khao-sat' })],
+  ['POST', '/admin/khao-sat/moi',                             'o o d d d d d d d d o o l l l l', async () => ({ url: '/admin/khao-sat/moi', body: { title: `Khảo sát ${unique()}`, opensAt: '2030-01-01T08:00', closesAt: '2030-01-15T08:00' } })],
+  ['GET', '/admin/khao-sat/:id',                              'o o o o o o o o o m m m l l l l', async () => ({ url: `/admin/khao-sat/${await survey('draft')}` })],
+  ['POST', '/admin/khao-sat/:id/:verb',                       'o o d d d d d d d m m m l l l l', async () => ({ url: `/admin/khao-sat/${await survey('draft')}/gui-duyet`, body: {} })],
+  ['POST', '/admin/khao-sat/:id/:verb',                       'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/khao-sat/${await survey('submitted')}/duyet`, body: {} })],
+  ['GET', '/admin/khao-sat/:id/ket-qua.xlsx',                 'o o o o o o o o o m m m l l l l', async () => ({ url: `/admin/khao-sat/${await survey('draft')}/ket-qua.xlsx` })],
+  ['GET', '/admin/khao-sat/bao-cao-nam.pdf',                  'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/khao-sat/bao-cao-nam.pdf?nam=2026' })],
   ['GET', '/admin/bao-cao/tai-ve.:ext',                       'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/bao-cao/tai-ve.csv' })],
   ['GET', '/admin/nhat-ky',                                   'o d d d d d d d d d o o l l l l', async () => ({ url: '/admin/nhat-ky' })],
   // Toàn tỉnh: province staff (any role) read their own province — B's viewer sees B's; commune staff 403.

@@ -50,6 +50,7 @@ const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff'], scop
   { href: '/admin/lich-phat', label: 'Lịch phát sóng' },
   { href: '/admin/cum-loa', label: 'Cụm loa & nhóm', who: (s) => s.communeId !== null },
   { href: '/admin/can-bo', label: 'Cán bộ & phân công', who: (s) => s.communeId !== null && s.roles.includes('admin') },
+  { href: '/admin/khao-sat', label: 'Khảo sát' },
   { href: '/admin/bao-cao', label: 'Báo cáo' },
   { href: '/admin/nhat-ky', label: 'Nhật ký', who: (s) => s.communeId !== null && (s.isLeader || s.roles.includes('admin')) },
 ];

@@ -18,6 +18,7 @@ import { calendarRoutes } from './routes/calendar-routes.ts';
 import { targetsRoutes } from './routes/targets-routes.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
+import { surveyRoutes } from './routes/survey-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { provinceRoutes } from './routes/province-routes.ts';
 import { onboardingRoutes } from './routes/onboarding-routes.ts';
@@ -91,6 +92,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   targetsRoutes(app, ctx);
   staffRoutes(app, ctx);
   reportRoutes(app, ctx);
+  surveyRoutes(app, ctx);
   auditRoutes(app, ctx);
   provinceRoutes(app, ctx);
   onboardingRoutes(app, ctx);
