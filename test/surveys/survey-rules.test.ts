@@ -18,6 +18,12 @@ import { answerQuestion } from '../../src/surveys/survey-answers.ts';
 import { surveyTick } from '../../src/surveys/survey-tick.ts';
 import { isAppError } from '../../src/errors.ts';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '../support/services.ts';
+import { sessionFor } from '../support/staff-session.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 
 let db: MigratedTestDatabase;
 let prisma: PrismaClient;
@@ -61,6 +67,7 @@ beforeAll(async () => {
     health: new HealthRegistry(),
     queueDepths: async () => ({}),
     surveys: { prisma, signer },
+    admin: { prisma, secureCookies: false, enqueue: async () => 'job', cancelJob: async () => true },
   });
 }, 60_000);
 
@@ -143,6 +150,28 @@ describe('the survey web form', () => {
     expect(await prisma.surveyAnswer.count({ where: { response: { residentId: otherResident } } })).toBe(1);
     const empty = await prisma.$transaction((tx) => answerQuestion(tx, { surveyId: survey.id, residentId: otherResident, position: 1, answer: { skip: true }, via: 'telegram', at }));
     expect(empty).toMatchObject({ ok: false, reason: 'required' });
+  });
+
+  it('staff see the results by village and question, as XLSX, and in the annual satisfaction PDF', async () => {
+    const { cookie } = await sessionFor(prisma, staff.chutich!);
+    const village = (await prisma.village.findFirstOrThrow({ where: { communeId } })).name;
+    const page = await app.inject({ url: `/admin/khao-sat/${survey.id}`, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Kết quả');
+    expect(page.body).toContain(`<td>${village}</td><td>2</td><td>2</td>`);
+    expect(page.body).toContain('Cần thêm ghế chờ');
+    const xlsx = await app.inject({ url: `/admin/khao-sat/${survey.id}/ket-qua.xlsx`, headers: { cookie } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as never);
+    expect(wb.getWorksheet('Theo thôn')!.getRow(2).values).toEqual([undefined, village, 2, 2, 1, 1, 5]);
+    const pdf = await app.inject({ url: `/admin/khao-sat/bao-cao-nam.pdf?nam=${new Date().getUTCFullYear()}`, headers: { cookie } });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'survey-annual-'));
+    writeFileSync(join(dir, 'a.pdf'), pdf.rawPayload);
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Kết quả khảo sát mức độ hài lòng của người dân');
+    expect(text).toContain('Hài lòng về bộ phận một cửa');
+    expect(text).toContain(village);
   });
 
   it('after the close: "khảo sát đã kết thúc", and nothing changes', async () => {
