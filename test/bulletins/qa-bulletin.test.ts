@@ -32,6 +32,10 @@ import { announceQaSchedule, createQaBulletin, QA_TITLE } from '../../src/bullet
 import { publishedFaqPage } from '../../src/tickets/faq-search.ts';
 import { sendTicketMessageJob } from '../../src/tickets/ticket-jobs.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { HealthRegistry } from '../../src/health/health-registry.ts';
+import type { Database } from '../../src/db/database.ts';
+import { form, sessionFor } from '../support/staff-session.ts';
 import { deleteTestRedisKeys, openMigratedTestDatabase, TEST_REDIS_URL, testRedisPrefix, type MigratedTestDatabase } from '../support/services.ts';
 
 const DEMO_KEY = Buffer.alloc(32, 9);
@@ -196,5 +200,35 @@ describe('Dân hỏi – Lãnh đạo trả lời', () => {
     expect(await prisma.qaItem.count({ where: { ticketId: fine.id } })).toBe(0);
     await refuse([{ code: fine.code }]);
     await expect(refuse([{ code: fine.code }])).rejects.toThrow(`Phiếu ${fine.code} đã có trong một chuyên mục`);
+  });
+
+  it('the web admin form lists answered tickets (never a confidential one), takes edited words and makes the draft; the API does the same', async () => {
+    const t = await answeredTicket({ name: 'Đinh Văn Hải', question: 'Đinh Văn Hải hỏi: bao giờ nạo vét mương thôn Tây?', answer: 'Xã nạo vét mương thôn Tây vào tháng 1.', chatId: '7201' });
+    const secret = await answeredTicket({ name: 'Người Tố', question: 'Tố cáo trưởng thôn Tây', answer: 'Đã chuyển thanh tra xã.', chatId: '7202', confidential: true });
+    const admin = await buildApp({
+      log: silentLogger, db: { kind: 'postgres', label: 'test', prisma } as unknown as Database, health: new HealthRegistry(), queueDepths: async () => ({}),
+      admin: { prisma, secureCookies: false, enqueue, cancelJob: async () => true, encryptionKey: randomBytes(32) },
+      api: { prisma, enqueue, secureCookies: false },
+    });
+    try {
+      const s = await sessionFor(prisma, staff.vanhoa!);
+      const page = await admin.inject({ url: '/admin/ban-tin/dan-hoi', headers: { cookie: s.cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`Phiếu ${t.code}`);
+      expect(page.body).not.toContain(secret.code);
+      expect(page.body).not.toContain('Đinh Văn Hải');
+      const made = await admin.inject({ method: 'POST', url: '/admin/ban-tin/dan-hoi', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(s, { codes: t.code, [`q-${t.code}`]: 'Khi nào xã nạo vét mương thôn Tây?', [`a-${t.code}`]: 'Tháng 1 năm sau xã nạo vét.' }) });
+      expect(made.statusCode).toBe(303);
+      const id = String(made.headers.location).split('/').at(-1)!;
+      expect((await prisma.bulletinVersion.findFirstOrThrow({ where: { bulletinId: id } })).text).toContain('Khi nào xã nạo vét mương thôn Tây?');
+      const refused = await admin.inject({ method: 'POST', url: '/admin/ban-tin/dan-hoi', headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(s, { codes: secret.code }) });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).toContain('khiếu nại, tố cáo (bảo mật)');
+      const viaApi = await admin.inject({ method: 'POST', url: '/api/v1/bulletins/qa', headers: { authorization: `Bearer ${s.token}` }, payload: { tickets: [{ code: 'PA-2026-99999' }] } });
+      expect(viaApi.statusCode).toBe(404);
+      expect(viaApi.json().error.message ?? viaApi.body).toContain('Không tìm thấy phiếu PA-2026-99999');
+    } finally {
+      await admin.close();
+    }
   });
 });

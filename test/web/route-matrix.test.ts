@@ -178,6 +178,8 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/admin/phan-anh/:code/:verb',                     'm m m m m m m m m m m m l l l l', async () => ({ url: `/admin/phan-anh/${await ticket({ confidential: true })}/tra-loi`, body: { answer: 'Trả lời' } }), 'a denunciation'],
   ['GET', '/admin/ban-tin',                                   'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/ban-tin' })],
   ['GET', '/admin/ban-tin/moi',                               'o o o d d d d d d d o o l l l l', async () => ({ url: '/admin/ban-tin/moi' })],
+  ['GET', '/admin/ban-tin/dan-hoi',                           'o o d d d d d d d d o o l l l l', async () => ({ url: '/admin/ban-tin/dan-hoi' })],
+  ['POST', '/admin/ban-tin/dan-hoi',                          'o o d d d d d d d d m m l l l l', async () => ({ url: '/admin/ban-tin/dan-hoi', body: { codes: await ticket({ status: 'answered', answered: true }) } })],
   ['POST', '/admin/ban-tin/moi',                              'o o d d d d d d d d o o l l l l', async () => ({ url: '/admin/ban-tin/moi', body: { title: `Thông báo ${unique()}`, text: 'Lịch tiêm phòng cho trẻ.', class: 'normal', reach: 'all' } })],
   ['GET', '/admin/ban-tin/:id',                               'o o o o o o o o o m m m l l l l', async () => ({ url: `/admin/ban-tin/${shared.bulletin}` })],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/gui-duyet`, body: {} })],

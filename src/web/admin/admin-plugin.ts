@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { bulletinRoutes } from './routes/bulletin-routes.ts';
+import { qaRoutes } from './routes/qa-routes.ts';
 import { calendarRoutes } from './routes/calendar-routes.ts';
 import { targetsRoutes } from './routes/targets-routes.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
@@ -87,6 +88,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   authRoutes(app, ctx);
   dashboardRoutes(app, ctx);
   inboxRoutes(app, ctx);
+  qaRoutes(app, ctx);
   bulletinRoutes(app, ctx);
   calendarRoutes(app, ctx);
   targetsRoutes(app, ctx);
