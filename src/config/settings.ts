@@ -156,6 +156,12 @@ export const settingsSchema = z.object({
   SLA_RECEIVE_WORKING_HOURS: int(8, 1, 240),
   SLA_ANSWER_WORKING_DAYS: int(5, 1, 90),
   SLA_URGENT_WORKING_HOURS: int(4, 1, 240),
+  // The commune the web chat and the TELEGRAM_BOT_TOKEN / ZALO_BOT_TOKEN bots serve when the
+  // installation has several (a province); empty: the only commune, or the demo commune.
+  COMMUNE_CODE: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^[a-z0-9][a-z0-9-]{1,31}$/.test(v), 'cần mã xã viết thường, không dấu, ví dụ tan-lap'),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .optional()

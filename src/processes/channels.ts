@@ -72,7 +72,7 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   const redis = createRedisConnection(rt.redisUrl, 'webchat', { log });
   const webchat = createWebChatChannel({ redis, prefix: settings.REDIS_PREFIX });
   directory.register(webchat);
-  await ensureChannelAccount(db.prisma, { platform: 'webchat', name: webchat.accountId });
+  await ensureChannelAccount(db.prisma, { platform: 'webchat', name: webchat.accountId, communeCode: settings.COMMUNE_CODE });
 
   let telegram: TelegramChannel | undefined;
   if (settings.TELEGRAM_BOT_TOKEN) {
@@ -90,7 +90,7 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
     const editPacer = createRedisTelegramPacer(redis, `${settings.REDIS_PREFIX}:tg-edit-pace:${botId}`, { perSecond: EDITS_PER_SECOND, perMinutePerGroup: telegramLimits.messagesPerMinutePerGroup });
     telegram = createTelegramChannel({ token: settings.TELEGRAM_BOT_TOKEN, apiRoot: settings.TELEGRAM_API_ROOT, log, mode: webhook, pacer, editPacer });
     directory.register(telegram);
-    await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID, adminThreadId: settings.TELEGRAM_ADMIN_THREAD_ID });
+    await ensureChannelAccount(db.prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: settings.TELEGRAM_ADMIN_CHAT_ID, adminThreadId: settings.TELEGRAM_ADMIN_THREAD_ID, communeCode: settings.COMMUNE_CODE });
   }
 
   // Zalo Bot: polling without a public address, else a webhook every web replica can check (the
@@ -110,7 +110,7 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
       log: log.child({ channel: 'zalo_bot' }),
     });
     directory.register(zaloBot);
-    await ensureChannelAccount(db.prisma, { platform: 'zalo_bot', name: zaloBot.accountId });
+    await ensureChannelAccount(db.prisma, { platform: 'zalo_bot', name: zaloBot.accountId, communeCode: settings.COMMUNE_CODE });
   }
 
   // Zalo OA: every connected Official Account; tokens refresh under the row's lock (any process).

@@ -3,6 +3,8 @@
 // the admin chat id for that platform.
 import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
+import { DEMO_COMMUNE_CODE } from '../demo/demo-communes.ts';
+import { OperatorError } from '../processes/operator-error.ts';
 
 export interface AccountInfo {
   id: string;
@@ -23,17 +25,31 @@ interface AccountSettings {
   adminThreadId?: string;
 }
 
-/** Creates or updates the account row of a configured bot; a one-commune install gets it attached. */
+/**
+ * The commune the installation's own channels belong to (the web chat and the bots of
+ * TELEGRAM_BOT_TOKEN / ZALO_BOT_TOKEN): the one COMMUNE_CODE names, else the only commune, else
+ * the demo commune when the demo province is seeded; null when nothing tells.
+ */
+export async function homeCommuneId(tx: Prisma.TransactionClient, communeCode?: string): Promise<string | null> {
+  if (communeCode) {
+    const named = await tx.commune.findUnique({ where: { code: communeCode }, select: { id: true } });
+    if (!named) throw new OperatorError(`Không có xã mã "${communeCode}" (COMMUNE_CODE): sửa cài đặt theo mã xã ghi trên trang Toàn tỉnh, hoặc bỏ trống khi cài đặt chỉ có một xã.`);
+    return named.id;
+  }
+  const communes = await tx.commune.findMany({ select: { id: true, code: true }, take: 2 });
+  if (communes.length === 1) return communes[0]!.id;
+  const demo = await tx.commune.findUnique({ where: { code: DEMO_COMMUNE_CODE }, select: { id: true } });
+  return demo?.id ?? null;
+}
+
+/** Creates or updates the account row of a configured bot, attached to the installation's home commune. */
 export async function ensureChannelAccount(
   prisma: PrismaClient,
-  p: { platform: Platform; name: string; adminChatId?: string | undefined; adminThreadId?: string | undefined },
+  p: { platform: Platform; name: string; adminChatId?: string | undefined; adminThreadId?: string | undefined; communeCode?: string | undefined },
 ): Promise<AccountInfo> {
   const existing = await prisma.channelAccount.findUnique({ where: { platform_name: { platform: p.platform, name: p.name } } });
-  let communeId = existing?.communeId ?? null;
-  if (!communeId) {
-    const communes = await prisma.commune.findMany({ select: { id: true }, take: 2 });
-    if (communes.length === 1) communeId = communes[0]!.id;
-  }
+  // COMMUNE_CODE moves the account; without it an account keeps the commune it has.
+  const communeId = p.communeCode || !existing?.communeId ? await homeCommuneId(prisma, p.communeCode) : existing.communeId;
   const settings: AccountSettings = { ...((existing?.settings as AccountSettings | null) ?? {}) };
   if (p.adminChatId) settings.adminChatId = p.adminChatId;
   if (p.adminThreadId) settings.adminThreadId = p.adminThreadId;

@@ -4,7 +4,7 @@
 import { REACHABLE_ACTION, type InboundAction, type InboundMessage } from '../../bots/channel.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { StoredInbound } from './inbox.ts';
-import { findAccount, isAdminChat } from './channel-accounts.ts';
+import { findAccount, homeCommuneId, isAdminChat } from './channel-accounts.ts';
 import { handleGroupRegistration, isGroupRegistrationCommand } from '../bulletins/group-registration.ts';
 import { handleResidentAction, handleResidentMessage, type Outcome } from './resident-conversation.ts';
 import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
@@ -57,11 +57,7 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
 
       let outcome: Outcome;
       const account = await findAccount(tx, platform, accountName);
-      let communeId = account?.communeId ?? null;
-      if (!communeId) {
-        const communes = await tx.commune.findMany({ select: { id: true }, take: 2 });
-        if (communes.length === 1) communeId = communes[0]!.id;
-      }
+      const communeId = account?.communeId ?? (account ? await homeCommuneId(tx) : null);
       const linkCommand = stored.kind === 'message' && stored.message.command?.name.toLowerCase() === 'lienket' ? stored.message : undefined;
       if (!account || !communeId) {
         outcome = { status: 'ignored', note: 'account_without_commune', effects: [] };

@@ -171,7 +171,7 @@ describe('fan-out', () => {
   });
 
   it('a group the bot was removed from is marked broken, staff are told once; the bulletin is partly failed', async () => {
-    await prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name: 'bot-thu', settings: { adminChatId: '-100500' } } });
+    await prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name: 'bot-thu', status: 'connected', settings: { adminChatId: '-100500' } } });
     const t = await prisma.target.findFirstOrThrow({ where: { platformChatId: '-1002' } });
     await prisma.target.update({ where: { id: t.id }, data: { platformChatId: 'khong-ton-tai' } });
     const b = await approvedBulletin('Lịch thu gom rác thải tháng 12 thay đổi, xin bà con chú ý.');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
+import { DEMO_COMMUNE_CODE, DEMO_COMMUNES } from '../../src/demo/demo-communes.ts';
 import { freePort, spawnLoaxa, waitForHttp, type Running } from '../support/spawn-loaxa.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'loaxa-start-'));
@@ -59,9 +60,12 @@ describe('npm start with no configuration', () => {
 
     const db = await openDatabase({ dataDir });
     try {
-      expect(await db.prisma.commune.count()).toBe(1);
-      expect(await db.prisma.village.count()).toBe(7);
-      expect(await db.prisma.staff.count()).toBeGreaterThanOrEqual(5);
+      // The demo province, seeded once: its communes with their villages and staff; fields are shared.
+      const communes = await db.prisma.commune.findMany({ include: { _count: { select: { villages: true, staff: true } } } });
+      expect(communes).toHaveLength(DEMO_COMMUNES.length);
+      const demo = communes.find((c) => c.code === DEMO_COMMUNE_CODE)!;
+      expect(demo._count.villages).toBe(7);
+      expect(demo._count.staff).toBeGreaterThanOrEqual(5);
       expect(await db.prisma.category.count()).toBe(11);
     } finally {
       await db.close();
