@@ -1,6 +1,7 @@
 // The provinces migration keeps existing data: communes join a Province made from their old province
 // name, the district column goes, district/province oversight accounts become province viewers, and
-// API keys speak for the province of their commune. The next one replaces oversight grants by
+// API keys speak for the province of their commune (a later migration takes that back for keys issued
+// before provinces: they read their commune only). The next one replaces oversight grants by
 // province roles: what no role covers is written to the audit log, and the grants table goes.
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,8 +94,14 @@ describe('provinces migration', () => {
     // The overseer (viewer of the first province) was also granted a commune of another province.
     await q(`INSERT INTO "OversightGrant" ("staffId", "communeId") VALUES ($1, $2)`, [overseer, d]);
 
+    // A province key issued once provinces exist.
+    await q(`INSERT INTO "ApiKey" ("communeId", "provinceId", name, "keyHash", "keyPrefix") VALUES ($1, $2, 'Sở VHTTDL', 'h3', 'lx_3')`, [a, pid]);
+
     await migrate(pgRunner(pool));
 
+    // Keys issued to a commune before provinces read that commune only, not the whole province.
+    const keys = (await q(`SELECT "keyPrefix", "provinceId" FROM "ApiKey" ORDER BY "keyPrefix"`)).rows;
+    expect(keys).toEqual([{ keyPrefix: 'lx_1', provinceId: null }, { keyPrefix: 'lx_2', provinceId: null }, { keyPrefix: 'lx_3', provinceId: pid }]);
     expect((await q(`SELECT to_regclass('"OversightGrant"') AS t`)).rows[0].t).toBeNull();
     const staff = new Map((await q(`SELECT id, "communeId", "provinceId", "provinceRoles"::text[] AS pr FROM "Staff"`)).rows.map((s) => [s.id as string, s]));
     expect(staff.get(late)).toMatchObject({ communeId: null, provinceId: other, pr: ['viewer'] });
