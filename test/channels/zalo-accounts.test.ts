@@ -15,7 +15,7 @@ beforeAll(async () => {
   db = await openMigratedTestDatabase('zalo_accounts');
   prisma = db.prisma;
   const { communeId } = await seedDemo(prisma, { password: 'MatKhauKiemThu2026' });
-  await prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name: 'telegram', settings: { adminChatId: '-100123' } } });
+  await prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name: 'telegram', status: 'connected', settings: { adminChatId: '-100123' } } });
   await saveZaloCredentials(prisma, key, 'zalo-xa', { imei: 'imei-1', userAgent: 'UA', cookie: [{ key: 'zpw_sek', value: 'bí-mật' }] }, communeId);
   await prisma.channelAccount.update({ where: { platform_name: { platform: 'zalo', name: 'zalo-xa' } }, data: { settings: { adminChatId: 'g:555' } } });
 });
