@@ -2,7 +2,7 @@
 // slowed (sign-in-throttle.ts), random session tokens of which only a hash is stored, a CSRF
 // token per session for cookie use, and API keys (hash only) for upstream (province) systems sending bulletins.
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../db/generated/client.ts';
+import type { PrismaClient, Staff } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { verifyPassword } from './password.ts';
 import { clearSignInAttempts, countSignInAttempt, waitText } from './sign-in-throttle.ts';
@@ -17,7 +17,7 @@ export interface SignedIn {
   token: string;
   csrfToken: string;
   expiresAt: Date;
-  staff: { id: string; username: string; displayName: string; roles: string[]; communeId: string | null; mustChangePassword: boolean };
+  staff: { id: string; username: string; displayName: string; roles: string[]; communeId: string | null; mustChangePassword: boolean } & Pick<Staff, 'provinceId' | 'provinceRoles' | 'active'>;
 }
 
 export async function signIn(prisma: PrismaClient, p: { username: string; password: string; ip?: string; userAgent?: string }, now = new Date()): Promise<SignedIn> {
@@ -42,7 +42,7 @@ export async function signIn(prisma: PrismaClient, p: { username: string; passwo
     prisma.staff.update({ where: { id: usable.id }, data: { lastLoginAt: now } }),
     prisma.auditLog.create({ data: { communeId: usable.communeId, actorKind: 'staff', actorStaffId: usable.id, action: 'staff.sign_in', entityType: 'Staff', entityId: usable.id, ip: p.ip ?? null } }),
   ]);
-  return { token, csrfToken, expiresAt, staff: { id: usable.id, username: usable.username, displayName: usable.displayName, roles: usable.roles, communeId: usable.communeId, mustChangePassword: usable.mustChangePassword } };
+  return { token, csrfToken, expiresAt, staff: { id: usable.id, username: usable.username, displayName: usable.displayName, roles: usable.roles, communeId: usable.communeId, mustChangePassword: usable.mustChangePassword, provinceId: usable.provinceId, provinceRoles: usable.provinceRoles, active: usable.active } };
 }
 
 export interface SessionActor {

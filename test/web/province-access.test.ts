@@ -55,6 +55,57 @@ const get = (who: string, url: string) => app.inject({ method: 'GET', url, heade
 const post = (who: string, fields: Record<string, string>, csrf = true) =>
   app.inject({ method: 'POST', url: '/admin/tinh/xa-moi', headers: { cookie: as[who]!.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: form(csrf ? as[who] : undefined, fields) });
 
+/** Signs in through the login form; where it sends the person. */
+async function signInTo(username: string, password = 'MatKhauKiemThu2026'): Promise<string | undefined> {
+  const login = await app.inject({ method: 'GET', url: '/admin/dang-nhap' });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(login.body)?.[1] ?? '';
+  const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const r = await app.inject({ method: 'POST', url: '/admin/dang-nhap', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ username, password, csrf }).toString() });
+  expect(r.statusCode, username).toBe(303);
+  return r.headers.location as string | undefined;
+}
+
+/** The main menu's links of a page: href → label. */
+const menuOf = (html: string) => Object.fromEntries([...(/<ul class="menu">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]));
+
+describe('where each lands', () => {
+  it('province staff land on Toàn tỉnh after signing in, commune staff on Tổng quan', async () => {
+    expect(await signInTo('giamsat')).toBe('/admin/tinh');
+    expect(await signInTo('quantri')).toBe('/admin/tong-quan');
+    // A page asked for before signing in still wins.
+    const login = await app.inject({ method: 'GET', url: '/admin/dang-nhap?tiep=%2Fadmin%2Fban-tin' });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(login.body)?.[1] ?? '';
+    const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const r = await app.inject({ method: 'POST', url: '/admin/dang-nhap', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ username: 'giamsat', password: 'MatKhauKiemThu2026', csrf, next: '/admin/ban-tin' }).toString() });
+    expect(r.headers.location).toBe('/admin/ban-tin');
+  });
+
+  it('/admin, the login page when signed in and the brand link follow the role', async () => {
+    expect((await get('a-viewer', '/admin')).headers.location).toBe('/admin/tinh');
+    expect((await get('a-admin', '/admin/dang-nhap')).headers.location).toBe('/admin/tinh');
+    expect((await get('xa-admin', '/admin')).headers.location).toBe('/admin/tong-quan');
+    expect((await app.inject({ method: 'GET', url: '/admin' })).headers.location).toBe('/admin/dang-nhap');
+    const page = (await get('a-viewer', '/admin/ban-tin')).body;
+    expect(page).toContain('<a href="/admin/tinh" class="brand">');
+    expect((await get('xa-admin', '/admin/ban-tin')).body).toContain('<a href="/admin/tong-quan" class="brand">');
+  });
+
+  it('the menu shows province staff what they can use: Toàn tỉnh first, Thêm xã for the province admin only', async () => {
+    const viewer = menuOf((await get('a-viewer', '/admin/tinh')).body);
+    const admin = menuOf((await get('a-admin', '/admin/tinh')).body);
+    const commune = menuOf((await get('xa-admin', '/admin/tong-quan')).body);
+    expect(Object.keys(viewer)[0]).toBe('/admin/tinh');
+    expect(viewer['/admin/tinh/xa-moi']).toBeUndefined();
+    expect(admin['/admin/tinh/xa-moi']).toBe('Thêm xã');
+    expect(commune['/admin/tinh']).toBeUndefined();
+    expect(commune['/admin/tinh/xa-moi']).toBeUndefined();
+    // Each link of the menu opens for the person it is shown to.
+    for (const [who, menu] of [['a-viewer', viewer], ['a-admin', admin], ['xa-admin', commune]] as const) {
+      for (const href of Object.keys(menu)) expect((await get(who, href)).statusCode, `${who} ${href}`).toBe(200);
+    }
+  });
+});
+
 describe('province pages by who asks', () => {
   it('a province viewer ranks and reads every commune of their province, nothing of another', async () => {
     const a = await get('a-viewer', '/admin/tinh');

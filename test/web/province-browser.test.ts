@@ -56,7 +56,8 @@ async function signIn(page: Page, username: string) {
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL('**/admin/tong-quan');
+  // Province staff start from the ranking.
+  await page.waitForURL('**/admin/tinh');
 }
 
 /** The ranking table as text: commune name → its cells. */
@@ -70,7 +71,6 @@ describe('province dashboard in the browser', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
     const page = await ctx.newPage();
     await signIn(page, 'giamsat');
-    await page.getByRole('link', { name: 'Toàn tỉnh' }).click();
     await page.waitForURL('**/admin/tinh');
     await page.locator('canvas[data-drawn="1"]').waitFor();
     const ranked = await rankingRows(page);
@@ -124,7 +124,6 @@ describe('province dashboard in the browser', () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await ctx.newPage();
     await signIn(page, 'quantritinh');
-    await page.getByRole('link', { name: 'Toàn tỉnh' }).click();
     await page.getByRole('link', { name: 'Thêm xã mới' }).click();
     await page.waitForURL('**/admin/tinh/xa-moi');
 

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
 import { sessionFromToken } from '../../auth/staff-sessions.ts';
 import { sameSecret } from '../../auth/same-secret.ts';
-import { communeScope, reachOf } from '../../auth/commune-scope.ts';
+import { canOnboardCommune, communeScope, reachOf, type CommuneScope } from '../../auth/commune-scope.ts';
 import type { LimitStore } from '../request-limits.ts';
 import { dispatchEffects } from '../../tickets/process-inbound.ts';
 import type { Effect } from '../../tickets/ticket-jobs.ts';
@@ -44,6 +44,7 @@ export const NO_COMMUNE = '00000000-0000-0000-0000-000000000000';
 // A link never leads to a page that does not exist; `who` hides what a person cannot use.
 const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff'], scope: Signed['scope']) => boolean }> = [
   { href: '/admin/tinh', label: 'Toàn tỉnh', who: (_s, scope) => scope.provinceId !== null },
+  { href: '/admin/tinh/xa-moi', label: 'Thêm xã', who: (s, scope) => scope.provinceId !== null && canOnboardCommune(s, scope.provinceId) },
   { href: '/admin/tong-quan', label: 'Tổng quan' },
   { href: '/admin/phan-anh', label: 'Phản ánh, kiến nghị' },
   { href: '/admin/ban-tin', label: 'Bản tin' },
@@ -54,6 +55,14 @@ const MENU: Array<{ href: string; label: string; who?: (s: Signed['staff'], scop
   { href: '/admin/bao-cao', label: 'Báo cáo' },
   { href: '/admin/nhat-ky', label: 'Nhật ký', who: (s) => s.communeId !== null && (s.isLeader || s.roles.includes('admin')) },
 ];
+
+/**
+ * The page a person starts from (after signing in, /admin, the brand link): province staff the
+ * province's ranking, everyone else their commune's day at a glance.
+ */
+export function landingOf(scope: Pick<CommuneScope, 'provinceId'>): { href: string; label: string } {
+  return scope.provinceId !== null ? { href: '/admin/tinh', label: 'Toàn tỉnh' } : { href: '/admin/tong-quan', label: 'Tổng quan' };
+}
 
 async function loadSigned(prisma: PrismaClient, token: string | undefined, idleMinutes?: number) {
   const session = token ? await sessionFromToken(prisma, token, new Date(), idleMinutes) : undefined;
@@ -79,7 +88,8 @@ export function createAdminContext(opts: AdminPluginOptions) {
 
   function page(reply: FastifyReply, view: string, data: Record<string, unknown>, who?: Signed, path?: string) {
     const menu = who ? MENU.filter((m) => !m.who || m.who(who.staff, who.scope)).map((m) => ({ ...m, current: m.href === path })) : [];
-    const html = eta.render(`./${view}`, { ...data, staff: who?.staff, csrf: who?.session.csrfToken, communeName: who?.staff.commune?.name, menu });
+    const home = who ? landingOf(who.scope) : landingOf({ provinceId: null });
+    const html = eta.render(`./${view}`, { ...data, staff: who?.staff, csrf: who?.session.csrfToken, communeName: who?.staff.commune?.name, menu, home });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }
 

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { listOwnSessions, revokeOwnSession, signIn, signOut } from '../../../auth/staff-sessions.ts';
 import { changePassword, MIN_PASSWORD_LENGTH } from '../../../auth/change-password.ts';
-import { formOf, SESSION_COOKIE, TZ, UUID, type AdminContext } from '../admin-context.ts';
+import { formOf, landingOf, SESSION_COOKIE, TZ, UUID, type AdminContext } from '../admin-context.ts';
+import { communeScope } from '../../../auth/commune-scope.ts';
 import { enforceLimits } from '../../request-limits.ts';
 import { loginLimits } from '../../login-limits.ts';
 
@@ -26,10 +27,14 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
     return page(reply, 'login', { title: 'Đăng nhập', loginCsrf, ...data });
   }
 
-  app.get('/admin', async (_req, reply) => reply.redirect('/admin/tong-quan'));
+  app.get('/admin', async (req, reply) => {
+    const who = await ctx.current(req);
+    return reply.redirect(who ? landingOf(who.scope).href : '/admin/dang-nhap');
+  });
 
   app.get<{ Querystring: { tiep?: string } }>('/admin/dang-nhap', async (req, reply) => {
-    if (await ctx.current(req)) return reply.redirect(safeNext(req.query.tiep) ?? '/admin/tong-quan');
+    const who = await ctx.current(req);
+    if (who) return reply.redirect(safeNext(req.query.tiep) ?? landingOf(who.scope).href);
     const next = safeNext(req.query.tiep);
     return loginPage(reply, { next, ...(next ? { notice: 'Phiên làm việc đã hết, xin đăng nhập lại.' } : {}) });
   });
@@ -53,7 +58,8 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
       const s = await signIn(prisma, { username, password, ip: req.ip, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) });
       reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/admin/dang-nhap' });
       reply.setCookie(SESSION_COOKIE, s.token, { ...cookieOpts, expires: s.expiresAt });
-      return reply.redirect(s.staff.mustChangePassword ? '/admin/doi-mat-khau' : (next ?? '/admin/tong-quan'), 303);
+      if (s.staff.mustChangePassword) return reply.redirect('/admin/doi-mat-khau', 303);
+      return reply.redirect(next ?? landingOf(await communeScope(prisma, s.staff)).href, 303);
     } catch (e) {
       if (isAppError(e)) return retry(e.status, e.userMessage);
       throw e;
@@ -117,6 +123,6 @@ export function authRoutes(app: FastifyInstance, ctx: AdminContext) {
       if (isAppError(e)) return again(e.status, e.userMessage);
       throw e;
     }
-    return reply.redirect('/admin/tong-quan', 303);
+    return reply.redirect(landingOf(who.scope).href, 303);
   });
 }
