@@ -83,7 +83,7 @@ commune
   .argument('<name>', 'tên xã, ví dụ "Xã An Sơn"')
   .requiredOption('--villages <file>', 'tệp thôn: mỗi dòng "tên thôn, tên khác; tên khác"')
   .option('--staff <file>', 'tệp CSV cán bộ: tên đăng nhập, họ tên, vai trò (admin;editor…), chức vụ, điện thoại, trưởng')
-  .option('--prefix <letters>', 'tiền tố mã phản ánh (mặc định PA)')
+  .option('--prefix <letters>', 'tiền tố mã phản ánh (mặc định: chữ đầu tên xã, khác các xã trong tỉnh)')
   .option('--province <code>', 'mã tỉnh mà xã thuộc về, ví dụ demo-tinh')
   .action((code: string, name: string, o: { villages: string; staff?: string; prefix?: string; province?: string }) =>
     guarded(() => runCommuneAdd({ ...settingsAndLogger(), code, name, villages: o.villages, staff: o.staff, prefix: o.prefix, province: o.province })),

@@ -10,6 +10,7 @@ import { generatePassword, hashPassword } from '../auth/password.ts';
 import { ensureCategories } from '../catalog/ensure-categories.ts';
 import { requireProvinceRole } from '../auth/commune-scope.ts';
 import { parseStaff, parseVillages } from './onboarding-csv.ts';
+import { proposeTicketPrefix } from './ticket-prefix.ts';
 
 const CODE = /^[a-z0-9][a-z0-9-]{1,31}$/;
 
@@ -33,6 +34,12 @@ export interface OnboardedCommune {
   categories: number;
 }
 
+/** The prefixes the province's communes (or, outside a province, the unplaced ones) already use. */
+async function prefixesOfProvince(prisma: PrismaClient, provinceId: string | null): Promise<Set<string>> {
+  const rows = await prisma.commune.findMany({ where: { provinceId }, select: { ticketCodePrefix: true } });
+  return new Set(rows.map((r) => r.ticketCodePrefix));
+}
+
 export async function onboardCommune(prisma: PrismaClient, input: OnboardCommuneInput): Promise<OnboardedCommune> {
   const provinceId = input.provinceId ?? null;
   if (input.actorStaffId) {
@@ -45,7 +52,8 @@ export async function onboardCommune(prisma: PrismaClient, input: OnboardCommune
   if (!CODE.test(code)) throw new AppError('VALIDATION', 'Mã xã 2–32 ký tự: chữ thường không dấu, số hoặc dấu -.', { field: 'code' });
   const name = input.name.trim().replace(/\s+/g, ' ');
   if (!name || name.length > 100) throw new AppError('VALIDATION', 'Tên xã cần có, tối đa 100 ký tự.', { field: 'name' });
-  const prefix = (input.ticketCodePrefix ?? 'PA').trim().toUpperCase();
+  const given = input.ticketCodePrefix?.trim();
+  const prefix = given ? given.toUpperCase() : proposeTicketPrefix(name, await prefixesOfProvince(prisma, provinceId));
   if (!/^[A-Z]{1,6}$/.test(prefix)) throw new AppError('VALIDATION', 'Tiền tố mã phản ánh 1–6 chữ cái không dấu.', { field: 'ticketCodePrefix' });
   // Every list is read in full before anything is written.
   const villages = parseVillages(input.villagesText);

@@ -315,9 +315,11 @@ async function handleCommand(
 
 /** Status history of a ticket, to its owner only: a code of someone else's ticket is "not found". */
 async function track(tx: Prisma.TransactionClient, m: InboundMessage, residentId: string, code: string, key: (n: number) => string): Promise<Outcome> {
-  const residentTexts = await residentTextsOf(tx, (await tx.resident.findUniqueOrThrow({ where: { id: residentId } })).communeId, m.platform);
+  const { communeId } = await tx.resident.findUniqueOrThrow({ where: { id: residentId } });
+  const residentTexts = await residentTextsOf(tx, communeId, m.platform);
+  // Codes repeat across communes: the one asked is this commune's.
   const ticket = await tx.ticket.findFirst({
-    where: { code, residentId },
+    where: { code, communeId, residentId },
     include: { category: true, events: { where: { type: 'status_changed' }, orderBy: { createdAt: 'asc' } } },
   });
   if (!ticket) return { status: 'processed', note: 'track_not_found', effects: [direct(m, residentTexts.trackNotFound(code), {}, key(0))] };

@@ -63,9 +63,26 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     );
   });
 
-  async function ticketPage(reply: FastifyReply, who: Signed, code: string, extra: PageExtra = {}) {
-    const t = await prisma.ticket.findFirst({
-      where: { code, communeId: { in: ctx.communesOf(who).map((c) => c.id) } },
+  /**
+   * The communes a code is looked up in. Codes are unique per commune only (every commune may use
+   * "PA"), so a person who reads several names one with ?xa=; a code found in more than one of
+   * them without it is found in none.
+   */
+  const codeScope = (who: Signed, xa: string | undefined) => {
+    const ids = ctx.communesOf(who).map((c) => c.id);
+    return xa ? ids.filter((id) => id === xa) : ids;
+  };
+  async function ticketIdByCode(who: Signed, code: string, xa: string | undefined) {
+    const found = await prisma.ticket.findMany({ where: { code, communeId: { in: codeScope(who, xa) } }, select: { id: true, communeId: true }, take: 2 });
+    return found.length === 1 ? found[0]! : undefined;
+  }
+  /** The ?xa= that keeps a ticket's links in its commune, for those who read several. */
+  const xaOf = (who: Signed, communeId: string) => (ctx.communesOf(who).length > 1 ? communeId : undefined);
+
+  async function ticketPage(reply: FastifyReply, who: Signed, code: string, xa: string | undefined, extra: PageExtra = {}) {
+    const found = await ticketIdByCode(who, code, xa);
+    const t = found && await prisma.ticket.findUnique({
+      where: { id: found.id },
       include: {
         category: true,
         village: true,
@@ -93,6 +110,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
       {
         title: t.code,
         t,
+        xa: xaOf(who, t.communeId),
         canAct,
         can: {
           answer: canAct && [...OPEN, 'answered'].includes(t.status),
@@ -119,11 +137,11 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     );
   }
 
-  app.get<{ Params: { code: string }; Querystring: { da?: string } }>('/admin/phan-anh/:code', async (req, reply) => {
+  app.get<{ Params: { code: string }; Querystring: { da?: string; xa?: string } }>('/admin/phan-anh/:code', async (req, reply) => {
     const who = await ctx.guard(req, reply);
     if (!who) return reply;
     const done = req.query.da && req.query.da in VERBS ? VERBS[req.query.da as Verb].done : undefined;
-    return ticketPage(reply, who, req.params.code.slice(0, 40), done ? { notice: done } : {});
+    return ticketPage(reply, who, req.params.code.slice(0, 40), req.query.xa, done ? { notice: done } : {});
   });
 
   /** Runs one verb's domain action; a string is a precise refusal of the input. */
@@ -163,17 +181,18 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     }
   }
 
-  app.post<{ Params: { code: string; verb: string } }>('/admin/phan-anh/:code/:verb', async (req, reply) => {
+  app.post<{ Params: { code: string; verb: string }; Querystring: { xa?: string } }>('/admin/phan-anh/:code/:verb', async (req, reply) => {
     const who = await ctx.guard(req, reply);
     if (!who) return reply;
     const code = req.params.code.slice(0, 40);
-    if (!(req.params.verb in VERBS)) return ticketPage(reply, who, code, { error: 'Không có thao tác này.', status: 404 });
+    const xa = req.query.xa;
+    if (!(req.params.verb in VERBS)) return ticketPage(reply, who, code, xa, { error: 'Không có thao tác này.', status: 404 });
     const verb = req.params.verb as Verb;
-    if (!ctx.checkCsrf(req, who)) return ticketPage(reply, who, code, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
-    const t = await prisma.ticket.findFirst({ where: { code, communeId: { in: ctx.communesOf(who).map((c) => c.id) } } });
+    if (!ctx.checkCsrf(req, who)) return ticketPage(reply, who, code, xa, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    const t = await ticketIdByCode(who, code, xa);
     if (!t || !(await mayActOnTicket(prisma, who.staff, t.id))) {
       await ctx.auditRefused(req, who, 'Ticket', t?.id ?? null, { verb, code });
-      return ticketPage(reply, who, code, { error: 'Bạn không có quyền thao tác trên phiếu này.', status: 403 });
+      return ticketPage(reply, who, code, xa, { error: 'Bạn không có quyền thao tác trên phiếu này.', status: 403 });
     }
     const now = new Date();
     const result = await prisma.$transaction(async (tx) => {
@@ -183,10 +202,11 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
       }
       return r;
     });
-    if (typeof result === 'string') return ticketPage(reply, who, code, { error: result, status: 400 });
-    if (!result.ok) return ticketPage(reply, who, code, { error: result.message, status: result.reason === 'forbidden' ? 403 : 409 });
+    if (typeof result === 'string') return ticketPage(reply, who, code, xa, { error: result, status: 400 });
+    if (!result.ok) return ticketPage(reply, who, code, xa, { error: result.message, status: result.reason === 'forbidden' ? 403 : 409 });
     // What the action sets off goes through the queue; the admin chat's post is brought up to date.
     await ctx.dispatch([...result.effects, effect(refreshAdminPostsJob, { ticketId: t.id, version: now.getTime() }, `refresh-${t.id}-web-${now.getTime()}`)]);
-    return reply.redirect(`/admin/phan-anh/${encodeURIComponent(code)}?da=${verb}`, 303);
+    const here = xaOf(who, t.communeId);
+    return reply.redirect(`/admin/phan-anh/${encodeURIComponent(code)}?da=${verb}${here ? `&xa=${here}` : ''}`, 303);
   });
 }
