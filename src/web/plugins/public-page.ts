@@ -1,12 +1,14 @@
 // GET /cong-khai — the commune's public page ("công khai"): its ticket figures for the current and
 // the previous quarter, counts only (src/reports/commune-figures.ts, public audience: nothing
 // personal, a confidential ticket in no village); the published answers, searchable without
-// diacritics (/hoi-dap); the bulletins that played, with audio to listen again (/ban-tin); and a
-// ticket's status by its code (/tra-cuu: status and dates only, limited per address). One commune
-// installed: its page at /cong-khai; several: /cong-khai lists them by province, each at
-// /cong-khai/<commune code>. Read-only; the commune's page is kept a minute in process and sent
-// with Cache-Control + ETag, so a crowd of phones costs one query. Self-contained and small (no
-// script, no font, no image) for 3G-class phones; large type and high contrast for elderly readers.
+// diacritics (/hoi-dap); the results of its approved, closed surveys (src/surveys/survey-public.ts:
+// no typed answers, no figure resting on fewer than a few answers; older ones at /khao-sat/<id>);
+// the bulletins that played, with audio to listen again (/ban-tin); and a ticket's status by its
+// code (/tra-cuu: status and dates only, limited per address). One commune installed: its page at
+// /cong-khai; several: /cong-khai lists them by province, each at /cong-khai/<commune code>.
+// Read-only; the commune's page is kept a minute in process and sent with Cache-Control + ETag, so
+// a crowd of phones costs one query. Self-contained and small (no script, no font, no image) for
+// 3G-class phones; large type and high contrast for elderly readers.
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../../db/generated/client.ts';
@@ -22,7 +24,8 @@ import { parseTicketCode } from '../../tickets/ticket-code.ts';
 import { publicTicketStatus } from '../../tickets/ticket-visibility.ts';
 import { enforceLimits, registerLimitStore, type LimitStore } from '../request-limits.ts';
 import { escapeHtml as e, PUBLIC_PAGE_CSP, residentPage } from './resident-page.ts';
-import { archiveEntries, faqEntries, faqForm, notice, pager, PUBLIC_STYLE, publicPaths, statusForm, statusResult } from './public-sections.ts';
+import { publicSurvey, publicSurveys } from '../../surveys/survey-public.ts';
+import { archiveEntries, faqEntries, faqForm, notice, pager, PUBLIC_STYLE, publicPaths, statusForm, statusResult, surveyResultsBlock, surveySection } from './public-sections.ts';
 
 export interface PublicPageOptions {
   prisma: PrismaClient;
@@ -115,13 +118,15 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     for (const q of quarters) sections.push(quarterSection(await communeFigures(prisma, c.id, quarterPeriod(q.year, q.quarter), 'public')));
     const faq = await publishedFaqPage(prisma, c.id, { pageSize: 5 });
     const archive = await archivedBulletinsPage(prisma, c.id, { pageSize: 3 });
-    const intro = 'Kết quả tiếp nhận, trả lời phản ánh, kiến nghị của người dân (chỉ có số liệu, không có thông tin cá nhân), câu hỏi đã được trả lời và bản tin đã phát.';
-    const nav = `<nav aria-label="${e('Mục lục')}"><ul><li><a href="#so-lieu">${e('Số liệu')}</a></li><li><a href="#hoi-dap">${e('Hỏi đáp')}</a></li><li><a href="#ban-tin">${e('Bản tin')}</a></li><li><a href="#tra-cuu">${e('Tra cứu phiếu')}</a></li></ul></nav>`;
+    const surveys = await publicSurveys(prisma, c.id, now());
+    const intro = 'Kết quả tiếp nhận, trả lời phản ánh, kiến nghị của người dân (chỉ có số liệu, không có thông tin cá nhân), kết quả khảo sát sự hài lòng, câu hỏi đã được trả lời và bản tin đã phát.';
+    const nav = `<nav aria-label="${e('Mục lục')}"><ul><li><a href="#so-lieu">${e('Số liệu')}</a></li><li><a href="#khao-sat">${e('Khảo sát')}</a></li><li><a href="#hoi-dap">${e('Hỏi đáp')}</a></li><li><a href="#ban-tin">${e('Bản tin')}</a></li><li><a href="#tra-cuu">${e('Tra cứu phiếu')}</a></li></ul></nav>`;
     const more = (href: string, text: string, n: number, shown: number) => (n > shown ? `<p><a href="${href}">${e(`${text} (${n})`)}</a></p>` : '');
     return page(
       `Công khai – ${c.name}`,
       `<h1>${e(c.name)}</h1><p>${e(intro)}</p>${nav}
 <div id="so-lieu">${sections.join('\n')}</div>
+<section aria-labelledby="khao-sat"><h2 id="khao-sat">${e('Kết quả khảo sát sự hài lòng')}</h2>${surveySection(paths, surveys)}</section>
 <section aria-labelledby="hoi-dap"><h2 id="hoi-dap">${e('Hỏi đáp')}</h2>${faqForm(paths)}${faqEntries(faq)}${more(paths.faq, 'Xem tất cả câu hỏi', faq.total, faq.entries.length)}</section>
 <section aria-labelledby="ban-tin"><h2 id="ban-tin">${e('Bản tin đã phát')}</h2>${archiveEntries(paths, archive.bulletins, false)}${more(paths.archive, 'Xem tất cả bản tin', archive.total, archive.bulletins.length)}</section>
 <section aria-labelledby="tra-cuu"><h2 id="tra-cuu">${e('Tra cứu phiếu phản ánh')}</h2>${statusForm(paths, c.ticketCodePrefix)}</section>`,
@@ -176,6 +181,14 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     const found = faq.words.length ? `<p role="status">${e(`Tìm thấy ${faq.total} câu hỏi.`)}</p>` : '';
     reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`);
     return reply.type(html).send(page(`Hỏi đáp – ${c.name}`, `<p><a href="${paths.home}">${e(`← ${c.name}`)}</a></p><h1>${e('Hỏi đáp')}</h1>${faqForm(paths, q)}${found}${faqEntries(faq)}${pager(paths.faq, faq.page, faq.pages, q ? { q } : {})}`));
+  });
+
+  app.get<{ Params: { commune: string; id: string } }>('/cong-khai/:commune/khao-sat/:id', async (request, reply) => {
+    const c = await communeByCode(request.params.commune);
+    const s = c && UUID.test(request.params.id) ? await publicSurvey(prisma, c.id, request.params.id, now()) : null;
+    if (!c || !s) return reply.code(404).type(html).send(page('Không tìm thấy', `<h1>${e('Không tìm thấy kết quả khảo sát này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
+    reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`);
+    return reply.type(html).send(page(`${s.title} – ${c.name}`, `<p><a href="${publicPaths(c.code).home}#khao-sat">${e(`← ${c.name}`)}</a></p>${surveyResultsBlock(s, 'h1')}`));
   });
 
   app.get<{ Params: { commune: string }; Querystring: { trang?: string } }>('/cong-khai/:commune/ban-tin', async (request, reply) => {

@@ -1,10 +1,12 @@
 // The parts of the public page ("công khai") as HTML: published answers with their search form,
-// the bulletin archive with audio to listen again, and the ticket-status lookup. Every value
+// the bulletin archive with audio to listen again, the ticket-status lookup and survey results
+// (bars drawn by CSS widths: no script, no image). Every value
 // shown is escaped here; what may be shown at all was decided by the domain (faq-search.ts,
-// bulletin-archive.ts, ticket-visibility.ts's publicTicketStatus).
+// bulletin-archive.ts, ticket-visibility.ts's publicTicketStatus, survey-public.ts).
 import type { ArchivedBulletin } from '../../bulletins/bulletin-archive.ts';
 import type { FaqPage } from '../../tickets/faq-search.ts';
 import type { PublicTicketStatus } from '../../tickets/ticket-visibility.ts';
+import { PUBLIC_MIN_ANSWERS, WITHHELD_TEXT, type PublicSurvey, type PublicSurveys } from '../../surveys/survey-public.ts';
 import { statusLabel } from '../../tickets/ticket-status.ts';
 import { formatVi } from '../../text/format-vi.ts';
 import { escapeHtml as e } from './resident-page.ts';
@@ -17,6 +19,7 @@ export function publicPaths(code: string) {
     faq: `${base}/hoi-dap`,
     archive: `${base}/ban-tin`,
     status: `${base}/tra-cuu`,
+    survey: (surveyId: string) => `${base}/khao-sat/${surveyId}`,
     audio: (bulletinId: string) => `${base}/ban-tin/${bulletinId}/am-thanh`,
   };
 }
@@ -27,8 +30,9 @@ main{max-width:40rem;margin:0 auto}h1{color:#8b0000;font-size:1.8rem;margin:.2re
 a{color:#003d7a}nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1rem}.so{margin:0}.so div{display:flex;justify-content:space-between;gap:1rem;border-bottom:1px solid #999;padding:.3rem 0}.so dd{margin:0;font-weight:700}
 .bang{overflow-x:auto}table{width:100%;border-collapse:collapse;margin-top:1rem}caption{text-align:left;font-weight:700}th,td{border-bottom:1px solid #999;padding:.3rem;text-align:right}th[scope=row],th:first-child{text-align:left}
 form{margin:1rem 0}label{display:block;font-weight:700}input{width:100%;font-size:1.25rem;padding:.6rem;border:2px solid #333;border-radius:4px}button{margin-top:.5rem;font-size:1.25rem;min-height:48px;padding:.5rem 1.2rem;background:#003d7a;color:#fff;border:0;border-radius:4px}
-:focus{outline:3px solid #b35900;outline-offset:2px}article{border-bottom:1px solid #999;padding:.6rem 0}.nho{font-size:1.05rem;color:#333}audio{width:100%;margin-top:.4rem}.tb{background:#fff3cd;border-left:6px solid #8a6d00;padding:.6rem}
-.trang{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between}`;
+:focus{outline:3px solid #b35900;outline-offset:2px}article{border-bottom:1px solid #999;padding:.6rem 0}.nho{font-size:1.125rem;color:#333}audio{width:100%;margin-top:.4rem}.tb{background:#fff3cd;border-left:6px solid #8a6d00;padding:.6rem}
+.trang{display:flex;flex-wrap:wrap;gap:1rem;justify-content:space-between}
+.ket-qua{list-style:none;padding:0;margin:.3rem 0}.ket-qua li{padding:.3rem 0}.nhan{display:block}.vach{height:.9rem;background:#e5e5e5;border:1px solid #555}.vach span{display:block;height:100%;background:#003d7a}h4{font-size:1.2rem;margin:.8rem 0 .2rem}`;
 
 export function faqForm(paths: Paths, query = ''): string {
   return `<form method="get" action="${paths.faq}" role="search"><label for="q">${e('Tìm câu hỏi đã được trả lời')}</label><input id="q" name="q" type="search" maxlength="200" value="${e(query)}" placeholder="${e('ví dụ: làm căn cước')}"><button type="submit">${e('Tìm')}</button></form>`;
@@ -78,4 +82,49 @@ export function statusResult(s: PublicTicketStatus): string {
 
 export function notice(text: string): string {
   return `<p class="tb" role="status">${e(text)}</p>`;
+}
+
+/** A bar and its figure; the bar is decoration (hidden from screen readers), the words carry it. */
+function bar(share: number, words: string): string {
+  return `<div class="vach" aria-hidden="true"><span style="width:${Math.round(share * 100)}%"></span></div><span>${e(words)}</span>`;
+}
+
+const withheld = () => `<p class="nho">${e(`Kết quả: ${WITHHELD_TEXT}.`)}</p>`;
+
+/** A closed survey's results by question (a bar per choice) and by village (share satisfied). */
+export function surveyResultsBlock(s: PublicSurvey, heading: 'h1' | 'h3'): string {
+  const sub = heading === 'h1' ? 'h2' : 'h4';
+  const head = `<${heading}>${e(s.title)}</${heading}><p class="nho">${e(`Từ ${formatVi.day(s.opensAt)} đến ${formatVi.day(s.closesAt)} · ${formatVi.num(s.responded)} người trả lời / ${formatVi.num(s.invited)} người được mời`)}</p>`;
+  const questions = s.questions
+    .map((q) => {
+      const title = `<${sub}>${e(`Câu ${q.position}: ${q.text}`)}</${sub}>`;
+      if (q.answered === null) return `<div class="cau">${title}${withheld()}</div>`;
+      const rows = q.options.map((o) => `<li><span class="nhan">${e(o.label)}</span>${bar(o.share, `${formatVi.num(o.count)} (${formatVi.pct(o.share)})`)}</li>`).join('');
+      const avg = q.average === null ? '' : ` · điểm trung bình ${formatVi.num(q.average)}/5`;
+      return `<div class="cau">${title}<p class="nho">${e(`${formatVi.num(q.answered)} người trả lời${avg}`)}</p><ul class="ket-qua">${rows}</ul></div>`;
+    })
+    .join('');
+  const villages = s.villages.length
+    ? `<${sub}>${e('Theo thôn')}</${sub}><ul class="ket-qua">${s.villages
+        .map((v) => {
+          if (!v.shown) return `<li><span class="nhan">${e(v.name)}</span><span class="nho">${e(WITHHELD_TEXT)}</span></li>`;
+          if (v.satisfiedShare === null) return `<li><span class="nhan">${e(v.name)}</span><span>${e(`${formatVi.num(v.responded)} người trả lời`)}</span></li>`;
+          const avg = v.averageScore === null ? '' : `, điểm TB ${formatVi.num(v.averageScore)}/5`;
+          return `<li><span class="nhan">${e(v.name)}</span>${bar(v.satisfiedShare, `hài lòng ${formatVi.pct(v.satisfiedShare)} (${formatVi.num(v.rated)} người${avg})`)}</li>`;
+        })
+        .join('')}</ul>`
+    : '';
+  return `<article class="khao-sat">${head}${questions}${villages}</article>`;
+}
+
+/** The page's survey section: the newest closed survey in full, older ones linked, open ones named. */
+export function surveySection(paths: Paths, s: PublicSurveys): string {
+  const running = s.running.length
+    ? `<p>${e('Đang khảo sát (kết quả công bố sau khi kết thúc):')}</p><ul>${s.running.map((r) => `<li>${e(`${r.title} — đến ${formatVi.day(r.closesAt)}`)}</li>`).join('')}</ul>`
+    : '';
+  const latest = s.latest ? surveyResultsBlock(s.latest, 'h3') : `<p>${e('Chưa có cuộc khảo sát nào kết thúc.')}</p>`;
+  const earlier = s.earlier.length
+    ? `<p>${e('Các cuộc khảo sát trước:')}</p><ul>${s.earlier.map((x) => `<li><a href="${paths.survey(x.id)}">${e(x.title)}</a> <span class="nho">${e(`(kết thúc ${formatVi.day(x.closesAt)}, ${formatVi.num(x.responded)} người trả lời)`)}</span></li>`).join('')}</ul>`
+    : '';
+  return `${running}${latest}${earlier}<p class="nho">${e(`Chỉ công bố số liệu; không công bố ý kiến ghi bằng chữ. Câu hỏi hoặc thôn có dưới ${PUBLIC_MIN_ANSWERS} người trả lời không được công bố riêng, để không ai đoán được câu trả lời của từng người.`)}</p>`;
 }
