@@ -36,10 +36,13 @@ export interface BulletinSender {
  * follower, kept by its own receipts) rather than through BulletinSender.
  * failed: nothing reached anyone and trying again cannot help (the month's quota is spent); reason
  * is what staff read. A failure a retry may mend is thrown as ChannelError instead.
+ * skipped: not sent on purpose, and not a fault of the target (a subscriber the platform does not
+ * let us write to now, such as a Zalo OA follower silent for more than 7 days); reason as above.
  */
 export type BulletinOutcome =
   | { status: 'sent'; note?: string; platformMessageIds?: string[] }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+  | { status: 'skipped'; reason: string };
 
 /**
  * Every Channel implements this. A new target kind plugs in by: mapping it to its platform in
@@ -51,6 +54,9 @@ export type BulletinOutcome =
 export interface BulletinDelivery {
   sendBulletin(target: BulletinTarget, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome>;
 }
+
+/** BulletinTarget.kind of a subscriber's private chat (audience kind subscribers): sent as to any private chat, unless the platform limits when. */
+export const SUBSCRIBER_TARGET_KIND = 'subscriber';
 
 /** The target as the adapter needs it: kind is the Prisma TargetKind (zalo_oa_followers reaches no single chat). */
 export interface BulletinTarget {

@@ -2,7 +2,8 @@
 // signed webhook, answers go back as consultation messages ("tin tư vấn"). Zalo allows those only
 // within 7 days of the resident's last message (free for the first 48 h): the channel remembers
 // each resident's last message and refuses an answer outside the window as `window_closed`, so
-// the answer is offered on another channel and the cadres are told (src/tickets/answer-delivery).
+// the answer is offered on another channel and the cadres are told (src/tickets/answer-delivery);
+// a subscriber's bulletin outside it is skipped (subscriberBulletin).
 // The webhook answers 200 only after the event is stored; Zalo's retries of an event already
 // stored are harmless (the inbox dedupes on the message id).
 import type { Button, Channel, ChannelCapabilities, ChannelHandlers, ChannelLimits, OutboundContent, SendResult } from '../channel.ts';
@@ -17,7 +18,7 @@ import type { PrismaClient } from '../../src/db/generated/client.ts';
 import { deliverOaBulletin, oaBulletinOutcome, type OaBulletinResult, type OaBulletinTarget } from './deliver-oa-bulletin.ts';
 import { uploadOaImage, type OaBulletinContent } from './zalo-oa-bulletin-api.ts';
 import { ZALO_OA_FREE_WINDOW_MS, ZALO_OA_MAX_TEXT, ZALO_OA_WINDOW_MS, type ZaloOaCsRequest, type ZaloOaCsResult, type ZaloOaInfo } from './zalo-oa-types.ts';
-import { textOnly } from '../bulletin-delivery.ts';
+import { SUBSCRIBER_TARGET_KIND, textOnly, type BulletinOutcome, type BulletinParts, type BulletinSender } from '../bulletin-delivery.ts';
 
 export const zaloOaLimits: ChannelLimits = {
   maxTextLength: ZALO_OA_MAX_TEXT,
@@ -70,6 +71,9 @@ export interface ZaloOaChannel extends Channel {
   uploadImage(bytes: Buffer, name: string, mime: 'image/jpeg' | 'image/png'): Promise<string>;
 }
 
+/** Why a subscriber's bulletin was not sent on the OA, as the run's report shows it. */
+export const OA_WINDOW_CLOSED_REASON = 'người đăng ký đã quá 7 ngày không nhắn cho Zalo OA, Zalo không cho gửi tin tư vấn; sẽ nhận lại khi họ nhắn';
+
 // Longer than the window, so "closed" can be told apart from "never seen here".
 const LAST_SEEN_TTL_S = 30 * 24 * 3600;
 
@@ -120,6 +124,21 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content);
   }
 
+  // A subscriber's bulletin is a consultation message, which Zalo takes only within 7 days of the
+  // resident's last message. Outside it the delivery is skipped, not failed: the subscription is
+  // fine and the next bulletin after the resident writes again goes out. Known closed: no call;
+  // not known here (the memory lost it): Zalo's own -230 / -232 says the same.
+  async function subscriberBulletin(chatId: string | null, bulletin: BulletinParts, out: BulletinSender): Promise<BulletinOutcome> {
+    const w = chatId ? await windowOf(chatId) : undefined;
+    if (w && !w.open) return { status: 'skipped', reason: OA_WINDOW_CLOSED_REASON };
+    try {
+      return await textOnly(bulletin, out);
+    } catch (e) {
+      if (e instanceof ChannelError && e.kind === 'window_closed') return { status: 'skipped', reason: OA_WINDOW_CLOSED_REASON };
+      throw e;
+    }
+  }
+
   async function dispatch(body: unknown): Promise<number> {
     const e = parseOaEvent(body);
     if (!e) return 400;
@@ -155,6 +174,7 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     // receipts (deliver-oa-bulletin.ts), its quota stops told as the outcome; any other target
     // gets the words alone.
     async sendBulletin(target, bulletin, out) {
+      if (target.kind === SUBSCRIBER_TARGET_KIND) return subscriberBulletin(target.chatId, bulletin, out);
       if (target.kind !== 'zalo_oa_followers' && target.kind !== 'zalo_oa_group') return textOnly(bulletin, out);
       if (!target.channelAccountId) throw new ChannelError('bad_request', 'mục tiêu Zalo OA chưa chọn tài khoản OA gửi');
       const r = await deliverBulletin(target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text });

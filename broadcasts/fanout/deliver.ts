@@ -35,8 +35,7 @@ export interface DeliverDeps {
   enqueue?: Enqueue;
 }
 
-const FINAL = ['sent', 'failed', 'cancelled'];
-
+const FINAL = ['sent', 'failed', 'cancelled', 'skipped'];
 
 /** Parts sent so far, inside platformMessageId: "t:<text id>", then "t:<text id> a:<audio id>", or "ta:<id>". */
 function progress(s: string | null): Map<string, string> {
@@ -176,10 +175,10 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       const outcome = await ch.sendBulletin(target, bulletinParts, out);
       // Messages the adapter sent on its own (one broadcast per follower) are kept beside the parts.
       const ids = [marker(parts), ...(outcome.status === 'sent' ? (outcome.platformMessageIds ?? []).slice(0, 20) : [])].filter(Boolean).join(' ') || null;
-      if (outcome.status === 'failed') {
-        await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', platformMessageId: ids, sendingPart: null, error: outcome.reason.slice(0, 500) } }));
+      if (outcome.status === 'failed' || outcome.status === 'skipped') {
+        await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: outcome.status, platformMessageId: ids, sendingPart: null, error: outcome.reason.slice(0, 500) } }));
         await finishRunIfDone(prisma, d.runId, deps.now());
-        return { status: 'failed' };
+        return { status: outcome.status };
       }
       await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: ids, sendingPart: null, sentAt: deps.now(), error: outcome.note?.slice(0, 500) ?? null } }));
       if (d.target) await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });

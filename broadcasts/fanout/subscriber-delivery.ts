@@ -4,12 +4,10 @@
 // subscription row is then gone (Delivery.subscriptionId set null) and nothing more is sent.
 import type { PrismaClient } from '../../src/db/generated/client.ts';
 import type { Channel } from '../../bots/channel.ts';
-import type { BulletinTarget } from '../../bots/bulletin-delivery.ts';
+import { SUBSCRIBER_TARGET_KIND, type BulletinTarget } from '../../bots/bulletin-delivery.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import { PermanentJobError } from '../../src/queues/job-errors.ts';
 
-/** BulletinTarget.kind of a subscriber's chat: the adapter sends as to any private chat. */
-export const SUBSCRIBER_TARGET_KIND = 'subscriber';
 
 /** Thrown before a part is sent when the subscription is gone: the delivery is cancelled. */
 export class SubscriptionStopped extends Error {

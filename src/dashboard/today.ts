@@ -71,7 +71,7 @@ export async function todayOverview(prisma: PrismaClient, communeId: string, now
       sent: of(r.id, ['sent']),
       failed: of(r.id, ['failed']),
       open: of(r.id, ['pending', 'sending']),
-      total: of(r.id, ['sent', 'failed', 'pending', 'sending', 'cancelled']),
+      total: of(r.id, ['sent', 'failed', 'pending', 'sending', 'cancelled', 'skipped']),
     })),
     upcoming,
     tickets: { new: newTickets, overdue, overdueList: (await projectSummaries(prisma, viewer, overdueList)).map((t) => ({ id: t.id, code: t.code, subject: t.subject, dueAt: t.dueAt, masked: t.masked })) },

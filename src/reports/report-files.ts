@@ -41,6 +41,7 @@ export async function reportXlsx(r: Report): Promise<Buffer> {
   summary.addRow(['Tới cụm loa', r.broadcasts.deliveredByChannel.loudspeaker]);
   summary.addRow(['Giờ phát trên loa', r.broadcasts.broadcastHours]);
   summary.addRow(['Tới người đăng ký (tin riêng)', r.subscribers.deliveries.sent]);
+  summary.addRow(['Tin riêng bỏ qua (nền tảng không cho gửi)', r.subscribers.deliveries.skipped]);
   summary.addRow(['Người đăng ký nhận tin', r.subscribers.residents]);
   for (const v of r.subscribers.byVillage) summary.addRow([`Người đăng ký — ${v.name}`, v.total]);
   summary.getColumn(1).width = 34;

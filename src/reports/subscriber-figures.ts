@@ -11,8 +11,11 @@ export interface SubscriberFigures {
   byVillage: Array<{ name: string; total: number; byChannel: Record<string, number> }>;
   /** Distinct residents with at least one subscription. */
   residents: number;
-  /** Deliveries to subscribers in the given runs, by outcome (cancelled: the resident stopped first). */
-  deliveries: { sent: number; failed: number; cancelled: number; pending: number };
+  /**
+   * Deliveries to subscribers in the given runs, by outcome (cancelled: the resident stopped first;
+   * skipped: the platform would not take it, e.g. a Zalo OA follower silent for over 7 days).
+   */
+  deliveries: { sent: number; failed: number; cancelled: number; skipped: number; pending: number };
 }
 
 export async function subscriberFigures(prisma: PrismaClient | Prisma.TransactionClient, communeId: string, runIds: string[]): Promise<SubscriberFigures> {
@@ -32,6 +35,6 @@ export async function subscriberFigures(prisma: PrismaClient | Prisma.Transactio
   return {
     byVillage,
     residents: new Set(subs.map((s) => s.residentId)).size,
-    deliveries: { sent: count('sent'), failed: count('failed'), cancelled: count('cancelled'), pending: count('pending') + count('sending') },
+    deliveries: { sent: count('sent'), failed: count('failed'), cancelled: count('cancelled'), skipped: count('skipped'), pending: count('pending') + count('sending') },
   };
 }

@@ -52,6 +52,7 @@ export async function startSubscriberBroadcasts(h: ListeningHarness, opts: { con
     });
   const directory = new ChannelDirectory().register(gated(h.telegram, gate));
   if (h.zaloBot) directory.register(gated(h.zaloBot.channel, gate));
+  if (h.zaloOa) directory.register(gated(h.zaloOa.channel, gate));
   const ffmpeg = resolveFfmpeg(process.env.FFMPEG_PATH)!;
   const pipeline = createAudioPipeline({ ffmpegPath: ffmpeg.path, cacheDir: join(h.dataDir, 'render-cache') });
   const speech = createEspeakEngine();

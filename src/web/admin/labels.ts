@@ -69,7 +69,7 @@ export const AUDIT_LABELS: Record<string, string> = {
 
 export const ENTITY_LABELS: Record<string, string> = { Ticket: 'Phiếu', Bulletin: 'Bản tin', Staff: 'Cán bộ', Target: 'Nhóm', Endpoint: 'Cụm loa', ChannelAccount: 'Tài khoản nhắn tin' };
 export const runStatus: Record<string, string> = { due: 'đến giờ', sending: 'đang phát', done: 'đã phát xong', partly_failed: 'phát lỗi một phần', cancelled: 'đã hủy', missed: 'lỡ giờ phát' };
-export const deliveryStatus: Record<string, string> = { pending: 'đang chờ', sending: 'đang gửi', sent: 'đã tới', failed: 'lỗi', cancelled: 'đã hủy' };
+export const deliveryStatus: Record<string, string> = { pending: 'đang chờ', sending: 'đang gửi', sent: 'đã tới', failed: 'lỗi', cancelled: 'đã hủy', skipped: 'bỏ qua' };
 export const LANGUAGES: Record<string, string> = { vi: 'Việt', bdq: 'Ba Na', sed: 'Xơ Đăng' };
 export const protocolLabel: Record<string, string> = { loaxa_http: 'Giao thức Loa Xã', axis: 'Loa Axis', simulator: 'Loa mô phỏng' };
 export const endpointLabel: Record<string, string> = { online: 'đang hoạt động', offline: 'mất kết nối', broken: 'hỏng', unknown: 'chưa có tín hiệu' };

@@ -37,6 +37,8 @@ export class FakeZaloOaApi {
   readonly oaSecret = 'OAsecretKeyForLoaXaTests';
   readonly oaId = '2345678901234567890';
   readonly sent: OaSent[] = [];
+  /** Consultation messages refused for the 7-day rule (-230, -232): user ids, in order. */
+  readonly refusedOutsideWindow: string[] = [];
   readonly refreshCalls: string[] = [];
   readonly broadcasts: OaBroadcastSent[] = [];
   readonly uploads = new Map<string, { bytes: number; mime: string }>();
@@ -193,8 +195,11 @@ export class FakeZaloOaApi {
     if (r.user_id) {
       if (this.blocked.has(r.user_id)) return { error: E.userInactive, message: 'User is banned or inactive for more than 45 days' };
       const last = this.lastMessage.get(r.user_id);
-      if (last === undefined) return { error: E.noInteraction, message: 'User has not interacted with the OA' };
-      if (this.now() - last > ZALO_OA_WINDOW_MS) return { error: E.noInteraction7Days, message: 'User has not interacted with the OA in the past 7 days' };
+      if (last === undefined || this.now() - last > ZALO_OA_WINDOW_MS) {
+        this.refusedOutsideWindow.push(r.user_id);
+        if (last === undefined) return { error: E.noInteraction, message: 'User has not interacted with the OA' };
+        return { error: E.noInteraction7Days, message: 'User has not interacted with the OA in the past 7 days' };
+      }
     }
     const messageId = this.msgId();
     this.sent.push({ userId, messageId, at: this.now(), ...(m.text ? { text: m.text } : {}), ...(imageUrl ? { imageUrl } : {}), ...(r.anonymous_id ? { anonymous: true } : {}) });
