@@ -11,6 +11,7 @@ import { findOnPath, versionLine } from '../system/find-executable.ts';
 import { telegramHealth, zaloBotHealth, zaloHealth, zaloOaHealth } from '../channels/channel-health.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { readLease } from '../db/process-lease.ts';
+import { communeChannelReport, type CommuneChannels } from '../channels/commune-channels.ts';
 
 type Mark = 'ok' | 'warn' | 'fail' | 'off';
 interface Line {
@@ -133,8 +134,22 @@ async function checkSpeech(settings: Settings, lines: Line[]): Promise<void> {
   lines.push({ name: 'Giọng đọc', mark: 'ok', text: `${version.split(' ').slice(0, 3).join(' ')}${voices ? '' : ' (chưa rõ có giọng tiếng Việt)'}` });
 }
 
+/** Every commune's channels, one line each, then what the commune lacks. */
+function communeSection(report: CommuneChannels[]): string {
+  const out = ['Kênh nhắn tin của từng xã:'];
+  if (report.length === 0) out.push('  (chưa có xã nào: loaxa commune add hoặc loaxa seed-demo)');
+  for (const c of report) {
+    out.push(`  ${c.name}${c.code ? ` (${c.code})` : ''}`);
+    const width = Math.max(0, ...c.channels.map((l) => l.label.length));
+    for (const l of c.channels) out.push(`    ${SYMBOL[l.mark]} ${l.label.padEnd(width)}  ${l.text}`);
+    for (const m of c.missing) out.push(`    ${SYMBOL.fail} thiếu: ${m}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 export async function runDoctor({ settings }: { settings: Settings; log: Logger }): Promise<number> {
   const lines: Line[] = [];
+  let communes: CommuneChannels[] | undefined;
   const database = await checkDatabase(settings, lines);
   await Promise.all([checkRedis(settings, lines), checkFfmpeg(settings, lines), checkSpeech(settings, lines)]);
   const tg = await telegramHealth(settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_ROOT);
@@ -147,12 +162,17 @@ export async function runDoctor({ settings }: { settings: Settings; log: Logger 
     lines.push({ name: 'Zalo', mark: zalo.status === 'ok' ? 'ok' : zalo.status === 'off' ? 'off' : 'warn', text: zalo.detail });
     const oa = await zaloOaHealth(database.prisma);
     lines.push({ name: 'Zalo OA', mark: oa.status === 'ok' ? 'ok' : oa.status === 'off' ? 'off' : 'warn', text: oa.detail });
+    communes = await communeChannelReport(database.prisma, settings.ENCRYPTION_KEY, { telegramToken: Boolean(settings.TELEGRAM_BOT_TOKEN), zaloBotToken: Boolean(settings.ZALO_BOT_TOKEN) });
+    const needing = communes.filter((c) => c.missing.length > 0 || c.channels.some((l) => l.mark !== 'ok')).length;
+    const count = communes.reduce((n, c) => n + c.channels.length, 0);
+    lines.push({ name: 'Kênh của xã', mark: needing ? 'warn' : 'ok', text: `${count} kênh, ${communes.filter((c) => c.code).length} xã${needing ? `; ${needing} nơi cần xử lý (xem dưới)` : ', không thiếu gì'}` });
   }
   await database.close();
 
   const width = Math.max(...lines.map((l) => l.name.length));
   process.stdout.write(`Loa Xã — kiểm tra hệ thống (DATA_DIR ${settings.DATA_DIR})\n`);
   for (const l of lines) process.stdout.write(`  ${SYMBOL[l.mark]} ${l.name.padEnd(width)}  ${l.text}\n`);
+  if (communes) process.stdout.write(communeSection(communes));
   const failed = lines.some((l) => l.mark === 'fail' && (l.name === 'Cơ sở dữ liệu' || l.name === 'Redis'));
   return failed ? 1 : 0;
 }
