@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
 import { localDate, localInstant } from '../calendar/local-time.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
+import { markQaRetell } from './qa-retell.ts';
 
 const LIVE = ['approved', 'scheduled', 'sending', 'done', 'partly_failed'] as const;
 
@@ -116,6 +117,7 @@ export async function moveOneOff(prisma: PrismaClient, actor: Actor, scheduleId:
     if (s.bulletin.expiresAt && to > s.bulletin.expiresAt) throw new AppError('VALIDATION', 'Thời điểm phát mới sau ngày hết hạn của bản tin.', { field: 'runAt' });
     if (to.getTime() === old.getTime()) return { schedule: s, old };
     const schedule = await tx.schedule.update({ where: { id: s.id }, data: { runAt: to } });
+    await markQaRetell(tx, s.bulletinId, now);
     await tx.auditLog.create({
       data: { communeId: s.bulletin.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.reschedule', entityType: 'Bulletin', entityId: s.bulletinId, data: { scheduleId: s.id, from: old.toISOString(), to: to.toISOString() }, ...(actor.ip ? { ip: actor.ip } : {}) },
     });

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
 import { localDate, localInstant, upcomingSlotTimes } from '../calendar/local-time.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
+import { markQaRetell } from './qa-retell.ts';
 
 export type ScheduleInput =
   | { kind: 'once'; runAt: Date }
@@ -60,6 +61,8 @@ export async function scheduleBulletin(prisma: PrismaClient, actor: Actor, bulle
     }
     const schedule = await tx.schedule.create({ data });
     await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
+    // An earlier airing than the one a Q&A's askers were told.
+    await markQaRetell(tx, bulletinId, now);
     await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'staff', actorStaffId: staff.id, action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: schedule.kind } } });
     return schedule;
   });
@@ -90,6 +93,7 @@ export async function scheduleAtNextSlotIn(tx: Prisma.TransactionClient, bulleti
   if (!at || (b.expiresAt && at > b.expiresAt)) return undefined;
   const schedule = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: at, timezone: b.commune.timezone } });
   await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
+  await markQaRetell(tx, bulletinId, now);
   await tx.auditLog.create({ data: { communeId: b.communeId, actorKind: 'system', action: 'bulletin.schedule', entityType: 'Bulletin', entityId: b.id, data: { scheduleId: schedule.id, kind: 'once', nextSlot: at.toISOString() } } });
   return schedule;
 }

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
 import { actingStaff, requireCommuneRole } from '../auth/acting-staff.ts';
 import { requireSecondPerson } from '../auth/second-approver.ts';
+import { markQaRetell } from './qa-retell.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -329,6 +330,8 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         // (A pull-mode loudspeaker's item not yet pulled is not sent either.)
         await tx.delivery.updateMany({ where: { run: { bulletinId }, OR: [{ status: 'pending' }, { status: 'sending', platformMessageId: PULL_MARK }] }, data: { status: 'cancelled' } });
         await tx.broadcastRun.updateMany({ where: { bulletinId, status: { in: ['due', 'sending'] } }, data: { status: 'cancelled' } });
+        // A Q&A bulletin's askers were told a time: they hear it is cancelled.
+        await markQaRetell(tx, bulletinId, new Date());
         await audit(tx, actor, b.communeId, 'bulletin.cancel', b.id, { from: b.status });
         return updated;
       }),

@@ -12,7 +12,7 @@ import { tellResident } from '../tickets/ticket-actions.ts';
 import { residentTextsOf, formatDue } from '../tickets/resident-texts.ts';
 import type { Effect } from '../tickets/ticket-jobs.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
-import { upcomingSlotTimes } from '../calendar/local-time.ts';
+import { firstAiring } from './qa-retell.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
 import { createBulletinWorkflow, type Actor } from './bulletin-workflow.ts';
 
@@ -94,12 +94,6 @@ export async function createQaBulletin(prisma: PrismaClient, o: CreateQaBulletin
   );
 }
 
-/** When a schedule first plays (a once time, or a recurring one's next occurrence). */
-export function firstAiring(s: { kind: string; runAt: Date | null; timeOfDay: string | null; daysOfWeek: number[] }, now: Date, timeZone: string): Date | undefined {
-  if (s.kind === 'once') return s.runAt ?? undefined;
-  return s.timeOfDay ? upcomingSlotTimes([{ timeOfDay: s.timeOfDay, daysOfWeek: s.daysOfWeek }], now, timeZone, 8)[0] : undefined;
-}
-
 /**
  * The Q&A bulletin is going on air (`airAt`, or now when undefined): each resident who asked
  * and was not told yet is told when, and each question joins the published FAQ. Safe to call on
@@ -118,7 +112,8 @@ export async function announceQaBulletin(prisma: PrismaClient, p: { bulletinId: 
       const texts = await residentTextsOf(tx, item.ticket.communeId, item.ticket.channel);
       const when = p.airAt && p.airAt.getTime() > now.getTime() + 60_000 ? formatDue(p.airAt, item.bulletin.commune.timezone) : null;
       effects.push(...(await tellResident(tx, item.ticket.id, texts.qaOnAir(item.ticket.code, when), { now })));
-      await tx.qaItem.update({ where: { id: item.id }, data: { notifiedAt: now } });
+      // The time told, so a later move of the airing can be told (qa-retell.ts).
+      await tx.qaItem.update({ where: { id: item.id }, data: { notifiedAt: now, toldAirAt: when ? p.airAt! : null } });
     }
     return effects;
   });

@@ -2,7 +2,8 @@
 // one worker at a time, under a lease in the database, re-declares every repeating job and queues
 // again whatever the database says is pending but Redis no longer has — deliveries, inbound
 // messages, messages to residents, admin-chat posts, and the deadline checks of open tickets —
-// schedules the province bulletins whose decline window has closed, and moves surveys along
+// schedules the province bulletins whose decline window has closed, tells the askers of a moved or
+// cancelled Q&A bulletin again, and moves surveys along
 // (open, invite, close): the same kind of database-driven work.
 // What it restored is kept with the lease, for /metrics and `loaxa doctor`.
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { reconcileListening } from '../tickets/reconcile.ts';
 import { reconcileDeadlines } from '../tickets/reconcile-deadlines.ts';
 import { reconcileDeliveries } from '../../broadcasts/fanout/reconcile-deliveries.ts';
 import { closeDeclineWindows } from '../province/close-decline-windows.ts';
+import { retellQaSchedules } from '../bulletins/qa-retell.ts';
 import { surveyTick, type SurveyTickDeps } from '../surveys/survey-tick.ts';
 
 export const RECONCILE_LEASE = 'reconcile';
@@ -33,6 +35,8 @@ export interface RecoveryResult {
   unpulled: number;
   /** Normal province bulletins scheduled because their decline window closed. */
   provinceBulletins: number;
+  /** Askers of a moved or cancelled Q&A bulletin told again (src/bulletins/qa-retell.ts). */
+  qaRetold: number;
   repeatables: number;
   surveysOpened: number;
   surveysClosed: number;
@@ -85,8 +89,9 @@ export function createRecovery(opts: RecoveryOptions): Recovery {
     const speaking = await reconcileDeliveries({ prisma: opts.prisma, enqueue, restore, now }, { olderThanMs: settleMs, sendingOlderThanMs: Math.max(settleMs, 60_000) });
     const deadlines = await reconcileDeadlines({ prisma: opts.prisma, restore, now, ...opts.tickets });
     const provinceBulletins = await closeDeclineWindows({ prisma: opts.prisma, enqueue }, now());
+    const qaRetold = await retellQaSchedules({ prisma: opts.prisma, enqueue }, now());
     const surveys = opts.surveys ? await surveyTick({ prisma: opts.prisma, restore, now, ...opts.surveys }) : { surveysOpened: 0, surveysClosed: 0, invitationsQueued: 0 };
-    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, provinceBulletins, ...surveys, repeatables: opts.repeatables.length };
+    const result: RecoveryResult = { ...listening, ...speaking, ...deadlines, provinceBulletins, qaRetold, ...surveys, repeatables: opts.repeatables.length };
     await recordLeaseRun(opts.prisma, RECONCILE_LEASE, holder, { ...result });
     const restored = result.deliveries + result.inbound + result.messages + result.posts + result.followUps + result.timers + result.overdue;
     if (restored > 0) opts.log.warn({ ...result }, 'đã khôi phục việc mà Redis không còn giữ');

@@ -63,6 +63,10 @@ export function residentTextsFor(v: Voice) {
     qaOnAir: (code: string, when: string | null) =>
       `Câu hỏi ${code} của ${you_} đã được chọn vào chuyên mục "Dân hỏi – Lãnh đạo trả lời" (không nêu tên người hỏi). ` +
       (when ? `Chuyên mục phát trên loa truyền thanh của xã lúc ${when}. Mời ${you_} đón nghe.` : `Chuyên mục đang được phát trên loa truyền thanh của xã.`),
+    qaRescheduled: (code: string, when: string) =>
+      `Chuyên mục "Dân hỏi – Lãnh đạo trả lời" có câu hỏi ${code} của ${you_} đã đổi giờ phát: nay phát trên loa truyền thanh của xã lúc ${when}. Mời ${you_} đón nghe.`,
+    qaCancelled: (code: string) =>
+      `Chuyên mục "Dân hỏi – Lãnh đạo trả lời" có câu hỏi ${code} của ${you_} đã được hủy, không phát như đã báo. Ủy ban xin lỗi ${you_} vì sự thay đổi này.`,
     trackNotFound: (code: string) => `Không tìm thấy phản ánh ${code} của ${you_}. Xin ${you_} kiểm tra lại mã số.`,
     trackUsage: `Xin ${you_} gửi kèm mã phản ánh, ví dụ: /tracuu PA-2026-00123`,
     empty: `Tin nhắn chưa có nội dung. Xin ${you_} gõ câu hỏi hoặc gửi ảnh.`,
