@@ -38,6 +38,8 @@ export interface RenderedPost {
   messageIds: string[];
   /** What the group may see of the ticket (ticket-visibility): whether attachments may follow. */
   access: Access;
+  /** Those messages, in order, with their attachments (the photos that follow a new post). */
+  shown: Array<{ id: string; attachments: Prisma.JsonValue }>;
 }
 
 // Room kept for the "(tiếp …)" prefix of a continuation part.
@@ -84,5 +86,5 @@ export async function renderAdminPost(
     first = `${head}\n(còn tiếp ↓)`;
     continuation = splitText(rest.join('\n'), max - CONTINUATION_PREFIX).map((part, i, all) => `(tiếp ${i + 1}/${all.length} — ${t.code})\n${part}`);
   }
-  return { text: `${header}${first}${footer}`, buttons: adminButtons(t.id, t.status), continuation, messageIds: shown.map((m) => m.id), access };
+  return { text: `${header}${first}${footer}`, buttons: adminButtons(t.id, t.status), continuation, messageIds: shown.map((m) => m.id), access, shown: shown.map((m) => ({ id: m.id, attachments: m.attachments })) };
 }

@@ -79,18 +79,20 @@ export async function settleDelivery(
   tx: Tx,
   p: { messageId: string; outcome: { state: 'sent'; platformMessageId: string } | { state: 'refused' | 'failed'; error: string }; report?: DeliveryReport; redelivery?: boolean; copy?: boolean; now: Date },
 ): Promise<Effect[]> {
-  const msg = await tx.ticketMessage.findUniqueOrThrow({ where: { id: p.messageId }, include: { ticket: true, author: true } });
+  const row = await tx.ticketMessage.findUniqueOrThrow({ where: { id: p.messageId } });
   const o = p.outcome;
   if (o.state === 'sent') {
-    await tx.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: 'sent', platformMessageId: o.platformMessageId, sentAt: p.now, deliveryError: null } });
+    await tx.ticketMessage.update({ where: { id: row.id }, data: { deliveryStatus: 'sent', platformMessageId: o.platformMessageId, sentAt: p.now, deliveryError: null } });
   } else {
-    await tx.ticketMessage.update({ where: { id: msg.id }, data: { deliveryStatus: o.state, deliveryError: o.error.slice(0, 200) } });
+    await tx.ticketMessage.update({ where: { id: row.id }, data: { deliveryStatus: o.state, deliveryError: o.error.slice(0, 200) } });
     if (o.error === 'blocked' || o.error === 'not_found') {
-      await tx.residentIdentity.updateMany({ where: { platform: msg.channel, platformChatId: msg.platformChatId }, data: { unreachableAt: p.now } });
+      await tx.residentIdentity.updateMany({ where: { platform: row.channel, platformChatId: row.platformChatId }, data: { unreachableAt: p.now } });
     }
   }
   // Copies offered on other channels are covered by the notice that offered them.
-  if (!msg.authorStaffId || p.copy) return [];
+  if (!row.authorStaffId || p.copy) return [];
+  // The ticket and the author are read for a cadre's answer only (acknowledgements are most sends).
+  const msg = await tx.ticketMessage.findUniqueOrThrow({ where: { id: p.messageId }, include: { ticket: true, author: true } });
   const who = msg.author?.displayName ?? 'cán bộ';
   const key = `delivery-${msg.id}`;
   if (o.state === 'sent') {
@@ -143,11 +145,12 @@ export async function redeliverOnContact(tx: Tx, p: { platform: Platform; userId
   const undelivered = await tx.ticketMessage.findMany({
     // Not the answers to what they asked to erase.
     where: { direction: 'outbound', authorStaffId: { not: null }, deliveryStatus: { in: ['refused', 'failed'] }, ticket: { residentId: identity.residentId, ...(identity.resident.erasedAt ? { createdAt: { gt: identity.resident.erasedAt } } : {}) } },
-    include: { ticket: { select: { status: true } } },
     orderBy: { createdAt: 'asc' },
     take: 20,
   });
   const effects: Effect[] = [];
+  // Read only when there is something to re-deliver: this runs for every private message.
+  const statusOf = undelivered.length ? new Map((await tx.ticket.findMany({ where: { id: { in: [...new Set(undelivered.map((m) => m.ticketId))] } }, select: { id: true, status: true } })).map((t) => [t.id, t.status])) : new Map<string, string>();
   for (const m of undelivered) {
     // The copy offered on another channel arrived: the resident has this answer already.
     const arrived = await tx.ticketMessage.count({ where: { ticketId: m.ticketId, direction: 'outbound', deliveryStatus: 'sent', text: m.text, createdAt: { gte: m.createdAt } } });
@@ -160,7 +163,7 @@ export async function redeliverOnContact(tx: Tx, p: { platform: Platform; userId
       data: { deliveryStatus: 'pending', channel: p.platform, platformChatId: p.chatId, channelAccountId: p.channelAccountId ?? identity.channelAccountId },
     });
     if (claimed.count !== 1) continue;
-    effects.push(effect(sendTicketMessageJob, { messageId: m.id, redelivery: true, ...(m.ticket.status === 'answered' ? { askRating: true } : {}) }, `msg-${m.id}-again-${p.now.getTime()}`));
+    effects.push(effect(sendTicketMessageJob, { messageId: m.id, redelivery: true, ...(statusOf.get(m.ticketId) === 'answered' ? { askRating: true } : {}) }, `msg-${m.id}-again-${p.now.getTime()}`));
   }
   return effects;
 }

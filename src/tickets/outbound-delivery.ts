@@ -79,7 +79,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
   };
 
   const sendTicketMessage = async (data: TicketMessageJob, ctx: JobContext) => {
-    const msg = await prisma.ticketMessage.findUnique({ where: { id: data.messageId }, include: { channelAccount: true, ticket: true } });
+    const msg = await prisma.ticketMessage.findUnique({ where: { id: data.messageId }, include: { channelAccount: true } });
     if (!msg || msg.deliveryStatus !== 'pending') return { skipped: true };
     if (!msg.platformChatId || !msg.channelAccount) {
       await settle(data, { state: 'failed', error: 'no_channel' });
@@ -113,7 +113,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
           platform: msg.channel,
           accountId: msg.channelAccount.name,
           chatId: msg.platformChatId,
-          text: (await residentTextsOf(prisma, msg.ticket.communeId, msg.channel)).rateQuestion,
+          text: (await residentTextsOf(prisma, (await prisma.ticket.findUniqueOrThrow({ where: { id }, select: { communeId: true } })).communeId, msg.channel)).rateQuestion,
           buttons: ratingButtons(id),
         },
         { jobId: `rate-${msg.id}` },
@@ -153,7 +153,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
         posted += 1;
       }
       // A text too long for one message goes on under the post, each part recorded once sent.
-      const already = await prisma.ticketAdminPost.count({ where: { ...where, purpose: 'continuation' } });
+      const already = post.continuation.length ? await prisma.ticketAdminPost.count({ where: { ...where, purpose: 'continuation' } }) : 0;
       for (let i = already; i < post.continuation.length; i++) {
         let sent;
         try {
@@ -164,11 +164,8 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
         await prisma.ticketAdminPost.create({ data: { ...where, platformMessageId: sent.platformMessageId, purpose: 'continuation' } });
       }
       // The resident's photos follow the post, as replies to it, so cadres see what was reported.
-      const shownIds = main.ticketMessageIds;
-      const shown = shownIds.length
-        ? await prisma.ticketMessage.findMany({ where: { id: { in: shownIds } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
-        : await prisma.ticketMessage.findMany({ where: { ticketId: ticket.id, direction: 'inbound' }, orderBy: { createdAt: 'asc' }, take: 1 });
-      for (const [k, m] of shown.entries()) {
+      // The render read them: the messages the post shows (the same ones on a retry).
+      for (const [k, m] of post.shown.entries()) {
         const atts = visibleAttachments(post.access, (m.attachments ?? []) as unknown as StoredAttachment[]);
         for (const [i, a] of atts.entries()) {
           const media = await mediaRefFor(prisma, deps.dataDir, a, chat.platform);

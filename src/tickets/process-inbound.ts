@@ -44,10 +44,10 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
   const result = await deps.prisma.$transaction(
     async (tx) => {
       // Locks the row: a second worker running the same job waits, then sees it processed.
-      const rows = await tx.$queryRaw<Array<{ status: string }>>`SELECT status::text AS status FROM "InboundMessage" WHERE id = ${inboundId}::uuid FOR UPDATE`;
-      const row = rows[0];
-      if (!row || row.status !== 'pending') return { status: 'skipped' as const, effects: [] };
-      const inbound = await tx.inboundMessage.findUniqueOrThrow({ where: { id: inboundId } });
+      // The row comes with its lock: one round trip, not a second read.
+      const rows = await tx.$queryRaw<Array<{ status: string; payload: unknown; receivedAt: Date }>>`SELECT status::text AS status, payload, "receivedAt" FROM "InboundMessage" WHERE id = ${inboundId}::uuid FOR UPDATE`;
+      const inbound = rows[0];
+      if (!inbound || inbound.status !== 'pending') return { status: 'skipped' as const, effects: [] };
       const stored = revive(inbound.payload as unknown as StoredInbound, inbound.receivedAt);
       const platform = stored.kind === 'message' ? stored.message.platform : stored.action.platform;
       const accountName = stored.kind === 'message' ? stored.message.accountId : stored.action.accountId;

@@ -6,7 +6,7 @@ import { foldVietnamese } from '../text/fold-vietnamese.ts';
 import { intake, setTicketVillage, type IntakeMessage, type IntakeResult } from './ticket-intake.ts';
 import { understandMessage } from './understanding/small-talk.ts';
 import { findVillageAnswer } from './understanding/village-mention.ts';
-import { CONSENT_VERSION, residentTextsOf } from './resident-texts.ts';
+import { CONSENT_VERSION, residentTextsOf, type ResidentTexts } from './resident-texts.ts';
 import { statusLabel } from './ticket-status.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { formatDue } from './resident-texts.ts';
@@ -90,7 +90,7 @@ export async function handleResidentMessage(
   // One polite line when the limit is crossed; it waits for the end of the burst so that it comes
   // after the acknowledgements of what was sent before it (those are sent at the burst's end).
   const notice = recent === deps.policy.messagesPerMinute + 1 ? [effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text: residentTexts.rateLimited }, key(9), new Date(m.receivedAt.getTime() + deps.policy.burstWindowMs + 2000))] : [];
-  const out = await understandAndHandle(tx, deps, m, identity, account, communeId, key, limited);
+  const out = await understandAndHandle(tx, deps, m, identity, account, communeId, key, limited, residentTexts);
   return { ...out, effects: [...(limited && out.status === 'ignored' ? [] : out.effects), ...notice] };
 }
 
@@ -105,9 +105,9 @@ async function understandAndHandle(
   communeId: string,
   key: (n: number) => string,
   limited: boolean,
+  residentTexts: ResidentTexts,
 ): Promise<Outcome> {
   const resident = identity.resident;
-  const residentTexts = await residentTextsOf(tx, communeId, m.platform);
   const folded = foldVietnamese(m.text ?? '');
   const commune = await tx.commune.findUniqueOrThrow({ where: { id: communeId } });
   // Greetings, thanks, consent words, lone punctuation: answered, never a ticket on their own.
@@ -162,7 +162,7 @@ async function understandAndHandle(
       const effects = await setTicketVillage(tx, ticket.id, answer.id, m.receivedAt);
       await tx.resident.update({ where: { id: resident.id }, data: { villageId: answer.id } });
       // The answer is the resident's words too: kept with the ticket like any follow-up.
-      const joined = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), villageId: answer.id, quietFollowUp: true });
+      const joined = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), villageId: answer.id, quietFollowUp: true }, { commune, residentTexts });
       return { status: 'processed', note: 'village_answer', ticketMessageId: joined.ticketMessageId, effects: [...effects, ...joined.effects, direct(m, residentTexts.villageNoted(ticket.code, answer.name), {}, key(0))] };
     }
   }
@@ -184,8 +184,8 @@ async function understandAndHandle(
     return { status: 'ignored', note: 'attachment_too_large', effects: [direct(m, residentTexts.photoTooLarge(Math.round(deps.policy.maxPhotoBytes / 1048576)), {}, key(0))] };
   }
 
-  const result = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), forceNew: state.newTicket === true });
-  const effects = [...result.effects, ...(await maybeAskVillage(tx, m, identity.id, result, key, deps.policy.burstWindowMs))];
+  const result = await intake(tx, deps, { ...intakeOf(m, resident, account, communeId), forceNew: state.newTicket === true }, { commune, residentTexts });
+  const effects = [...result.effects, ...(await maybeAskVillage(tx, m, identity.id, result, key, deps.policy.burstWindowMs, residentTexts))];
   if (state.newTicket) await tx.residentIdentity.update({ where: { id: identity.id }, data: { state: {} } });
   return { status: 'processed', note: result.created ? 'ticket_created' : 'ticket_follow_up', ticketMessageId: result.ticketMessageId, effects };
 }
@@ -215,16 +215,17 @@ async function maybeAskVillage(
   result: IntakeResult,
   key: (n: number) => string,
   burstWindowMs: number,
+  known?: ResidentTexts,
 ): Promise<Effect[]> {
   if (!result.created || !result.villageUnknown) return [];
-  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: result.ticketId } });
-  if ((await tx.village.count({ where: { communeId: ticket.communeId } })) === 0) return [];
-  const residentTexts = await residentTextsOf(tx, ticket.communeId, m.platform);
+  const ticket = result.ticket ?? (await tx.ticket.findUniqueOrThrow({ where: { id: result.ticketId } }));
+  if (!(result.communeHasVillages ?? (await tx.village.count({ where: { communeId: ticket.communeId } })) > 0)) return [];
+  const residentTexts = known ?? (await residentTextsOf(tx, ticket.communeId, m.platform));
   const identity = await tx.residentIdentity.findUniqueOrThrow({ where: { id: identityId } });
-  await tx.residentIdentity.update({ where: { id: identityId }, data: { state: { ...((identity.state ?? {}) as object), villageFor: ticket.id } } });
+  await tx.residentIdentity.update({ where: { id: identityId }, data: { state: { ...((identity.state ?? {}) as object), villageFor: result.ticketId } } });
   // At the end of the burst, and only if no message of it named the village meanwhile.
   const at = new Date(ticket.createdAt.getTime() + Math.max(1500, burstWindowMs + 1000));
-  return [effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text: residentTexts.askVillage(ticket.code), unlessVillageKnown: ticket.id }, `${key(5)}-village`, at)];
+  return [effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text: residentTexts.askVillage(ticket.code), unlessVillageKnown: result.ticketId }, `${key(5)}-village`, at)];
 }
 
 async function giveConsent(

@@ -1,13 +1,13 @@
 // A resident's message becomes a ticket (classified, routed, with deadlines) or joins their open
 // one. Runs inside the transaction that marks the inbound message processed, so a message is
 // never half-handled; what must be sent afterwards is returned as effects.
-import type { Prisma } from '../db/generated/client.ts';
+import type { Commune, Prisma } from '../db/generated/client.ts';
 import type { Attachment, Platform } from '../../bots/channel.ts';
 import { detectUrgency } from './understanding/urgency.ts';
 import { findVillageMention, type VillageName } from './understanding/village-mention.ts';
 import { formatTicketCode, nextTicketSeq } from './ticket-code.ts';
 import { chooseAssignee } from './routing.ts';
-import { formatDue, residentTextsOf } from './resident-texts.ts';
+import { formatDue, residentTextsOf, type ResidentTexts } from './resident-texts.ts';
 import { openStatuses } from './ticket-status.ts';
 import { findFaqAnswer } from './faq.ts';
 import type { TicketDeps } from './ticket-deps.ts';
@@ -40,6 +40,9 @@ export interface IntakeResult {
   created: boolean;
   /** The ticket's village is still unknown: the resident may be asked once. */
   villageUnknown: boolean;
+  /** A new ticket: whether its commune has villages to name, and what asking about one needs. */
+  communeHasVillages?: boolean;
+  ticket?: { code: string; communeId: string; createdAt: Date };
   effects: Effect[];
 }
 
@@ -126,8 +129,14 @@ export function deadlineEffects(ticketId: string, due: { receiveDueAt: Date; due
   ];
 }
 
-export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage): Promise<IntakeResult> {
-  const residentTexts = await residentTextsOf(tx, m.communeId, m.platform);
+/** What the caller has already read in this transaction (the conversation reads both first). */
+export interface IntakeKnown {
+  commune?: Commune;
+  residentTexts?: ResidentTexts;
+}
+
+export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: IntakeMessage, known: IntakeKnown = {}): Promise<IntakeResult> {
+  const residentTexts = known.residentTexts ?? (await residentTextsOf(tx, m.communeId, m.platform));
   const effects: Effect[] = [];
   const attachments = m.attachments.map((a) => ({ kind: a.kind, fileId: a.fileId, mime: a.mime ?? null, size: a.size ?? null, platform: m.platform, ...(a.sha256 ? { sha256: a.sha256 } : {}) }));
 
@@ -186,13 +195,14 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
     }
   }
 
-  const commune = await tx.commune.findUniqueOrThrow({ where: { id: m.communeId } });
+  const commune = known.commune?.id === m.communeId ? known.commune : await tx.commune.findUniqueOrThrow({ where: { id: m.communeId } });
   const classification = m.text ? deps.classifier.classify(m.text, { communeId: m.communeId }) : { category: 'KHAC', score: 0 };
   const category =
     (await tx.category.findUnique({ where: { code: classification.category } })) ?? (await tx.category.findUniqueOrThrow({ where: { code: 'KHAC' } }));
   const priority = m.text && isUrgent(m.text) ? 'urgent' : 'normal';
   // The village named in the message wins over the one the resident gave before.
-  const named = m.text ? findVillageMention(m.text, await villagesOf(tx, m.communeId)) : undefined;
+  const villages = await villagesOf(tx, m.communeId);
+  const named = m.text ? findVillageMention(m.text, villages) : undefined;
   const villageId = named?.id ?? m.villageId;
   const due = planTicketDeadlines(deps, { receivedAt: m.receivedAt, timezone: commune.timezone, priority, category });
   // Complaints and denunciations: only the staff designated for the field see who wrote.
@@ -265,7 +275,7 @@ export async function intake(tx: Prisma.TransactionClient, deps: TicketDeps, m: 
   // The post waits for the rest of a burst (a question in two messages, a long paste in parts).
   effects.push(effect(postTicketJob, { ticketId: ticket.id }, `post-${ticket.id}`, postTime(ticket, deps.policy.burstWindowMs)));
   effects.push(...deadlineEffects(ticket.id, due));
-  return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, villageUnknown: !villageId, effects };
+  return { ticketId: ticket.id, ticketMessageId: msg.id, created: true, villageUnknown: !villageId, communeHasVillages: villages.length > 0, ticket: { code, communeId: m.communeId, createdAt: ticket.createdAt }, effects };
 }
 
 /** Sets a ticket's village (read from a message or answered); routes it if no one has it yet. */
