@@ -1,13 +1,12 @@
 // Satisfaction as files: a sheet in the quarterly spreadsheet and a section of the quarterly PDF
 // (surveys of the period and ratings after answers, by village), a survey's results as XLSX, and
 // the annual "Khảo sát mức độ hài lòng" report as its own printable PDF.
-import type { SatisfactionFigures, SurveyResults } from '../surveys/survey-results.ts';
+import { SATISFIED_RULE_TEXT, type SatisfactionFigures, type SurveyResults } from '../surveys/survey-results.ts';
 import { formatVi } from '../text/format-vi.ts';
+import { rateText as rate, satisfactionSection } from './satisfaction-section.ts';
 import { loadExcel, loadPdfmake, useFonts, type PdfContent, type TDocumentDefinitions, type Workbook } from './document-libs.ts';
 
-const { pct, num } = formatVi;
-const rate = (x: number | null) => (x === null ? '—' : pct(x));
-const score = (x: number | null) => (x === null ? '—' : num(x));
+const { num } = formatVi;
 type Block = PdfContent;
 const M = (a: number, b: number, c: number, d: number): [number, number, number, number] => [a, b, c, d];
 
@@ -36,20 +35,13 @@ function table(head: string[], rows: Array<Array<string>>, widths?: string[]): B
 
 /** The quarterly report's section (and the annual report's core). */
 export function satisfactionPdfSection(s: SatisfactionFigures, heading: string): Block[] {
-  const t = s.totals;
+  const x = satisfactionSection(s);
   return [
     { text: heading, bold: true, margin: M(0, 6, 0, 6) },
-    {
-      ul: [
-        `Số cuộc khảo sát: ${num(s.surveys.length)}; lượt trả lời: ${num(s.surveys.reduce((n, x) => n + x.responded, 0))} / ${num(s.surveys.reduce((n, x) => n + x.invited, 0))} lượt mời.`,
-        `Đánh giá sau khi trả lời phản ánh: ${num(t.ticketRated)} lượt, hài lòng ${num(t.ticketSatisfied)}.`,
-        `Tổng hợp: ${num(t.rated)} lượt đánh giá, hài lòng ${num(t.satisfied)} (${rate(t.rate)}).`,
-      ],
-      margin: M(0, 0, 0, 8),
-    },
-    ...(s.surveys.length ? [table(['Khảo sát', 'Mời', 'Trả lời', 'Điểm TB (1–5)'], s.surveys.map((x) => [x.title, num(x.invited), num(x.responded), score(x.averageScore)]))] : []),
+    { ul: x.summary, margin: M(0, 0, 0, 8) },
+    ...(x.surveys.rows.length ? [table(x.surveys.head, x.surveys.rows)] : []),
     { text: 'Mức độ hài lòng theo thôn', bold: true },
-    table(['Thôn', 'Khảo sát', 'Hài lòng', 'Đánh giá PA', 'Hài lòng', 'Tỉ lệ'], [...s.byVillage, t].map((r) => [r.name, num(r.surveyRated), num(r.surveySatisfied), num(r.ticketRated), num(r.ticketSatisfied), rate(r.rate)])),
+    table(x.villages.head, x.villages.rows),
   ];
 }
 
@@ -91,7 +83,7 @@ export async function annualSatisfactionPdf(p: { commune: { name: string; provin
       ...satisfactionPdfSection(p.figures, 'I. KẾT QUẢ CHUNG CỦA NĂM'),
       { text: 'II. THEO QUÝ', bold: true, margin: [0, 6, 0, 6] },
       table(['Quý', 'Khảo sát', 'Hài lòng', 'Đánh giá PA', 'Hài lòng', 'Tỉ lệ'], p.quarters.map((q) => [q.period.label, num(q.totals.surveyRated), num(q.totals.surveySatisfied), num(q.totals.ticketRated), num(q.totals.ticketSatisfied), rate(q.totals.rate)])),
-      { text: `Số liệu do hệ thống Loa Xã tổng hợp lúc ${formatVi.dateTime(new Date(), '')}. Một lượt khảo sát được tính là hài lòng khi điểm trung bình các câu thang điểm từ 4 trở lên.`, italics: true, fontSize: 9, margin: [0, 18, 0, 0] },
+      { text: `Số liệu do hệ thống Loa Xã tổng hợp lúc ${formatVi.dateTime(new Date(), '')}. ${SATISFIED_RULE_TEXT}`, italics: true, fontSize: 9, margin: [0, 18, 0, 0] },
     ],
   };
   return pdfmake.createPdf(doc).getBuffer();

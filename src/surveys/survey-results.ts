@@ -43,6 +43,7 @@ export interface SurveyResults {
 
 /** A response counts as satisfied when the mean of its scale answers is 4 ("hài lòng") or more. */
 export const SATISFIED_FROM = 4;
+export const SATISFIED_RULE_TEXT = `Một lượt khảo sát được tính là hài lòng khi điểm trung bình các câu thang điểm từ ${SATISFIED_FROM} trở lên.`;
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const mean = (xs: number[]) => (xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);

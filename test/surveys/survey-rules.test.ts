@@ -1,6 +1,6 @@
 // The rules of a survey against bad input: the web form's signed link tampered with or passed on
 // to another browser, answering twice (a change, still one response), after the close ("khảo sát
-// đã kết thúc"), a typed answer empty or huge, an optional question skipped and a required one
+// đã kết thúc"), the survey section of the quarterly report page, a typed answer empty or huge, an optional question skipped and a required one
 // left out, concurrent answers, staff of another commune or an oversight account acting, questions
 // malformed or changed after approval.
 import { randomBytes } from 'node:crypto';
@@ -172,6 +172,20 @@ describe('the survey web form', () => {
     expect(text).toContain('Kết quả khảo sát mức độ hài lòng của người dân');
     expect(text).toContain('Hài lòng về bộ phận một cửa');
     expect(text).toContain(village);
+  });
+
+  it('the quarterly report page has the survey section the XLSX and PDF have, from the same figures', async () => {
+    const { cookie } = await sessionFor(prisma, staff.chutich!);
+    const village = (await prisma.village.findFirstOrThrow({ where: { communeId } })).name;
+    const res = await app.inject({ url: '/admin/bao-cao', headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    const section = res.body.slice(res.body.indexOf('id="hai-long"'));
+    expect(section).toContain('Mức độ hài lòng của người dân');
+    expect(section).toMatch(/Số cuộc khảo sát: \d+; lượt trả lời: \d+ \/ \d+ lượt mời\./);
+    // Both residents answered; one of them gave the scale a 5.
+    expect(section).toMatch(/<td>Hài lòng về bộ phận một cửa<\/td><td>\d+<\/td><td>2<\/td><td>5<\/td>/);
+    expect(section).toMatch(new RegExp(`<td>${village}</td><td>1</td><td>1</td>`));
+    expect(section).toContain('<td>Toàn xã</td>');
   });
 
   it('after the close: "khảo sát đã kết thúc", and nothing changes', async () => {

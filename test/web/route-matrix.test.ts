@@ -159,6 +159,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/cong-khai/:commune/hoi-dap',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/hoi-dap?q=can+cuoc' })],
   ['GET', '/cong-khai/:commune/ban-tin',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/ban-tin' })],
   ['GET', '/cong-khai/:commune/ban-tin/:id/am-thanh',         'p p p p p p p p p p p p p p p p', async () => ({ url: `/cong-khai/khong-co-xa/ban-tin/${randomUUID()}/am-thanh` })],
+  ['GET', '/cong-khai/:commune/khao-sat/:id',                 'p p p p p p p p p p p p p p p p', async () => ({ url: `/cong-khai/khong-co-xa/khao-sat/${randomUUID()}` })],
   ['GET', '/cong-khai/:commune/tra-cuu',                      'p p p p p p p p p p p p p p p p', async () => ({ url: '/cong-khai/khong-co-xa/tra-cuu?ma=PA-2026-1' })],
   ['POST', '/admin/dang-xuat',                                'p p p p p p p p p p p p p p p p', async () => ({ url: '/admin/dang-xuat', body: {} })],
   ['GET', '/admin/doi-mat-khau',                              'o o o o o o o o o o o o l l l l', async () => ({ url: '/admin/doi-mat-khau' })],

@@ -1,10 +1,12 @@
 // Báo cáo: the quarter's figures on the page with charts, and the same figures as XLSX, CSV and
-// a printable PDF. Oversight accounts choose among the communes granted to them.
+// a printable PDF (the satisfaction section's words and tables from satisfaction-section.ts, as
+// in the PDF). Oversight accounts choose among the communes granted to them.
 import type { FastifyInstance } from 'fastify';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { quarterPeriod, ticketReport } from '../../../reports/ticket-report.ts';
 import { reportCsv, reportPdf, reportXlsx } from '../../../reports/report-files.ts';
 import { reportCharts } from '../../../reports/report-charts.ts';
+import { satisfactionSection } from '../../../reports/satisfaction-section.ts';
 import { ON_TIME_RULE_TEXT } from '../../../reports/commune-figures.ts';
 import { TZ, type AdminContext, type Signed } from '../admin-context.ts';
 
@@ -29,7 +31,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AdminContext) {
     // The charts' numbers travel as JSON in a non-executed script element; '<' is escaped so a
     // field name can never close the element.
     const chartJson = JSON.stringify(charts).replace(/</g, '\\u003c');
-    return ctx.page(reply, 'report', { title: 'Báo cáo', scripts: ['chart.umd.min.js', 'report-charts.js'], r, charts, chartJson, onTimeRule: ON_TIME_RULE_TEXT, year: p.year, quarter: p.quarter, qs: p.qs, communes: p.choices, ...fmt }, who, '/admin/bao-cao');
+    return ctx.page(reply, 'report', { title: 'Báo cáo', scripts: ['chart.umd.min.js', 'report-charts.js'], r, charts, chartJson, satisfaction: satisfactionSection(r.satisfaction), onTimeRule: ON_TIME_RULE_TEXT, year: p.year, quarter: p.quarter, qs: p.qs, communes: p.choices, ...fmt }, who, '/admin/bao-cao');
   });
 
   app.get<{ Params: { ext: string }; Querystring: Record<string, string | undefined> }>('/admin/bao-cao/tai-ve.:ext', async (req, reply) => {
