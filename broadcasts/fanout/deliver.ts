@@ -91,6 +91,47 @@ async function afterSend<T>(write: () => Promise<T>, tries = 5): Promise<T> {
   }
 }
 
+// Where a rendered file lies, by its hash: a file under a hash never changes, so a fan-out asks once.
+const mediaPaths = new Map<string, string>();
+
+async function mediaPath(prisma: PrismaClient, sha256: string): Promise<string> {
+  let path = mediaPaths.get(sha256);
+  if (!path) {
+    path = (await prisma.mediaFile.findUniqueOrThrow({ where: { sha256 } })).path;
+    if (mediaPaths.size >= 200) mediaPaths.delete(mediaPaths.keys().next().value!);
+    mediaPaths.set(sha256, path);
+  }
+  return path;
+}
+
+const runChecks = new Map<string, { again: boolean; settled: Promise<void> }>();
+
+/**
+ * finishRunIfDone for a delivery that just ended. Many deliveries of one run end at once: a check
+ * already running for the run is asked to look once more after it (which sees this delivery's
+ * write) instead of each counting the run's rows side by side.
+ */
+function finishRunAfterDelivery(prisma: PrismaClient, runId: string, now: () => Date): Promise<void> {
+  const running = runChecks.get(runId);
+  if (running) {
+    running.again = true;
+    return running.settled;
+  }
+  const check = { again: false, settled: Promise.resolve() };
+  check.settled = (async () => {
+    try {
+      do {
+        check.again = false;
+        await finishRunIfDone(prisma, runId, now());
+      } while (check.again);
+    } finally {
+      runChecks.delete(runId);
+    }
+  })();
+  runChecks.set(runId, check);
+  return check.settled;
+}
+
 export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: Date): Promise<void> {
   const open = await prisma.delivery.count({ where: { runId, status: { in: ['pending', 'sending'] } } });
   if (open > 0) return;
@@ -111,7 +152,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
   // A subscriber who stopped (or was erased) before their turn: their subscription is gone.
   if (d.run.bulletin.status === 'cancelled' || (d.residentIdentityId && !d.subscriptionId)) {
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled' } });
-    if (d.residentIdentityId) await finishRunIfDone(prisma, d.runId, deps.now());
+    if (d.residentIdentityId) await finishRunAfterDelivery(prisma, d.runId, deps.now);
     return { status: 'cancelled' };
   }
   // A send that began and never recorded its result (the process died, its job was handed back or
@@ -124,7 +165,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
     await prisma.delivery.update({ where: { id: d.id }, data: { status: 'failed', error: why.slice(0, 500) } });
     if (brokenReason && d.residentIdentityId) await markSubscriberUnreachable(prisma, d.residentIdentityId, deps.now());
     else if (brokenReason) await markBroken(prisma, deps.enqueue, d.targetId ? { kind: 'target', id: d.targetId, reason: brokenReason } : { kind: 'endpoint', id: d.endpointId!, reason: brokenReason });
-    await finishRunIfDone(prisma, d.runId, deps.now());
+    await finishRunAfterDelivery(prisma, d.runId, deps.now);
   };
 
   // Whose words a platform's refusal is, for the target's broken notice.
@@ -143,8 +184,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
         text: d.bulletinVersion.text ?? '',
         audioFile: async (format: BulletinAudioFormat) => {
           const voice = await deps.render(d.bulletinVersionId, { format });
-          const file = await prisma.mediaFile.findUniqueOrThrow({ where: { sha256: voice.sha256 } });
-          return { path: join(deps.dataDir, file.path) };
+          return { path: join(deps.dataDir, await mediaPath(prisma, voice.sha256)) };
         },
         audioLink: async (format: BulletinAudioFormat) => {
           if (!reachableFromInternet(deps.publicBaseUrl)) return null;
@@ -177,11 +217,16 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       const ids = [marker(parts), ...(outcome.status === 'sent' ? (outcome.platformMessageIds ?? []).slice(0, 20) : [])].filter(Boolean).join(' ') || null;
       if (outcome.status === 'failed' || outcome.status === 'skipped') {
         await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: outcome.status, platformMessageId: ids, sendingPart: null, error: outcome.reason.slice(0, 500) } }));
-        await finishRunIfDone(prisma, d.runId, deps.now());
+        await finishRunAfterDelivery(prisma, d.runId, deps.now);
         return { status: outcome.status };
       }
-      await afterSend(() => prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', platformMessageId: ids, sendingPart: null, sentAt: deps.now(), error: outcome.note?.slice(0, 500) ?? null } }));
-      if (d.target) await prisma.target.update({ where: { id: d.target.id }, data: { lastDeliveryAt: deps.now() } });
+      const sentAt = deps.now();
+      const note = outcome.note?.slice(0, 500) ?? null;
+      // The target's last delivery is written with it: one round trip instead of two per group.
+      await afterSend(() => prisma.$executeRaw`WITH d AS (
+          UPDATE "Delivery" SET status = 'sent', "platformMessageId" = ${ids}, "sendingPart" = NULL, "sentAt" = ${sentAt}, error = ${note}, "updatedAt" = now()
+          WHERE id = ${d.id}::uuid RETURNING "targetId")
+        UPDATE "Target" t SET "lastDeliveryAt" = ${sentAt}, "updatedAt" = now() FROM d WHERE t.id = d."targetId"`);
     } else if (d.endpoint?.pullMode) {
       // This cluster cannot take commands: the audio is ready, and it waits in the cluster's queue
       // (GET /radio/queue/<id>) until the cluster pulls it; the pull marks it sent.
@@ -202,12 +247,12 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       });
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', sentAt: deps.now(), error: null } });
     }
-    await finishRunIfDone(prisma, d.runId, deps.now());
+    await finishRunAfterDelivery(prisma, d.runId, deps.now);
     return { status: 'sent' };
   } catch (e) {
     if (e instanceof SubscriptionStopped) {
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'cancelled', sendingPart: null, error: e.message } });
-      await finishRunIfDone(prisma, d.runId, deps.now());
+      await finishRunAfterDelivery(prisma, d.runId, deps.now);
       return { status: 'cancelled' };
     }
     const f = classifySendFailure(e, platform);

@@ -42,8 +42,9 @@ const MIME: Record<AudioFormat, string> = { mp3: 'audio/mpeg', opus: 'audio/ogg'
  * render (already normalized, so re-encoding keeps its loudness) and cached by the pipeline.
  */
 export async function renderBulletinVersion(deps: RenderDeps, versionId: string, variant?: AudioVariant): Promise<RenderedVersion> {
-  // A fan-out starts many deliveries of one version at once: they share one render, not race.
-  const base = await once(`base:${versionId}`, () => renderBase(deps, versionId), false);
+  // A fan-out starts many deliveries of one version at once: they share one render, not race. An
+  // approved (frozen) version never changes, so its render is remembered: no read per delivery.
+  const base = frozenRenders.get(versionId) ?? (await once(`base:${versionId}`, () => renderBase(deps, versionId), false));
   const defaultMp3 = !variant || (variant.format === 'mp3' && (variant.bitrateKbps ?? DEFAULT_MP3_KBPS) === (deps.bitrateKbps ?? DEFAULT_MP3_KBPS));
   if (defaultMp3) return base;
   // Keyed by the base audio's hash, so an edited draft never gets a stale variant.
@@ -56,6 +57,7 @@ export async function renderBulletinVersion(deps: RenderDeps, versionId: string,
 }
 
 const inFlight = new Map<string, Promise<RenderedVersion>>();
+const frozenRenders = new Map<string, RenderedVersion>();
 const variants = new Map<string, RenderedVersion>();
 const MAX_REMEMBERED = 500;
 
@@ -78,13 +80,19 @@ async function once(key: string, make: () => Promise<RenderedVersion>, remember 
 
 async function renderBase(deps: RenderDeps, versionId: string): Promise<RenderedVersion> {
   const v = await deps.prisma.bulletinVersion.findUniqueOrThrow({ where: { id: versionId } });
-  if (v.renderedSha256 && v.renderedDurationMs) return { sha256: v.renderedSha256, durationMs: v.renderedDurationMs };
+  const remember = (r: RenderedVersion) => {
+    if (!v.frozenAt) return r;
+    if (frozenRenders.size >= MAX_REMEMBERED) frozenRenders.delete(frozenRenders.keys().next().value!);
+    frozenRenders.set(versionId, r);
+    return r;
+  };
+  if (v.renderedSha256 && v.renderedDurationMs) return remember({ sha256: v.renderedSha256, durationMs: v.renderedDurationMs });
   // The same words (a province bulletin: one copy per commune) are spoken once per process.
   const source = v.audioSha256 ? `audio:${v.audioSha256}` : `text:${createHash('sha256').update(v.text ?? '').digest('hex')}`;
   const settings = [deps.voice, deps.bitrateKbps, deps.loudnessI, deps.chimePath, deps.dataDir].join('|');
   const r = await once(`source:${source}:${settings}`, () => renderSource(deps, v));
   await deps.prisma.bulletinVersion.update({ where: { id: versionId }, data: { renderedSha256: r.sha256, renderedDurationMs: r.durationMs } });
-  return r;
+  return remember(r);
 }
 
 async function renderSource(deps: RenderDeps, v: { audioSha256: string | null; text: string | null }): Promise<RenderedVersion> {
