@@ -3,7 +3,7 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { requireOwnCommune } from '../auth/commune-scope.ts';
-import { queueRuns, startRun, type StartedRun } from '../../broadcasts/fanout/start-run.ts';
+import { queueRuns, startRuns, type StartedRun } from '../../broadcasts/fanout/start-run.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
 import { announceQaBulletin, queueEffects } from './qa-bulletin.ts';
 
@@ -37,22 +37,22 @@ export interface NowItem {
 }
 
 /**
- * Many at once (a province emergency: one bulletin per commune). Each run's loudspeakers are queued
- * the moment that run is started, so they play while the other runs are still being written; the
- * groups (paced by their platforms) follow once every run is started.
+ * Many at once (a province emergency: one bulletin per commune): the runs are written a batch of
+ * communes per transaction (each statement covering the whole batch), and each batch's
+ * loudspeakers are queued the moment it commits, so they play while the next batch is written;
+ * the groups (paced by their platforms) follow once every run is started.
  */
 export async function sendApprovedNowMany(prisma: PrismaClient, enqueue: Enqueue, items: NowItem[]): Promise<StartedRun[]> {
-  const runs: StartedRun[] = new Array(items.length);
-  let next = 0;
-  // A few runs at a time: each is one transaction, and the pool is shared with everything else.
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) {
-      const p = items[i]!;
-      runs[i] = await startRun(prisma, { bulletinId: p.bulletinId, scheduledFor: p.scheduledFor ?? new Date(), scheduleId: p.scheduleId ?? null });
-      await queueRuns(enqueue, [runs[i]!], 'loudspeakers');
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
+  const runs: StartedRun[] = [];
+  for (let i = 0; i < items.length; i += RUNS_PER_TRANSACTION) {
+    const batch = await startRuns(prisma, items.slice(i, i + RUNS_PER_TRANSACTION).map((p) => ({ bulletinId: p.bulletinId, scheduledFor: p.scheduledFor ?? new Date(), scheduleId: p.scheduleId ?? null })));
+    await queueRuns(enqueue, batch, 'loudspeakers');
+    runs.push(...batch);
+  }
   await queueRuns(enqueue, runs, 'groups');
   return runs;
 }
+
+// 50 communes' outbox (about 1,250 rows) per transaction: well under PostgreSQL's 65,535
+// parameters per statement, and the first loudspeakers need not wait for a whole province.
+const RUNS_PER_TRANSACTION = 50;

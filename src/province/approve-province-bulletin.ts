@@ -56,17 +56,29 @@ export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqu
         await tx.$executeRaw`UPDATE "ProvinceBulletinCommune" d SET "bulletinId" = b.id, "updatedAt" = now() FROM "Bulletin" b
           WHERE d."provinceBulletinId" = ${pb.id}::uuid AND b."provinceBulletinId" = d."provinceBulletinId" AND b."communeId" = d."communeId"`;
       } else {
+        const goNow: typeof pb.communes = [];
         for (const c of pb.communes) {
           const bulletinId = copyOf.get(c.communeId)!;
           // Emergencies go now; a priority bulletin for a commune without slots too.
           const slot = pb.class === 'priority' ? await scheduleAtNextSlotIn(tx, bulletinId, now) : undefined;
-          if (slot) later.push(slot);
-          else {
-            const s = await tx.schedule.create({ data: { bulletinId, kind: 'once', runAt: now, timezone: c.commune.timezone } });
-            await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'scheduled' } });
-            now_.push({ bulletinId, scheduledFor: now, scheduleId: s.id });
+          if (!slot) {
+            goNow.push(c);
+            continue;
           }
-          await tx.provinceBulletinCommune.update({ where: { id: c.id }, data: { bulletinId, status: slot ? 'scheduled' : 'sent', scheduledAt: slot?.runAt ?? now } });
+          later.push(slot);
+          await tx.provinceBulletinCommune.update({ where: { id: c.id }, data: { bulletinId, status: 'scheduled', scheduledAt: slot.runAt } });
+        }
+        // Those going now are written for every commune at once: a hundred communes in a few statements.
+        if (goNow.length) {
+          const schedules = await tx.schedule.createManyAndReturn({
+            data: goNow.map((c) => ({ bulletinId: copyOf.get(c.communeId)!, kind: 'once' as const, runAt: now, timezone: c.commune.timezone })),
+            select: { id: true, bulletinId: true },
+          });
+          await tx.bulletin.updateMany({ where: { id: { in: schedules.map((x) => x.bulletinId) } }, data: { status: 'scheduled' } });
+          const rows = goNow.map((c) => c.id);
+          await tx.$executeRaw`UPDATE "ProvinceBulletinCommune" d SET "bulletinId" = b.id, status = 'sent', "scheduledAt" = ${now}, "updatedAt" = now() FROM "Bulletin" b
+            WHERE d.id = ANY(${rows}::uuid[]) AND b."provinceBulletinId" = d."provinceBulletinId" AND b."communeId" = d."communeId"`;
+          for (const x of schedules) now_.push({ bulletinId: x.bulletinId, scheduledFor: now, scheduleId: x.id });
         }
       }
       const window = pb.province.declineWindowMinutes;
