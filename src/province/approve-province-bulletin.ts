@@ -12,6 +12,16 @@ import { queueOneOff } from '../../broadcasts/schedule/scheduler.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
 import { provinceStaffFor } from './province-staff-role.ts';
 import { NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
+import { requireSecondPerson } from '../auth/second-approver.ts';
+import { announceToDecline } from './province-decline-admin-chat.ts';
+
+/**
+ * The communes' own rule, applied to a province bulletin: where a receiving commune requires a
+ * second person, its author cannot approve it (emergencies excepted, as in a commune).
+ */
+export function secondPersonRequired(pb: { class: string; communes: Array<{ commune: { requireSecondApprover: boolean } }> }): boolean {
+  return pb.class !== 'emergency' && pb.communes.some((c) => c.commune.requireSecondApprover);
+}
 
 export interface ApproveProvinceBulletinInput {
   actor: { staffId: string; ip?: string };
@@ -33,11 +43,7 @@ export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqu
       if (!pb || pb.provinceId !== staff.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
       if (pb.status !== 'submitted') throw new AppError('CONFLICT', `Bản tin của tỉnh đang "${provinceBulletinStatusLabel[pb.status]}", không duyệt được.`);
       if (pb.expiresAt && pb.expiresAt <= now) throw new AppError('CONFLICT', 'Bản tin đã hết hạn, không duyệt được.');
-      // The communes' own rule: where a second person must approve, the author cannot (emergencies
-      // excepted, as in a commune).
-      if (pb.authorId === staff.id && pb.class !== 'emergency' && pb.communes.some((c) => c.commune.requireSecondApprover)) {
-        throw new AppError('FORBIDDEN', 'Xã nhận bản tin yêu cầu người thứ hai duyệt: bạn không thể tự duyệt bản tin mình soạn.');
-      }
+      requireSecondPerson({ required: secondPersonRequired(pb), wrote: pb.authorId === staff.id, what: 'bản tin của tỉnh', by: 'Xã nhận bản tin' });
       const copies = await tx.bulletin.createManyAndReturn({
         data: pb.communes.map((c) => ({ communeId: c.communeId, title: pb.title, class: pb.class, status: 'approved' as const, approvedRevision: 1, authorId: pb.authorId, provinceBulletinId: pb.id, expiresAt: pb.expiresAt })),
         select: { id: true, communeId: true },
@@ -93,6 +99,8 @@ export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqu
   );
   // After commit: the scheduler's tick starts anything this process does not get to (crash, Redis).
   const runs = planned.now.length ? await sendApprovedNowMany(deps.prisma, deps.enqueue, planned.now) : [];
+  // A normal one: each commune's admin chats hear of it, with "Từ chối" for its approvers.
+  if (planned.approved.class === 'normal') for (const e of await announceToDecline(deps.prisma, id)) await deps.enqueue(e.def, e.data as never, e.jobId ? { jobId: e.jobId } : undefined);
   for (const s of planned.later) await queueOneOff(deps.enqueue, s, now);
   return {
     provinceBulletin: planned.approved,

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db/generated/client.ts';
 import { scheduleAtNextSlotIn } from '../bulletins/bulletin-schedule.ts';
 import { queueOneOff } from '../../broadcasts/schedule/scheduler.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
+import { removeDeclineButtons } from './province-decline-admin-chat.ts';
 
 export async function closeDeclineWindows(deps: { prisma: PrismaClient; enqueue: Enqueue }, now = new Date()): Promise<number> {
   const due = await deps.prisma.provinceBulletinCommune.findMany({
@@ -38,6 +39,8 @@ export async function closeDeclineWindows(deps: { prisma: PrismaClient; enqueue:
     scheduled++;
     // On-the-second timing; the scheduler's own tick fires it anyway if this job is lost.
     await queueOneOff(deps.enqueue, s, now);
+    // The window closed: "Từ chối" goes from the commune's admin-chat notices.
+    for (const e of await removeDeclineButtons(deps.prisma, s.bulletinId)) await deps.enqueue(e.def, e.data as never, e.jobId ? { jobId: e.jobId } : undefined);
   }
   return scheduled;
 }

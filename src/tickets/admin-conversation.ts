@@ -9,6 +9,7 @@ import type { AccountInfo } from './channel-accounts.ts';
 import { parseAdminButton } from './admin-post.ts';
 import { publishFaq } from './faq.ts';
 import { bulletinReasonReply, parseBulletinButton, pressBulletinButton, rejectFromReply, todaysBulletins } from '../bulletins/bulletin-admin-chat.ts';
+import { declineFromReply, declineReasonReply, parseProvinceDeclineButton, pressDeclineButton } from '../province/province-decline-admin-chat.ts';
 import { answerTicket, closeTicket, markDuplicate, rejectTicket, takeTicket, transferTicket, type ActionResult } from './ticket-actions.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { refusalText, refusalTexts } from './admin-refusals.ts';
@@ -79,6 +80,18 @@ export async function handleAdminMessage(tx: Tx, deps: TicketDeps, inboundId: st
       : { text: await todaysBulletins(tx, communeId, m.receivedAt), effects: [] };
     return { status: 'processed', note: bulletinToReject ? 'bulletin_reject' : 'command_bantin', effects: [...effects, groupReply(m, text, `direct-${inboundId}`, m.platformMessageId)] };
   }
+  // The reason for declining a province bulletin (a reply to the bot's question).
+  const provinceToDecline = await declineReasonReply(tx, m);
+  if (provinceToDecline) {
+    const staff = await communeStaff(tx, m.platform, m.userId, communeId);
+    if (!staff) {
+      await refuse(tx, communeId, m, { verb: 'province_bulletin_decline' });
+      return { status: 'ignored', note: 'refused', effects: [groupReply(m, await refusalText(tx, { platform: m.platform, userId: m.userId, communeId }), `direct-${inboundId}`, m.platformMessageId)] };
+    }
+    const place = { platform: m.platform, accountId: m.accountId, chatId: m.chatId, messageId: m.platformMessageId, staffId: staff.id };
+    const { text, effects } = await declineFromReply(tx, place, provinceToDecline, m.text ?? '', m.receivedAt);
+    return { status: 'processed', note: 'province_bulletin_decline', effects: [...effects, groupReply(m, text, `direct-${inboundId}`, m.platformMessageId)] };
+  }
   // Group chatter that answers no ticket post is not for the bot.
   if (!m.replyTo) return { status: 'ignored', note: 'chatter', effects: [] };
   const post = await tx.ticketAdminPost.findUnique({
@@ -145,6 +158,16 @@ export async function handleAdminAction(tx: Tx, deps: TicketDeps, inboundId: str
     }
     const r = await pressBulletinButton(deps.prisma, tx, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId, staffId: staff.id }, bulletinButton.bulletinId, bulletinButton.verb);
     return { status: 'processed', note: `bulletin_${bulletinButton.verb}`, effects: [answer(r.notice, r.effects.length === 0), ...r.effects] };
+  }
+  const provinceDecline = parseProvinceDeclineButton(a.data);
+  if (provinceDecline) {
+    const staff = await communeStaff(tx, a.platform, a.userId, communeId);
+    if (!staff) {
+      await refuse(tx, communeId, a, { verb: 'province_bulletin_decline' });
+      return { status: 'ignored', note: 'refused', effects: [answer(await refusalText(tx, { platform: a.platform, userId: a.userId, communeId }), true)] };
+    }
+    const r = await pressDeclineButton(tx, { platform: a.platform, accountId: a.accountId, chatId: a.chatId, messageId: a.messageId, staffId: staff.id }, provinceDecline.provinceBulletinId, now);
+    return { status: 'processed', note: 'province_bulletin_decline_ask', effects: [answer(r.notice, r.effects.length === 0), ...r.effects] };
   }
   const closing = parseCloseReasonButton(a.data);
   if (closing) return closeWithReason(tx, inboundId, a, communeId, now, closing, answer);

@@ -38,7 +38,7 @@ export interface DirectMessage {
   /** Record the sent message as an admin-chat post with this purpose (e.g. reject_reason). */
   recordAs?: { ticketId: string; purpose: string };
   /** Record it as the bot's message about a bulletin (announcement, question for a reason). */
-  recordBulletinAs?: { bulletinId: string; purpose: 'announcement' | 'reject_reason' };
+  recordBulletinAs?: { bulletinId: string; purpose: 'announcement' | 'reject_reason' | 'province_announcement' | 'province_decline_reason' };
   /** A survey invitation: sent once (its row says so), its outcome recorded on the row. */
   surveyInvitationId?: string;
 }

@@ -241,14 +241,19 @@ describe('province bulletins', () => {
     // A commune not addressed (another province's) does not find it.
     expect(await rejected(declineProvinceBulletin(prisma, { actor: { staffId: anLac.approverId }, provinceBulletinId: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({ code: 'NOT_FOUND' });
 
+    // The province reads why: no reason (or only spaces) is refused, and nothing is declined.
+    for (const reason of [undefined, '', '   \n ']) {
+      expect(await rejected(declineProvinceBulletin(prisma, { actor: { staffId: anLac.approverId }, provinceBulletinId: pb.id, ...(reason === undefined ? {} : { reason }) }))).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('Cần ghi lý do từ chối') });
+    }
+    expect((await prisma.provinceBulletinCommune.findFirstOrThrow({ where: { provinceBulletinId: pb.id, communeId: anLac.id } })).status).toBe('waiting');
     await declineProvinceBulletin(prisma, { actor: { staffId: anLac.approverId }, provinceBulletinId: pb.id, reason: 'Xã đã phát tuần trước', now: new Date(t0.getTime() + 60_000) });
     expect(await rejected(declineProvinceBulletin(prisma, { actor: { staffId: anLac.approverId }, provinceBulletinId: pb.id }))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Xã đã từ chối bản tin này lúc') });
     expect((await prisma.bulletin.findFirstOrThrow({ where: { provinceBulletinId: pb.id, communeId: anLac.id } })).status).toBe('cancelled');
 
     // Two approvers of Tân Tiến press at once: one decline, one precise refusal.
     const both = await Promise.allSettled([
-      declineProvinceBulletin(prisma, { actor: { staffId: staff.tantien_duyet! }, provinceBulletinId: pb.id }),
-      declineProvinceBulletin(prisma, { actor: { staffId: staff.tantien_duyet2! }, provinceBulletinId: pb.id }),
+      declineProvinceBulletin(prisma, { actor: { staffId: staff.tantien_duyet! }, provinceBulletinId: pb.id, reason: 'Trùng lịch họp' }),
+      declineProvinceBulletin(prisma, { actor: { staffId: staff.tantien_duyet2! }, provinceBulletinId: pb.id, reason: 'Xã đã phát rồi' }),
     ]);
     expect(both.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     expect((both.find((x) => x.status === 'rejected') as PromiseRejectedResult).reason.message).toContain('Xã đã từ chối bản tin này lúc');

@@ -1,6 +1,6 @@
 // The HTTP API for province bulletins: a province editor writes one (POST), a province approver
 // approves or rejects it, everyone lists what concerns them, and a commune's approver declines a
-// normal one for their commune within the province's window. Rules and texts live in src/province.
+// normal one for their commune within the province's window, with a reason. Rules and texts live in src/province.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/generated/client.ts';
@@ -10,6 +10,7 @@ import { approveProvinceBulletin } from '../../province/approve-province-bulleti
 import { rejectProvinceBulletin } from '../../province/reject-province-bulletin.ts';
 import { declineProvinceBulletin } from '../../province/decline-province-bulletin.ts';
 import { listProvinceBulletins } from '../../province/list-province-bulletins.ts';
+import { removeDeclineButtons } from '../../province/province-decline-admin-chat.ts';
 
 const idParams = z.object({ id: z.uuid() });
 // Lengths are checked once more by the domain (validateBulletinText) with its Vietnamese texts.
@@ -63,6 +64,7 @@ export function registerProvinceBulletinRoutes(
   api.post('/api/v1/province-bulletins/:id/decline', async (req) => {
     const body = parse(z.object({ reason: z.string().max(1000).optional() }).optional(), req.body ?? undefined);
     const decline = await declineProvinceBulletin(prisma, { actor: deps.staffOnly(req), provinceBulletinId: parse(idParams, req.params).id, ...(body?.reason ? { reason: body.reason } : {}) });
+    for (const e of await removeDeclineButtons(prisma, decline.bulletinId)) await deps.enqueue(e.def, e.data as never, e.jobId ? { jobId: e.jobId } : undefined);
     return { decline: { status: decline.status, declinedAt: decline.declinedAt } };
   });
 }
