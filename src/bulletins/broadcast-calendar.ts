@@ -1,6 +1,8 @@
 // Lịch phát sóng: a week of the commune's broadcasts as staff plan them — the commune's regular
-// slots, each bulletin's one-off and recurring firings, and what actually went out (runs, including
-// emergencies sent at once) — and moving a normal one-off bulletin to another time.
+// slots, each bulletin's one-off and recurring firings, what actually went out (runs, including
+// emergencies sent at once), and normal province bulletins still inside the commune's decline
+// window (at the window's end, when they take the next free slot) — and moving a normal one-off
+// bulletin to another time.
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './bulletin-workflow.ts';
@@ -17,12 +19,15 @@ export interface CalendarItem {
   title: string;
   class: string;
   scheduleId: string | null;
-  kind: 'once' | 'recurring' | 'now';
+  /** 'waiting': a province bulletin the commune may still decline, shown at the window's end. */
+  kind: 'once' | 'recurring' | 'now' | 'waiting';
   runStatus: string | null;
   /** A normal one-off not yet started: it may be moved. */
   movable: boolean;
   /** The province wrote it (the commune's copy of a province bulletin). */
   fromProvince: boolean;
+  /** Waiting ones: the province bulletin to decline. */
+  provinceBulletinId?: string;
 }
 
 export interface CalendarDay {
@@ -48,10 +53,14 @@ export async function weekCalendar(prisma: PrismaClient, communeId: string, mond
   const to = localInstant(addDays(monday, 7), '00:00', tz);
   const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-  const [slots, schedules, runs] = await Promise.all([
+  const [slots, schedules, runs, waiting] = await Promise.all([
     prisma.broadcastSlot.findMany({ where: { communeId, active: true }, orderBy: { timeOfDay: 'asc' } }),
     prisma.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: [...LIVE] } } }, include: { slot: true, bulletin: true } }),
     prisma.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: from, lt: to } }, include: { bulletin: true } }),
+    prisma.provinceBulletinCommune.findMany({
+      where: { communeId, status: 'waiting', bulletinId: { not: null }, provinceBulletin: { status: 'approved', class: 'normal', declineDeadline: { gte: from, lt: to } } },
+      include: { provinceBulletin: true, bulletin: true },
+    }),
   ]);
   const runAt = new Map(runs.map((r) => [`${r.bulletinId}@${r.scheduledFor.getTime()}`, r]));
   const items: CalendarItem[] = [];
@@ -82,6 +91,12 @@ export async function weekCalendar(prisma: PrismaClient, communeId: string, mond
   }
   // What went out without a schedule (sent at once, emergencies) or from a schedule since ended.
   for (const r of runs) push(r.scheduledFor, r.bulletin, r.scheduleId, r.scheduleId ? 'once' : 'now');
+  // Not in a slot yet: the commune may decline until the deadline, then it takes the next free one.
+  for (const w of waiting) {
+    const at = w.provinceBulletin.declineDeadline!;
+    if (!w.bulletin || w.bulletin.status !== 'approved') continue;
+    items.push({ at, time: hhmm.format(at), bulletinId: w.bulletin.id, title: w.bulletin.title, class: w.bulletin.class, scheduleId: null, kind: 'waiting', runStatus: null, movable: false, fromProvince: true, provinceBulletinId: w.provinceBulletinId });
+  }
 
   return dates.map((date) => {
     const isoWeekday = localDate(localInstant(date, '12:00', tz), tz).isoWeekday;

@@ -230,6 +230,15 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/tinh/xep-hang.xlsx',                        'd d d d d o o o o o d d l l l l', async () => ({ url: '/admin/tinh/xep-hang.xlsx' })],
   ['GET', '/admin/tinh/xa/:code',                             'd d d d d o o o o m d d l l l l', async () => ({ url: '/admin/tinh/xa/demo' }), "commune A1: another province's staff find nothing"],
   ['GET', '/admin/tinh/xa/:code/kiem-tra',                    'd d d d d o o o o m d d l l l l', async () => ({ url: '/admin/tinh/xa/demo/kiem-tra' })],
+  // Bản tin của tỉnh: province staff read their province's; its editor writes, its approver decides.
+  ['GET', '/admin/tinh/ban-tin',                              'd d d d d o o o o o d d l l l l', async () => ({ url: '/admin/tinh/ban-tin' })],
+  ['GET', '/admin/tinh/ban-tin/moi',                          'd d d d d d o d d d d d l l l l', async () => ({ url: '/admin/tinh/ban-tin/moi' })],
+  ['POST', '/admin/tinh/ban-tin/moi',                         'd d d d d d o d d d d d l l l l', async () => ({ url: '/admin/tinh/ban-tin/moi', body: { title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.', class: 'normal', reach: 'all' } })],
+  ['GET', '/admin/tinh/ban-tin/:id',                          'd d d d d o o o o m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}` }), "province A's: another province's staff find nothing"],
+  ['POST', '/admin/tinh/ban-tin/:id/:verb',                   'd d d d d d d o d m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}/duyet`, body: {} })],
+  ['POST', '/admin/tinh/ban-tin/:id/:verb',                   'd d d d d d d o d m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ' } })],
+  // A commune's approver (or admin) declines a normal one for their own commune, from its pages.
+  ['POST', '/admin/ban-tin/cua-tinh/:id/tu-choi',             'o d o d d d d d d d o m l l l l', async () => ({ url: `/admin/ban-tin/cua-tinh/${await provinceBulletin('approved')}/tu-choi`, body: { reason: 'Trùng lịch họp của xã' } }), "the admin of A2 declines for A2, its own commune's copy"],
   // Onboarding a commune: the province admin only.
   ['GET', '/admin/tinh/xa-moi',                               'd d d d d d d d o d d d l l l l', async () => ({ url: '/admin/tinh/xa-moi' })],
   ['POST', '/admin/tinh/xa-moi',                              'd d d d d d d d o d d d l l l l', async () => ({ url: '/admin/tinh/xa-moi', body: { code: `x${unique()}`, name: 'Xã Mới', villages: 'Thôn 1' } })],
@@ -258,7 +267,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/api/v1/province-bulletins',                      'd d d d d d o d d d d d l d d d', async () => ({ url: '/api/v1/province-bulletins', body: { title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.' } })],
   ['POST', '/api/v1/province-bulletins/:id/approve',          'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/approve`, body: {} })],
   ['POST', '/api/v1/province-bulletins/:id/reject',           'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/reject`, body: { comment: 'Sửa giờ' } })],
-  ['POST', '/api/v1/province-bulletins/:id/decline',          'o d o d d d d d d d o m l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('approved')}/decline`, body: {} }), "the admin of A2 declines for A2, its own commune's copy"],
+  ['POST', '/api/v1/province-bulletins/:id/decline',          'o d o d d d d d d d o m l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('approved')}/decline`, body: { reason: 'Trùng lịch họp của xã' } }), "the admin of A2 declines for A2, its own commune's copy"],
   ['GET', '/api/v1/targets',                                  'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/targets' })],
   ['POST', '/api/v1/targets',                                 'o d d d d d d d d d o o l d d d', async () => ({ url: '/api/v1/targets', body: { channelAccountId: shared.zaloAccount!, chatId: `g:${unique()}`, name: 'Nhóm Zalo thôn 2' } }), 'another admin names an account of this commune: "not of your commune", as for a missing one'],
   ['PATCH', '/api/v1/targets/:id',                            'o d d d d d d d d d m m l d d d', async () => ({ url: `/api/v1/targets/${shared.target}`, body: { name: 'Nhóm thôn 1' } })],

@@ -132,9 +132,10 @@ export function createAdminContext(opts: AdminPluginOptions) {
 
   const hasRole = (who: Signed, ...roles: string[]) => who.staff.roles.some((r) => r === 'admin' || roles.includes(r));
 
-  function forbidden(reply: FastifyReply, who: Signed, path?: string) {
+  /** The refusal page; `reason` says precisely who may use it, when the general text does not fit. */
+  function forbidden(reply: FastifyReply, who: Signed, path?: string, reason?: string) {
     reply.code(403);
-    return page(reply, 'forbidden', { title: 'Không có quyền' }, who, path);
+    return page(reply, 'forbidden', { title: 'Không có quyền', reason }, who, path);
   }
 
   function notFound(reply: FastifyReply, who: Signed) {

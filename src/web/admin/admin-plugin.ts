@@ -22,6 +22,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { provinceRoutes } from './routes/province-routes.ts';
+import { provinceBulletinPages } from './routes/province-bulletin-pages.ts';
 import { onboardingRoutes } from './routes/onboarding-routes.ts';
 import { registerLimitStore } from '../request-limits.ts';
 
@@ -97,5 +98,6 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, o
   surveyRoutes(app, ctx);
   auditRoutes(app, ctx);
   provinceRoutes(app, ctx);
+  provinceBulletinPages(app, ctx);
   onboardingRoutes(app, ctx);
 };

@@ -18,6 +18,10 @@ import { localInstant } from '../../../calendar/local-time.ts';
 import type { BulletinClass } from '../../../db/generated/enums.ts';
 import { formOf, TZ, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { classLabel, deliveryStatus, LANGUAGES, runStatus } from '../labels.ts';
+import { listProvinceBulletins } from '../../../province/list-province-bulletins.ts';
+import { dispatchStatusLabel } from '../../../province/province-bulletin-status.ts';
+import { declineProvinceBulletin } from '../../../province/decline-province-bulletin.ts';
+import { removeDeclineButtons } from '../../../province/province-decline-admin-chat.ts';
 
 const WEEKDAYS = [
   { n: 1, label: 'Thứ Hai' },
@@ -29,20 +33,49 @@ const WEEKDAYS = [
   { n: 7, label: 'Chủ nhật' },
 ];
 const DONE: Record<string, string> = { 'gui-duyet': 'Đã gửi duyệt.', duyet: 'Đã duyệt.', 'tra-lai': 'Đã trả lại bản tin.', 'len-lich': 'Đã lên lịch phát.', 'phat-ngay': 'Đang phát.', huy: 'Đã hủy bản tin.', sua: 'Đã lưu nội dung mới.' };
+export const DECLINED = 'Đã từ chối bản tin của tỉnh cho xã; tỉnh thấy lý do của xã.';
 const estimateAttrs = { wordsPerMinute: WORDS_PER_MINUTE, sentencePause: SENTENCE_PAUSE_S };
 
 export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
   const { prisma } = ctx;
   const wf = createBulletinWorkflow(prisma);
 
-  app.get('/admin/ban-tin', async (req, reply) => {
-    const who = await ctx.guard(req, reply);
-    if (!who) return reply;
+  async function listPage(reply: FastifyReply, who: Signed, extra: PageExtra = {}) {
     const communeIds = ctx.communesOf(who).map((c) => c.id);
     if (!communeIds.length) return ctx.page(reply, 'dashboard-empty', { title: 'Bản tin' }, who, '/admin/ban-tin');
     const rows = await prisma.bulletin.findMany({ where: { communeId: { in: communeIds } }, orderBy: { updatedAt: 'desc' }, take: 100 });
     const canWrite = who.staff.communeId !== null && ctx.hasRole(who, 'editor', 'approver');
-    return ctx.page(reply, 'bulletins', { title: 'Bản tin', rows, waiting: rows.filter((b) => b.status === 'submitted'), canWrite, classLabel, bulletinStatus, ...fmt }, who, '/admin/ban-tin');
+    // What the province sent this commune: the ones still open to a decline first, then the last few.
+    const fromProvince = who.staff.communeId ? (await listProvinceBulletins(prisma, { staffId: who.staff.id })).bulletins : [];
+    const incoming = [...fromProvince.filter((p) => 'canDecline' in p && p.status === 'waiting'), ...fromProvince.filter((p) => p.status !== 'waiting').slice(0, 10)];
+    if (extra.status) reply.code(extra.status);
+    return ctx.page(reply, 'bulletins', { title: 'Bản tin', rows, waiting: rows.filter((b) => b.status === 'submitted'), canWrite, incoming, classLabel, bulletinStatus, ...extra, ...fmt }, who, '/admin/ban-tin');
+  }
+
+  app.get<{ Querystring: { da?: string } }>('/admin/ban-tin', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    return listPage(reply, who, req.query.da === 'tu-choi-tinh' ? { notice: DECLINED } : {});
+  });
+
+  // A commune approver declines a normal province bulletin for the commune (reason required), from
+  // the list or the calendar; back there afterwards. Refusals are shown on the list, precisely.
+  app.post<{ Params: { id: string } }>('/admin/ban-tin/cua-tinh/:id/tu-choi', async (req, reply) => {
+    const who = await ctx.guard(req, reply);
+    if (!who) return reply;
+    if (!ctx.checkCsrf(req, who)) return listPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.', status: 403 });
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    const f = formOf(req);
+    try {
+      const d = await declineProvinceBulletin(prisma, { actor: { staffId: who.staff.id, ip: req.ip }, provinceBulletinId: req.params.id, reason: f.one('reason', 1000) });
+      await ctx.dispatch(await removeDeclineButtons(prisma, d.bulletinId));
+    } catch (e) {
+      if (isAppError(e) && e.code === 'NOT_FOUND') return ctx.notFound(reply, who);
+      if (isAppError(e)) return listPage(reply, who, { error: e.userMessage, status: e.status });
+      throw e;
+    }
+    const week = f.one('tuan', 10);
+    return reply.redirect(f.one('back', 20) === 'lich-phat' ? `/admin/lich-phat?${/^\d{4}-\d{2}-\d{2}$/.test(week) ? `tuan=${week}&` : ''}da=tu-choi-tinh` : '/admin/ban-tin?da=tu-choi-tinh', 303);
   });
 
   async function newBulletinPage(reply: FastifyReply, who: Signed, v: Record<string, string>, error?: string, status?: number) {
@@ -103,6 +136,12 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     const audience = [...(b.audiences.length === 0 || places.some((a) => a.kind === 'all') ? ['toàn xã'] : places.map((a) => a.village?.name ?? a.target?.name ?? a.endpoint?.name ?? '?')), ...subscribers].join(', ');
     const nowLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date()).replace(' ', 'T');
     const vi = versions.find((v) => v.language === 'vi');
+    // The commune's copy of a province bulletin: its side, and "Từ chối" while the window is open.
+    const side = b.provinceBulletinId ? await prisma.provinceBulletinCommune.findUnique({ where: { bulletinId: b.id }, include: { provinceBulletin: { include: { province: { select: { name: true } } } } } }) : null;
+    const deadline = side?.provinceBulletin.declineDeadline;
+    const fromProvince = side
+      ? { id: side.provinceBulletinId, from: side.provinceBulletin.province.name, statusLabel: dispatchStatusLabel[side.status], deadline: side.status === 'waiting' ? deadline : null, reason: side.declineReason, canDecline: mine && ctx.hasRole(who, 'approver') && side.status === 'waiting' && b.class === 'normal' && !!deadline && deadline >= new Date() }
+      : null;
     return ctx.page(
       reply,
       'bulletin',
@@ -115,6 +154,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
         estimate: estimateSpeech(vi?.text ?? ''),
         estimateAttrs,
         audience,
+        fromProvince,
         schedules: b.schedules.map((sc) => (sc.kind === 'once' ? fmt.dateTime(sc.runAt) : `${sc.timeOfDay ?? sc.slot?.timeOfDay} ${(sc.daysOfWeek.length ? sc.daysOfWeek : (sc.slot?.daysOfWeek ?? [])).map((d) => WEEKDAYS[d - 1]?.label).join(', ')}${sc.startsOn ? ` từ ${fmt.day(sc.startsOn)}` : ''}${sc.endsOn ? ` đến ${fmt.day(sc.endsOn)}` : ''}`)),
         approvals: b.approvals.map((a) => ({ decision: a.decision, comment: a.comment, by: a.approver?.displayName ?? 'cấp trên', at: a.createdAt })),
         actions,

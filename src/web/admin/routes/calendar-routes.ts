@@ -1,5 +1,6 @@
 // Lịch phát sóng: a week of slots and broadcasts; a normal one-off bulletin is moved by dragging it
-// to another day or slot (a small script fills the move form), or with the form itself.
+// to another day or slot (a small script fills the move form), or with the form itself; a normal
+// province bulletin still open to a decline shows at its deadline with "Từ chối" for approvers.
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
@@ -8,6 +9,7 @@ import { fireJob, fireJobId, queueOneOff } from '../../../../broadcasts/schedule
 import { localDate, localInstant } from '../../../calendar/local-time.ts';
 import { formOf, pickId, TZ, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { classLabel, runStatus } from '../labels.ts';
+import { DECLINED } from './bulletin-routes.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_NAMES = ['', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
@@ -22,6 +24,9 @@ export function calendarRoutes(app: FastifyInstance, ctx: AdminContext) {
     const monday = weekStart(q.tuan && DATE.test(q.tuan) && !Number.isNaN(Date.parse(q.tuan)) ? q.tuan : today);
     const days = await weekCalendar(ctx.prisma, chosen.id, monday);
     const canMove = who.staff.communeId === chosen.id && ctx.hasRole(who, 'editor', 'approver');
+    // The decline rule itself is the domain's (decline-province-bulletin.ts); this only hides the form.
+    const canDecline = who.staff.communeId === chosen.id && ctx.hasRole(who, 'approver');
+    const now = new Date();
     if (extra.status) reply.code(extra.status);
     const xa = choices.length > 1 ? `&xa=${chosen.id}` : '';
     return ctx.page(
@@ -30,7 +35,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AdminContext) {
       {
         title: 'Lịch phát sóng',
         scripts: canMove ? ['calendar-drag.js'] : [],
-        days: days.map((d) => ({ ...d, name: DAY_NAMES[d.isoWeekday], dm: dm(d.date), today: d.date === today })),
+        days: days.map((d) => ({ ...d, name: DAY_NAMES[d.isoWeekday], dm: dm(d.date), today: d.date === today, items: d.items.map((i) => ({ ...i, declinable: canDecline && i.kind === 'waiting' && i.at >= now })) })),
         range: `${dm(monday)} – ${dm(shift(monday, 6))}/${shift(monday, 6).slice(0, 4)}`,
         prev: `/admin/lich-phat?tuan=${shift(monday, -7)}${xa}`,
         next: `/admin/lich-phat?tuan=${shift(monday, 7)}${xa}`,
@@ -51,7 +56,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AdminContext) {
   app.get<{ Querystring: { tuan?: string; xa?: string; da?: string } }>('/admin/lich-phat', async (req, reply) => {
     const who = await ctx.guard(req, reply);
     if (!who) return reply;
-    return calendarPage(reply, who, req.query, req.query.da === 'doi' ? { notice: 'Đã dời giờ phát.' } : {});
+    return calendarPage(reply, who, req.query, req.query.da === 'doi' ? { notice: 'Đã dời giờ phát.' } : req.query.da === 'tu-choi-tinh' ? { notice: DECLINED } : {});
   });
 
   app.post('/admin/lich-phat/doi', async (req, reply) => {

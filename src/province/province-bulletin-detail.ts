@@ -1,0 +1,59 @@
+// One province bulletin as its province's staff follow it: the text, who wrote and approved it,
+// and per receiving commune its side — waiting (with the decline deadline), declined (when, by
+// whom, why), the slot it took or the time it went out — with what the commune's runs delivered.
+// Another province's bulletin answers as missing.
+import type { PrismaClient } from '../db/generated/client.ts';
+import { AppError } from '../errors.ts';
+import { readableIds, type CommuneScope } from '../auth/commune-scope.ts';
+import { dispatchStatusLabel, NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
+import { secondPersonRequired } from './approve-province-bulletin.ts';
+
+export async function provinceBulletinDetail(prisma: PrismaClient, scope: CommuneScope, id: string) {
+  if (!scope.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
+  const pb = await prisma.provinceBulletin.findUnique({
+    where: { id },
+    include: {
+      author: { select: { displayName: true } },
+      approvedBy: { select: { displayName: true } },
+      communes: { include: { commune: { select: { name: true, code: true, requireSecondApprover: true } }, declinedBy: { select: { displayName: true } } }, orderBy: { commune: { name: 'asc' } } },
+    },
+  });
+  if (!pb || pb.provinceId !== scope.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
+  const copyIds = pb.communes.flatMap((c) => (c.bulletinId ? [c.bulletinId] : []));
+  const villageIds = pb.communes.flatMap((c) => c.villageIds);
+  const [villages, runs, delivered] = await Promise.all([
+    villageIds.length ? prisma.village.findMany({ where: { id: { in: villageIds }, communeId: { in: readableIds(scope) } }, select: { id: true, name: true } }) : [],
+    copyIds.length ? prisma.broadcastRun.findMany({ where: { bulletinId: { in: copyIds } }, orderBy: { scheduledFor: 'desc' }, select: { bulletinId: true, scheduledFor: true, status: true } }) : [],
+    copyIds.length
+      ? prisma.$queryRaw<Array<{ bulletinId: string; sent: bigint; total: bigint }>>`
+          SELECT r."bulletinId"::text AS "bulletinId", count(*) FILTER (WHERE d.status = 'sent') AS sent, count(*) AS total
+          FROM "Delivery" d JOIN "BroadcastRun" r ON r.id = d."runId"
+          WHERE r."bulletinId" = ANY(${copyIds}::uuid[]) GROUP BY r."bulletinId"`
+      : [],
+  ]);
+  const villageName = new Map(villages.map((v) => [v.id, v.name]));
+  const lastRun = new Map<string, { scheduledFor: Date; status: string }>();
+  for (const r of runs) if (!lastRun.has(r.bulletinId)) lastRun.set(r.bulletinId, r);
+  const sent = new Map(delivered.map((d) => [d.bulletinId, { sent: Number(d.sent), total: Number(d.total) }]));
+  return {
+    ...pb,
+    statusLabel: provinceBulletinStatusLabel[pb.status],
+    author: pb.author.displayName,
+    approvedBy: pb.approvedBy?.displayName ?? null,
+    secondPersonRequired: secondPersonRequired(pb),
+    communes: pb.communes.map((c) => ({
+      communeId: c.communeId,
+      name: c.commune.name,
+      code: c.commune.code,
+      villages: c.villageIds.map((v) => villageName.get(v) ?? '?'),
+      status: c.status,
+      statusLabel: dispatchStatusLabel[c.status],
+      declinedAt: c.declinedAt,
+      declinedBy: c.declinedBy?.displayName ?? null,
+      declineReason: c.declineReason,
+      scheduledAt: c.scheduledAt,
+      lastRun: c.bulletinId ? (lastRun.get(c.bulletinId) ?? null) : null,
+      delivered: c.bulletinId ? (sent.get(c.bulletinId) ?? { sent: 0, total: 0 }) : { sent: 0, total: 0 },
+    })),
+  };
+}
