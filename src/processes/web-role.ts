@@ -70,7 +70,7 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     media: { dataDir: settings.DATA_DIR, prisma: rt.db.prisma, signer },
     publicPage: { dataDir: settings.DATA_DIR, limits },
     radio: { prisma: rt.db.prisma, encryptionKey: settings.ENCRYPTION_KEY, demoKey: await demoLoudspeakerKey(settings), signer, publicBaseUrl: publicBaseUrl(settings), nonces: redisNonceStore(redis, settings.REDIS_PREFIX) },
-    surveys: { prisma: rt.db.prisma, signer: createSurveyLinkSigner(await installationKey(settings)), secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false },
+    surveys: { prisma: rt.db.prisma, signer: createSurveyLinkSigner(await installationKey(settings)) },
     admin: {
       prisma: rt.db.prisma,
       secureCookies: settings.PUBLIC_BASE_URL?.startsWith('https://') ?? false,

@@ -81,17 +81,12 @@ export async function answerQuestion(tx: Tx, p: { surveyId: string; residentId: 
 
 /**
  * The whole form at once (the web page): every question checked first, nothing saved when one is
- * refused. `claim` is the browser's token: the first browser to answer keeps the link, another is
- * refused (a link passed on to someone else).
+ * refused. The answers are the resident's, whichever of their devices sends them: the same one
+ * response as from the chat, changed in place.
  */
-export async function answerForm(
-  tx: Tx,
-  p: { surveyId: string; residentId: string; answers: Map<string, AnswerInput | undefined>; claim: string; at: Date },
-): Promise<AnswerResult | { ok: false; reason: 'claimed' }> {
+export async function answerForm(tx: Tx, p: { surveyId: string; residentId: string; answers: Map<string, AnswerInput | undefined>; at: Date }): Promise<AnswerResult> {
   const admitted = await admit(tx, p.surveyId, p.residentId, p.at);
   if ('refused' in admitted) return { ok: false, reason: admitted.refused };
-  const existing = await tx.surveyResponse.findUnique({ where: { surveyId_residentId: { surveyId: p.surveyId, residentId: p.residentId } } });
-  if (existing?.webClaim && existing.webClaim !== p.claim) return { ok: false, reason: 'claimed' };
   const questions = await tx.surveyQuestion.findMany({ where: { surveyId: p.surveyId }, orderBy: { position: 'asc' } });
   const checked: Array<[string, Checked]> = [];
   for (const q of questions) {
@@ -100,7 +95,6 @@ export async function answerForm(
     checked.push([q.id, c]);
   }
   const response = await responseOf(tx, p.surveyId, p.residentId, 'web');
-  if (!response.webClaim) await tx.surveyResponse.update({ where: { id: response.id }, data: { webClaim: p.claim } });
   let changed = false;
   for (const [questionId, c] of checked) changed = (await saveAnswer(tx, response.id, questionId, c, p.at)) || changed;
   return { ok: true, changed, responseId: response.id };

@@ -30,7 +30,7 @@ export function questionMessage(q: Pick<SurveyQuestion, 'surveyId' | 'position' 
   return { text: `${head}\n${texts.surveyTextPrompt(SURVEY_LIMITS.textAnswer)}`, buttons: skip };
 }
 
-export function refusalText(reason: Refusal | 'claimed', texts: ResidentTexts): string {
+export function refusalText(reason: Refusal, texts: ResidentTexts): string {
   switch (reason) {
     case 'closed':
       return texts.surveyClosed;

@@ -1,6 +1,7 @@
 // The web form's link: personal to one resident and one survey, signed with the installation's
 // key, so changing either id (or the signature) is refused; it needs no expiry of its own, since
-// the survey's close ends what it can do.
+// the survey's close (or cancellation) ends what it can do. It stands for the resident on any of
+// their devices (survey-form.ts says why a browser does not own it).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface SurveyLinkSigner {

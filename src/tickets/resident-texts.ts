@@ -97,7 +97,8 @@ export function residentTextsFor(v: Voice) {
     // Satisfaction surveys (src/surveys): the invitation, each question, and what an answer gets back.
     surveyInvite: (p: { communeName: string; title: string; intro: string; closes: string; link: string }) =>
       `📋 ${p.communeName} mời ${you_} tham gia khảo sát: ${p.title}\n${p.intro ? `${p.intro}\n` : ''}` +
-      `${you} trả lời ngay dưới đây, hoặc trên trang: ${p.link}\nKhảo sát mở đến ${p.closes}; ${you_} có thể đổi câu trả lời đến lúc đó.`,
+      `${you} trả lời ngay dưới đây, hoặc trên trang: ${p.link}\n(Đường dẫn riêng của ${you_}, mở được trên điện thoại khác của ${you_}; xin đừng chuyển cho người khác.)\n` +
+      `Khảo sát mở đến ${p.closes}; ${you_} có thể đổi câu trả lời đến lúc đó.`,
     surveyTextPrompt: (max: number) => `Xin ${you_} trả lời bằng một tin nhắn (tối đa ${max} ký tự).`,
     surveySkip: 'Bỏ qua',
     surveyThanks: (closes: string) => `Ủy ban cảm ơn ${you_} đã trả lời khảo sát. ${you} có thể đổi câu trả lời đến ${closes}.`,

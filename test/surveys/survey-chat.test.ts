@@ -107,6 +107,7 @@ describe('a satisfaction survey over the chat', () => {
     expect(invite.text).toContain('Mức độ hài lòng với UBND xã');
     expect(invite.text).toContain('Câu 1/3');
     expect(invite.text).toContain('https://loa.example.vn/khao-sat/');
+    expect(invite.text).toContain('xin đừng chuyển cho người khác');
     expect(buttonsOf(invite).map((b) => b.text)).toContain('4 – Hài lòng');
     const zInvite = zaloTo().at(-1)!;
     expect(zInvite.text).toMatch(/👉 Trả lời bằng số:\n1\. 1 – Rất không hài lòng/);

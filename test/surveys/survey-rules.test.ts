@@ -1,5 +1,6 @@
-// The rules of a survey against bad input: the web form's signed link tampered with or passed on
-// to another browser, answering twice (a change, still one response), after the close ("khảo sát
+// The rules of a survey against bad input: the web form's signed link tampered with (another
+// resident's or survey's id, a changed signature) or reused (from the resident's second phone: the
+// same one response, changed; after the close: refused), answering twice (a change, still one response), after the close ("khảo sát
 // đã kết thúc"), the survey section of the quarterly report page, a typed answer empty or huge, an optional question skipped and a required one
 // left out, concurrent answers, staff of another commune or an oversight account acting, questions
 // malformed or changed after approval.
@@ -82,7 +83,6 @@ const post = (url: string, fields: Record<string, string>, cookie?: string) =>
 const q = (i: number) => `q_${questions[i]!.id}`;
 
 describe('the survey web form', () => {
-  let claim = '';
 
   it('shows the questions to the resident whose link it is, with the residents’ CSP', async () => {
     const r = await app.inject({ url: link() });
@@ -112,21 +112,22 @@ describe('the survey web form', () => {
     const ok = await post(link(), { [q(0)]: '1', [q(2)]: '' });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('cảm ơn ông/bà đã trả lời khảo sát');
-    claim = String(ok.headers['set-cookie']).split(';')[0]!;
+    // The link stands for the resident: no cookie ties it to this browser.
+    expect(ok.headers['set-cookie']).toBeUndefined();
     const answers = await prisma.surveyAnswer.findMany({ orderBy: { question: { position: 'asc' } } });
     expect(answers.map((a) => [a.value, a.skipped])).toEqual([[1, false], [null, true], [null, true]]);
   });
 
   it('refuses a typed answer that is huge, and an out-of-range or malformed choice', async () => {
-    const huge = await post(link(), { [q(0)]: '2', [q(2)]: 'ý kiến '.repeat(200) }, claim);
+    const huge = await post(link(), { [q(0)]: '2', [q(2)]: 'ý kiến '.repeat(200) });
     expect(huge.statusCode).toBe(400);
     expect(huge.body).toContain('dài quá (tối đa 500 ký tự)');
-    for (const bad of ['3', '0', 'abc', '1e1']) expect((await post(link(), { [q(0)]: bad }, claim)).statusCode).toBe(400);
+    for (const bad of ['3', '0', 'abc', '1e1']) expect((await post(link(), { [q(0)]: bad })).statusCode).toBe(400);
     expect((await prisma.surveyAnswer.findFirstOrThrow({ where: { questionId: questions[0]!.id } })).value).toBe(1);
   });
 
   it('a second answer changes the first: still one response', async () => {
-    const again = await post(link(), { [q(0)]: '2', [q(1)]: '5', [q(2)]: 'Cần thêm ghế chờ' }, claim);
+    const again = await post(link(), { [q(0)]: '2', [q(1)]: '5', [q(2)]: 'Cần thêm ghế chờ' });
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('Đã đổi câu trả lời');
     expect(await prisma.surveyResponse.count()).toBe(1);
@@ -134,13 +135,27 @@ describe('the survey web form', () => {
     expect(answers.map((a) => a.value ?? a.text)).toEqual([2, 5, 'Cần thêm ghế chờ']);
   });
 
-  it('the same link from another browser (passed on) is refused once answered', async () => {
-    for (const cookie of [undefined, 'lx_khaosat=AAAAAAAAAAAAAAAAAAAAAAAA']) {
-      const r = await post(link(), { [q(0)]: '1' }, cookie);
-      expect(r.statusCode).toBe(403);
-      expect(r.body).toContain('thiết bị khác');
-    }
-    expect((await prisma.surveyAnswer.findFirstOrThrow({ where: { questionId: questions[0]!.id } })).value).toBe(2);
+  it('the same resident’s link on a second phone shows and changes the one response, never a second', async () => {
+    // Another phone: its own cookies (or none), the same link.
+    const second = await app.inject({ url: link(), headers: { cookie: 'lx_khaosat=AAAAAAAAAAAAAAAAAAAAAAAA' } });
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain('Ông/bà đã trả lời (lần gần nhất lúc');
+    expect(second.body).toContain('qua trang web');
+    expect(second.body).toMatch(new RegExp(`name="${q(0)}" value="2" checked`));
+    const changed = await post(link(), { [q(0)]: '1', [q(1)]: '4', [q(2)]: 'Cần thêm ghế chờ' }, 'lx_khaosat=AAAAAAAAAAAAAAAAAAAAAAAA');
+    expect(changed.statusCode).toBe(200);
+    expect(changed.body).toContain('Đã đổi câu trả lời');
+    // Both phones at once: still the one response, holding one of the two.
+    const both = await Promise.all([post(link(), { [q(0)]: '2', [q(1)]: '5' }), post(link(), { [q(0)]: '1', [q(1)]: '5' })]);
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(await prisma.surveyResponse.count({ where: { surveyId: survey.id, residentId } })).toBe(1);
+    expect(await prisma.surveyAnswer.count({ where: { response: { residentId } } })).toBe(3);
+    // The first phone again: the answer it gives is the resident's latest.
+    expect((await post(link(), { [q(0)]: '2', [q(1)]: '5', [q(2)]: 'Cần thêm ghế chờ' })).body).toContain('Đã đổi câu trả lời');
+    const answers = await prisma.surveyAnswer.findMany({ where: { response: { residentId } }, orderBy: { question: { position: 'asc' } } });
+    expect(answers.map((a) => a.value ?? a.text)).toEqual([2, 5, 'Cần thêm ghế chờ']);
+    // The link of one resident answers for that resident only: the other resident has no response yet.
+    expect(await prisma.surveyResponse.count({ where: { residentId: otherResident } })).toBe(0);
   });
 
   it('concurrent answers of one resident make one response', async () => {
@@ -193,8 +208,12 @@ describe('the survey web form', () => {
     const page = await app.inject({ url: link() });
     expect(page.statusCode).toBe(410);
     expect(page.body).toContain('Khảo sát đã kết thúc');
-    const late = await post(link(), { [q(0)]: '1' }, claim);
-    expect(late.body).toContain('Khảo sát đã kết thúc');
+    // From either phone.
+    for (const cookie of [undefined, 'lx_khaosat=AAAAAAAAAAAAAAAAAAAAAAAA']) {
+      const late = await post(link(), { [q(0)]: '1' }, cookie);
+      expect(late.statusCode).toBe(410);
+      expect(late.body).toContain('Khảo sát đã kết thúc');
+    }
     const chat = await prisma.$transaction((tx) => answerQuestion(tx, { surveyId: survey.id, residentId, position: 1, answer: { value: 1 }, via: 'telegram', at: new Date() }));
     expect(chat).toMatchObject({ ok: false, reason: 'closed' });
     expect((await prisma.surveyAnswer.findFirstOrThrow({ where: { questionId: questions[0]!.id, response: { residentId } } })).value).toBe(2);

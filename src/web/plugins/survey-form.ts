@@ -1,11 +1,14 @@
 // /khao-sat/<survey>/<resident>/<signature> — the survey as a short web form, for residents who
 // prefer it to answering in the chat (the invitation carries the link). The link is personal and
-// signed (src/surveys/survey-link.ts): a changed id or signature is refused. The first browser that
-// answers keeps the link (a cookie); the same link opened elsewhere after that is refused, so a
-// link passed on cannot change someone else's answers. Answering again changes the answers, until
-// the survey closes. No script; the residents' page shell, its escaping and its CSP.
-import { randomBytes } from 'node:crypto';
-import cookie from '@fastify/cookie';
+// signed (src/surveys/survey-link.ts): a changed id or signature, or another resident's or
+// survey's id under it, is refused; what it can do ends when the survey closes or is cancelled
+// (its only expiry). The link stands for the resident, not for a browser: opened on a second phone
+// it shows and changes the same one response (one per resident per survey, whichever device or
+// chat it came from), so "reused" means nothing more than answering again. Telling the resident's
+// second phone from someone the link was forwarded to is not possible without asking them to sign
+// in, which a survey must not; the link is sent only to the resident's own chat, says it is
+// personal, and the form shows when the answers were last changed and from where.
+// No script; the residents' page shell, its escaping and its CSP.
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient, SurveyQuestion } from '../../db/generated/client.ts';
@@ -19,11 +22,9 @@ import { escapeHtml as e, residentPage, RESIDENT_FORM_CSP } from './resident-pag
 export interface SurveyFormOptions {
   prisma: PrismaClient;
   signer: SurveyLinkSigner;
-  secureCookies?: boolean;
   now?: () => Date;
 }
 
-const CLAIM_COOKIE = 'lx_khaosat';
 const STYLE =
   'body{font:18px/1.5 system-ui,sans-serif;margin:0;background:#fff;color:#111}main{max-width:40rem;margin:0 auto;padding:1rem}' +
   'h1{font-size:1.4rem}fieldset{border:1px solid #888;border-radius:.5rem;margin:0 0 1rem;padding:.75rem}legend{font-weight:600;padding:0 .25rem}' +
@@ -31,6 +32,9 @@ const STYLE =
   '.err{background:#fde8e8;border-left:4px solid #b00020;padding:.5rem}.ok{background:#e6f4ea;border-left:4px solid #137333;padding:.5rem}.note{color:#444;font-size:.95rem}';
 
 type Params = { survey: string; resident: string; sig: string };
+
+const VIA: Record<string, string> = { web: 'trang web', telegram: 'Telegram', zalo: 'Zalo', zalo_bot: 'Zalo', zalo_oa: 'Zalo', webchat: 'trang web' };
+const viaLabel = (via: string) => VIA[via] ?? 'tin nhắn';
 
 function questionField(q: SurveyQuestion, current: { value: number | null; text: string | null } | undefined, error: boolean): string {
   const name = `q_${q.id}`;
@@ -44,7 +48,6 @@ function questionField(q: SurveyQuestion, current: { value: number | null; text:
 export const surveyFormPlugin: FastifyPluginAsync<SurveyFormOptions> = async (app, opts) => {
   const { prisma } = opts;
   const now = opts.now ?? (() => new Date());
-  await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
   function send(reply: FastifyReply, status: number, title: string, body: string) {
@@ -82,7 +85,7 @@ export const surveyFormPlugin: FastifyPluginAsync<SurveyFormOptions> = async (ap
       (extra.notice ? `<p class="ok">${e(extra.notice)}</p>` : '') +
       (extra.error ? `<p class="err">${e(extra.error)}</p>` : '') +
       `<form method="post">${fields}<button type="submit">${response ? 'Lưu câu trả lời mới' : 'Gửi câu trả lời'}</button></form>` +
-      (response ? `<p class="note">Ông/bà đã trả lời; có thể sửa và gửi lại đến khi khảo sát kết thúc.</p>` : '');
+      (response ? `<p class="note">${e(`Ông/bà đã trả lời (lần gần nhất lúc ${formatDue(response.updatedAt, survey.commune.timezone)}, qua ${viaLabel(response.via)}); có thể sửa và gửi lại, từ máy này hay máy khác, đến khi khảo sát kết thúc.`)}</p>` : '');
     return send(reply, extra.status ?? 200, survey.title, body);
   }
 
@@ -103,15 +106,11 @@ export const surveyFormPlugin: FastifyPluginAsync<SurveyFormOptions> = async (ap
       if (v === undefined || (q.kind !== 'text' && v === '')) answers.set(q.id, undefined);
       else answers.set(q.id, q.kind === 'text' ? { text: v } : /^\d{1,2}$/.test(v) ? { value: Number(v) } : { value: NaN });
     }
-    // The browser's claim on the link: set on the first answer, checked on every later one.
-    const claim = req.cookies[CLAIM_COOKIE] && /^[A-Za-z0-9_-]{22,64}$/.test(req.cookies[CLAIM_COOKIE]!) ? req.cookies[CLAIM_COOKIE]! : randomBytes(18).toString('base64url');
-    const result = await prisma.$transaction((tx) => answerForm(tx, { surveyId: o.survey.id, residentId: o.residentId, answers, claim, at: now() }));
+    const result = await prisma.$transaction((tx) => answerForm(tx, { surveyId: o.survey.id, residentId: o.residentId, answers, at: now() }));
     if (!result.ok) {
-      if (result.reason === 'claimed') return send(reply, 403, o.survey.title, `<h1>${e(o.survey.title)}</h1><p class="err">Đường dẫn này đã được dùng để trả lời trên một thiết bị khác. Mỗi người dân có đường dẫn riêng trong tin nhắn Ủy ban gửi.</p>`);
       if (result.reason === 'closed' || result.reason === 'not_open') return form(reply, o);
       return form(reply, o, { status: 400, error: refusalText(result.reason, o.texts), ...(result.questionId ? { missing: result.questionId } : {}) });
     }
-    reply.setCookie(CLAIM_COOKIE, claim, { path: '/khao-sat', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies ?? false, maxAge: 366 * 24 * 3600 });
     return form(reply, o, { notice: result.changed ? o.texts.surveyChanged : o.texts.surveyThanks(formatDue(o.survey.closesAt, o.survey.commune.timezone)) });
   });
 };
