@@ -78,10 +78,11 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     return reply.redirect(f.one('back', 20) === 'lich-phat' ? `/admin/lich-phat?${/^\d{4}-\d{2}-\d{2}$/.test(week) ? `tuan=${week}&` : ''}da=tu-choi-tinh` : '/admin/ban-tin?da=tu-choi-tinh', 303);
   });
 
-  async function newBulletinPage(reply: FastifyReply, who: Signed, v: Record<string, string>, error?: string, status?: number) {
+  // A refused form comes back as it was sent: `picked` keeps the ticked villages and topics.
+  async function newBulletinPage(reply: FastifyReply, who: Signed, v: Record<string, string>, error?: string, status?: number, picked: { villageIds: string[]; topics: string[] } = { villageIds: [], topics: [] }) {
     const villages = await prisma.village.findMany({ where: { communeId: who.staff.communeId! }, orderBy: { sortOrder: 'asc' } });
     if (status) reply.code(status);
-    return ctx.page(reply, 'bulletin-new', { title: 'Soạn bản tin', scripts: ['bulletin-editor.js'], v, villages, topics: SUBSCRIPTION_TOPICS, estimate: estimateSpeech(v.text ?? ''), estimateAttrs, canEmergency: ctx.hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
+    return ctx.page(reply, 'bulletin-new', { title: 'Soạn bản tin', scripts: ['bulletin-editor.js'], v, picked, villages, topics: SUBSCRIPTION_TOPICS, estimate: estimateSpeech(v.text ?? ''), estimateAttrs, canEmergency: ctx.hasRole(who, 'approver'), error }, who, '/admin/ban-tin');
   }
 
   app.get('/admin/ban-tin/moi', async (req, reply) => {
@@ -98,18 +99,19 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     const v = { title: f.one('title', 300), text: f.one('text', 25_000), class: f.one('class', 20), reach: f.one('reach', 20), subscribers: f.one('subscribers', 1) };
     // Oversight has no commune to write in (and no villages for the form): the refusal page.
     if (!who.staff.communeId) return ctx.forbidden(reply, who, '/admin/ban-tin');
-    if (!ctx.checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403);
     const villageIds = f.all('villageIds').filter((x) => UUID.test(x));
-    if (v.reach === 'villages' && villageIds.length === 0) return newBulletinPage(reply, who, v, 'Chọn ít nhất một thôn, hoặc chọn "Toàn xã".', 400);
+    const picked = { villageIds, topics: f.all('topics') };
+    if (!ctx.checkCsrf(req, who)) return newBulletinPage(reply, who, v, 'Biểu mẫu đã hết hạn, xin gửi lại.', 403, picked);
+    if (v.reach === 'villages' && villageIds.length === 0) return newBulletinPage(reply, who, v, 'Chọn ít nhất một thôn, hoặc chọn "Toàn xã".', 400, picked);
     const cls = (['normal', 'priority', 'emergency'].includes(v.class) ? v.class : 'normal') as BulletinClass;
     try {
       const b = await wf.createDraft({ staffId: who.staff.id, ip: req.ip }, { communeId: who.staff.communeId, title: v.title, text: v.text, class: cls });
       // Subscribers of the same villages (every village for the whole commune), of the topics ticked.
-      const subscribers = v.subscribers === '1' ? { subscribers: { villageIds: v.reach === 'villages' ? villageIds : [], topics: f.all('topics') } } : {};
+      const subscribers = v.subscribers === '1' ? { subscribers: { villageIds: v.reach === 'villages' ? villageIds : [], topics: picked.topics } } : {};
       await wf.setAudience({ staffId: who.staff.id, ip: req.ip }, b.id, v.reach === 'villages' ? { villageIds, ...subscribers } : { all: true, ...subscribers });
       return reply.redirect(`/admin/ban-tin/${b.id}`, 303);
     } catch (e) {
-      if (isAppError(e)) return newBulletinPage(reply, who, v, e.userMessage, e.status);
+      if (isAppError(e)) return newBulletinPage(reply, who, v, e.userMessage, e.status, picked);
       throw e;
     }
   });
