@@ -5,7 +5,7 @@
 import { noticesUnderPosts } from './admin-notices.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import { formatDue } from './resident-texts.ts';
-import { effect, sendDirectJob } from './ticket-jobs.ts';
+import { BACKLOG_PRIORITY, effect, sendDirectJob } from './ticket-jobs.ts';
 import { dispatchEffects } from './process-inbound.ts';
 import { awaitingAnswerStatuses } from './ticket-status.ts';
 
@@ -18,7 +18,7 @@ export const deadlineTexts = {
 
 export async function runDeadlineCheck(
   deps: Pick<TicketDeps, 'prisma' | 'enqueue' | 'cancelJob' | 'now' | 'log'>,
-  data: { ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string },
+  data: { ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string; backlog?: boolean },
 ): Promise<{ done: string }> {
   const { prisma } = deps;
   const ticket = await prisma.ticket.findUnique({ where: { id: data.ticketId }, include: { assignee: { include: { identities: true } }, adminPosts: { where: { purpose: 'ticket' } } } });
@@ -52,6 +52,8 @@ export async function runDeadlineCheck(
       if (account) effects.push(effect(sendDirectJob, { platform: id.platform, accountId: account.accountName, chatId: id.platformUserId, text: deadlineTexts.escalateLeader(ticket.code, who) }, `dl-lead-${ticket.id}-${id.id}-${data.dueAt}`.replace(/:/g, '_')));
     }
   }
+  // A restored overdue check's notices rank below new work.
+  if (data.backlog) for (const e of effects) e.priority = BACKLOG_PRIORITY;
   // Sends first (their job ids make a retry harmless), then the record.
   await dispatchEffects(deps, effects);
   await prisma.$transaction([

@@ -101,6 +101,6 @@ export async function dispatchEffects(deps: Pick<TicketDeps, 'enqueue' | 'cancel
       continue;
     }
     const delay = e.runAt ? Math.max(0, e.runAt.getTime() - deps.now().getTime()) : 0;
-    await deps.enqueue(e.def, e.data, { ...(e.jobId ? { jobId: e.jobId } : {}), ...(delay ? { delay } : {}) });
+    await deps.enqueue(e.def, e.data, { ...(e.jobId ? { jobId: e.jobId } : {}), ...(delay ? { delay } : {}), ...(e.priority ? { priority: e.priority } : {}) });
   }
 }

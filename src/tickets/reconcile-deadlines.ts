@@ -7,7 +7,7 @@ import type { TicketStatus } from '../db/generated/enums.ts';
 import type { RestoreJob, TicketDeps } from './ticket-deps.ts';
 import { deadlineEffects, planTicketDeadlines } from './ticket-intake.ts';
 import { awaitingAnswerStatuses } from './ticket-status.ts';
-import type { Effect } from './ticket-jobs.ts';
+import { BACKLOG_PRIORITY, type Effect } from './ticket-jobs.ts';
 
 interface Check {
   effect: Effect;
@@ -77,7 +77,9 @@ export async function reconcileDeadlines(deps: Pick<TicketDeps, 'prisma' | 'now'
       const done = events.filter((e) => e.ticketId === t.id).map((e) => ({ type: e.type, kind: (e.data as { kind?: string } | null)?.kind, createdAt: e.createdAt }));
       for (const e of checksToRestore(t, checks, done, now)) {
         const delay = Math.max(0, e.runAt!.getTime() - now.getTime());
-        if (!(await deps.restore(e.def, e.data, { jobId: e.jobId!, ...(delay ? { delay } : {}) }))) continue;
+        // An overdue check is backlog: it runs now, and its notices wait behind new tickets' posts.
+        const data = delay ? e.data : { ...(e.data as object), backlog: true };
+        if (!(await deps.restore(e.def, data, { jobId: e.jobId!, ...(delay ? { delay } : { priority: BACKLOG_PRIORITY }) }))) continue;
         if (delay) timers += 1;
         else overdue += 1;
       }

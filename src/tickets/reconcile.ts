@@ -3,7 +3,7 @@
 // and queues it again. Job ids make a job that still exists a no-op.
 import { defineJob } from '../queues/job-definition.ts';
 import type { RestoreJob, TicketDeps } from './ticket-deps.ts';
-import { postTicketJob, processInboundJob, relayFollowUpJob, sendTicketMessageJob } from './ticket-jobs.ts';
+import { BACKLOG_PRIORITY, postTicketJob, processInboundJob, relayFollowUpJob, sendTicketMessageJob } from './ticket-jobs.ts';
 import { understandMessage } from './understanding/small-talk.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 
@@ -41,7 +41,8 @@ export async function reconcileListening(
     if (!chatsByCommune.has(t.communeId)) chatsByCommune.set(t.communeId, (await adminChatsOf(prisma, t.communeId)).length);
     if (chatsByCommune.get(t.communeId) === 0) continue;
     // A finished post job is kept: it may have found no channel for the chat in its process.
-    if (await put(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}` })) posts += 1;
+    // Behind the posts of tickets residents write now (a fresh demo's history is such a backlog).
+    if (await put(postTicketJob, { ticketId: t.id }, { jobId: `post-${t.id}`, priority: BACKLOG_PRIORITY })) posts += 1;
   }
 
   // Follow-ups of the last week that no admin-chat post shows (their relay job was lost): those
@@ -60,7 +61,7 @@ export async function reconcileListening(
     if (!posts.some((p) => p.purpose === 'ticket' && p.createdAt < m.createdAt)) continue;
     const hasFiles = Array.isArray(m.attachments) && m.attachments.length > 0;
     if (!hasFiles && understandMessage(m.text) !== 'question') continue;
-    if (await put(relayFollowUpJob, { ticketMessageId: m.id }, { jobId: `fu-${m.id}` })) followUps += 1;
+    if (await put(relayFollowUpJob, { ticketMessageId: m.id }, { jobId: `fu-${m.id}`, priority: BACKLOG_PRIORITY })) followUps += 1;
   }
   return { inbound: restoredInbound, messages: restoredMessages, posts, followUps };
 }

@@ -53,12 +53,21 @@ export const answerActionJob = defineJob<{ platform: Platform; accountId: string
   { attempts: 1 },
 );
 
+/**
+ * Restored backlog (work the tick found in PostgreSQL without a job, such as a seeded history's
+ * open tickets and their overdue checks) ranks below new work: BullMQ runs jobs without a
+ * priority first, then by number, so a resident writing now is posted before the backlog.
+ */
+export const BACKLOG_PRIORITY = 1000;
+
 export interface Effect<Data = unknown> {
   def: JobDefinition<Data>;
   data: Data;
   jobId?: string;
   /** Run at this time (deadline reminders); delayed jobs survive restarts in Redis. */
   runAt?: Date;
+  /** A BullMQ priority (BACKLOG_PRIORITY for what a restored job causes); none for new work. */
+  priority?: number;
   /** Remove the job with this id instead of adding one. */
   cancel?: boolean;
 }
@@ -70,8 +79,8 @@ export function effect<Data>(def: JobDefinition<Data>, data: Data, jobId?: strin
 /** Fetch a file a resident sent and keep it under DATA_DIR (the platform's copy expires). */
 export const fetchAttachmentJob = defineJob<{ ticketMessageId: string; index: number }>()('inbound', 'fetch-attachment', { attempts: 6 });
 
-/** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue. */
-export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string }>()('reminders', 'deadline', { attempts: 5 });
+/** A deadline check: remind the assignee, or escalate to the leader when the answer is overdue; `backlog` when restored overdue. */
+export const deadlineJob = defineJob<{ ticketId: string; kind: 'receive' | 'remind' | 'escalate'; dueAt: string; backlog?: boolean }>()('reminders', 'deadline', { attempts: 5 });
 
 /** Removes the buttons under a message the bot sent (a bulletin decided, a choice made). */
 export const removeButtonsJob = defineJob<{ platform: Platform; accountId: string; chatId: string; messageId: string }>()('outbound', 'remove-buttons', { attempts: 4 });
