@@ -2,7 +2,7 @@
 // question (a bar per choice) and by village; never a typed answer; no question or village resting
 // on fewer than PUBLIC_MIN_ANSWERS answers, nor a village whose figure the others would give away;
 // nothing of a draft, submitted, rejected, cancelled or not-yet-open survey; a running one named
-// without figures; older ones on their own page; the page under 100 KB with the largest survey
+// without figures; older ones on their own page (cached, with an ETag); the page under 100 KB with the largest survey
 // the builder allows.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,7 @@ describe('survey results on the public page', () => {
     const res = await app.inject({ url: `/cong-khai/77701/khao-sat/${older}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toMatch(/^public/);
+    expect((await app.inject({ url: `/cong-khai/77701/khao-sat/${older}`, headers: { 'if-none-match': String(res.headers.etag) } })).statusCode).toBe(304);
     expect(res.body).toContain('<h1>Khảo sát quý III</h1>');
     expect(res.body).toContain(`Thôn Nhỏ</span><span class="nho">${WITHHELD_TEXT}`);
     expect(res.body).toContain('Thôn Vừa</span><div class="vach"');

@@ -149,16 +149,16 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     return reply.code(404).type(html).send(page('Không tìm thấy', `<h1>${e('Không tìm thấy xã này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
   }
 
-  async function serve(code: string | null, request: FastifyRequest, reply: FastifyReply) {
-    const key = code ?? '';
+  /** A page kept `ttl` in process under `key`; null from `make` is a 404 by `missing`. */
+  async function serve(key: string, make: () => Promise<string | null>, request: FastifyRequest, reply: FastifyReply, missing: (reply: FastifyReply) => FastifyReply) {
     let hit = cache.get(key);
     if (hit === undefined || (hit && Date.now() - hit.at > ttl)) {
-      const body = await render(code);
+      const body = await make();
       hit = body === null ? null : { at: Date.now(), html: body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
       // Unknown codes are not remembered: a scan of made-up addresses must not grow the cache.
       if (hit) cache.set(key, hit);
     }
-    if (!hit) return notFound(reply);
+    if (!hit) return missing(reply);
     reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`).header('etag', hit.etag);
     if (request.headers['if-none-match'] === hit.etag) return reply.code(304).send();
     return reply.type(html).send(hit.html);
@@ -168,8 +168,11 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     reply.header('content-security-policy', PUBLIC_PAGE_CSP);
   });
 
-  app.get('/cong-khai', (request, reply) => serve(null, request, reply));
-  app.get<{ Params: { commune: string } }>('/cong-khai/:commune', (request, reply) => serve(request.params.commune.slice(0, 64), request, reply));
+  app.get('/cong-khai', (request, reply) => serve('', () => render(null), request, reply, notFound));
+  app.get<{ Params: { commune: string } }>('/cong-khai/:commune', (request, reply) => {
+    const code = request.params.commune.slice(0, 64);
+    return serve(code, () => render(code), request, reply, notFound);
+  });
 
   // Searches are not kept in the page cache (a crowd of different words must not grow it).
   app.get<{ Params: { commune: string }; Querystring: { q?: string; trang?: string } }>('/cong-khai/:commune/hoi-dap', async (request, reply) => {
@@ -183,12 +186,17 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     return reply.type(html).send(page(`Hỏi đáp – ${c.name}`, `<p><a href="${paths.home}">${e(`← ${c.name}`)}</a></p><h1>${e('Hỏi đáp')}</h1>${faqForm(paths, q)}${found}${faqEntries(faq)}${pager(paths.faq, faq.page, faq.pages, q ? { q } : {})}`));
   });
 
-  app.get<{ Params: { commune: string; id: string } }>('/cong-khai/:commune/khao-sat/:id', async (request, reply) => {
-    const c = await communeByCode(request.params.commune);
-    const s = c && UUID.test(request.params.id) ? await publicSurvey(prisma, c.id, request.params.id, now()) : null;
-    if (!c || !s) return reply.code(404).type(html).send(page('Không tìm thấy', `<h1>${e('Không tìm thấy kết quả khảo sát này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
-    reply.header('cache-control', `public, max-age=${Math.round(ttl / 1000)}`);
-    return reply.type(html).send(page(`${s.title} – ${c.name}`, `<p><a href="${publicPaths(c.code).home}#khao-sat">${e(`← ${c.name}`)}</a></p>${surveyResultsBlock(s, 'h1')}`));
+  // A closed survey's results no longer change: kept like the commune's page, a crowd costs one query.
+  app.get<{ Params: { commune: string; id: string } }>('/cong-khai/:commune/khao-sat/:id', (request, reply) => {
+    const { id } = request.params;
+    const code = request.params.commune.slice(0, 64);
+    const make = async () => {
+      const c = UUID.test(id) ? await communeByCode(code) : null;
+      const s = c ? await publicSurvey(prisma, c.id, id, now()) : null;
+      return c && s ? page(`${s.title} – ${c.name}`, `<p><a href="${publicPaths(c.code).home}#khao-sat">${e(`← ${c.name}`)}</a></p>${surveyResultsBlock(s, 'h1')}`) : null;
+    };
+    const missing = (r: FastifyReply) => r.code(404).type(html).send(page('Không tìm thấy', `<h1>${e('Không tìm thấy kết quả khảo sát này')}</h1><p><a href="/cong-khai">${e('Danh sách xã')}</a></p>`));
+    return serve(`${code}/khao-sat/${id}`, make, request, reply, missing);
   });
 
   app.get<{ Params: { commune: string }; Querystring: { trang?: string } }>('/cong-khai/:commune/ban-tin', async (request, reply) => {
