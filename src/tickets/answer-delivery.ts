@@ -86,7 +86,8 @@ export async function settleDelivery(
   } else {
     await tx.ticketMessage.update({ where: { id: row.id }, data: { deliveryStatus: o.state, deliveryError: o.error.slice(0, 200) } });
     if (o.error === 'blocked' || o.error === 'not_found') {
-      await tx.residentIdentity.updateMany({ where: { platform: row.channel, platformChatId: row.platformChatId }, data: { unreachableAt: p.now } });
+      // Refused by this bot: the same person's chat with another commune's bot is not affected.
+      await tx.residentIdentity.updateMany({ where: { platform: row.channel, platformChatId: row.platformChatId, ...(row.channelAccountId ? { channelAccountId: row.channelAccountId } : {}) }, data: { unreachableAt: p.now } });
     }
   }
   // Copies offered on other channels are covered by the notice that offered them.
@@ -114,11 +115,11 @@ export async function settleDelivery(
 /** The same answer, sent on the resident's other channels that were not refused. */
 async function offerOnOtherChannels(
   tx: Tx,
-  msg: { id: string; ticketId: string; channel: Platform; platformChatId: string | null; text: string | null; authorStaffId: string | null; ticket: { residentId: string } },
+  msg: { id: string; ticketId: string; channel: Platform; channelAccountId: string | null; platformChatId: string | null; text: string | null; authorStaffId: string | null; ticket: { residentId: string } },
   now: Date,
 ): Promise<{ channels: string[]; effects: Effect[] }> {
   const others = await tx.residentIdentity.findMany({
-    where: { residentId: msg.ticket.residentId, unreachableAt: null, platformChatId: { not: null }, NOT: { platform: msg.channel, platformChatId: msg.platformChatId } },
+    where: { residentId: msg.ticket.residentId, unreachableAt: null, platformChatId: { not: null }, NOT: { platform: msg.channel, platformChatId: msg.platformChatId, channelAccountId: msg.channelAccountId } },
     orderBy: { createdAt: 'asc' },
   });
   const effects: Effect[] = [];
@@ -138,8 +139,13 @@ async function offerOnOtherChannels(
  * chat: their answers that did not arrive go out now, on this chat, once. A guarded update makes a
  * second message arriving at the same moment find nothing left to send.
  */
-export async function redeliverOnContact(tx: Tx, p: { platform: Platform; userId: string; chatId: string; channelAccountId: string | null; now: Date }): Promise<Effect[]> {
-  const identity = await tx.residentIdentity.findUnique({ where: { platform_platformUserId: { platform: p.platform, platformUserId: p.userId } }, include: { resident: true } });
+export async function redeliverOnContact(tx: Tx, p: { platform: Platform; userId: string; chatId: string; channelAccountId: string; communeId: string; now: Date }): Promise<Effect[]> {
+  // The person as this bot knows them, else as another account of the same commune does.
+  const identity = await tx.residentIdentity.findFirst({
+    where: { platform: p.platform, platformUserId: p.userId, OR: [{ channelAccountId: p.channelAccountId }, { resident: { communeId: p.communeId } }] },
+    orderBy: { createdAt: 'asc' },
+    include: { resident: true },
+  });
   if (!identity || identity.resident.blocked || !identity.resident.consentGivenAt) return [];
   if (identity.unreachableAt) await tx.residentIdentity.update({ where: { id: identity.id }, data: { unreachableAt: null } });
   const undelivered = await tx.ticketMessage.findMany({

@@ -16,14 +16,16 @@ export interface StoreResult {
   duplicate: boolean;
 }
 
+// With the account: one Telegram user's private chats with two bots share chat id and message ids.
 interface InboundKey {
   channel: Platform;
+  channelAccountId: string | null;
   platformChatId: string;
   platformMessageId: string;
 }
 
 /** The row of what arrived: cleaned, with the key it is deduplicated on. */
-function inboundRow(received: StoredInbound): { key: InboundKey; platformUserId: string; payload: Prisma.InputJsonValue } {
+function inboundRow(received: StoredInbound, channelAccountId: string | null): { key: InboundKey; platformUserId: string; payload: Prisma.InputJsonValue } {
   // The one place every platform's input passes: cleaned here, stored clean everywhere after.
   const item = cleanDeep(received);
   const platform = item.kind === 'message' ? item.message.platform : item.action.platform;
@@ -31,10 +33,10 @@ function inboundRow(received: StoredInbound): { key: InboundKey; platformUserId:
   // Button presses have their own ids; prefixed so they can never collide with message ids.
   const platformMessageId = item.kind === 'message' ? item.message.platformMessageId : `action:${item.action.actionId}`;
   const userId = item.kind === 'message' ? item.message.userId : item.action.userId;
-  return { key: { channel: platform, platformChatId: chatId, platformMessageId }, platformUserId: userId, payload: JSON.parse(JSON.stringify(item)) as Prisma.InputJsonValue };
+  return { key: { channel: platform, channelAccountId, platformChatId: chatId, platformMessageId }, platformUserId: userId, payload: JSON.parse(JSON.stringify(item)) as Prisma.InputJsonValue };
 }
 
-const keyOf = (k: InboundKey) => `${k.channel}\u0000${k.platformChatId}\u0000${k.platformMessageId}`;
+const keyOf = (k: InboundKey) => `${k.channel}\u0000${k.channelAccountId ?? ''}\u0000${k.platformChatId}\u0000${k.platformMessageId}`;
 
 // A chat's messages are handled in receivedAt order: rows of one batch get increasing stamps
 // (a transaction's now() is one instant), never going back from one batch to the next.
@@ -61,19 +63,19 @@ export function backlogPriority(batchSize: number): number | undefined {
 export async function storeInboundBatch(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound[], channelAccountId: string | null): Promise<StoreResult[]> {
   if (received.length === 0) return [];
   const seen = new Set<string>();
-  const rows = received.map(inboundRow).filter((r) => !seen.has(keyOf(r.key)) && seen.add(keyOf(r.key)));
+  const rows = received.map((r) => inboundRow(r, channelAccountId)).filter((r) => !seen.has(keyOf(r.key)) && seen.add(keyOf(r.key)));
   const at = stamps(rows.length);
   const created = await prisma.inboundMessage.createManyAndReturn({
-    data: rows.map((r, i) => ({ ...r.key, channelAccountId, platformUserId: r.platformUserId, payload: r.payload, receivedAt: at[i]! })),
+    data: rows.map((r, i) => ({ ...r.key, platformUserId: r.platformUserId, payload: r.payload, receivedAt: at[i]! })),
     skipDuplicates: true,
-    select: { id: true, channel: true, platformChatId: true, platformMessageId: true },
+    select: { id: true, channel: true, channelAccountId: true, platformChatId: true, platformMessageId: true },
   });
   const createdKeys = new Set(created.map(keyOf));
   const repeated = rows.filter((r) => !createdKeys.has(keyOf(r.key)));
   // A repeat still pending (the first enqueue may have been lost in a crash) is queued again;
   // the job id makes that a no-op when the job exists.
   const again = repeated.length
-    ? await prisma.inboundMessage.findMany({ where: { OR: repeated.map((r) => r.key) }, select: { id: true, status: true, channel: true, platformChatId: true, platformMessageId: true } })
+    ? await prisma.inboundMessage.findMany({ where: { OR: repeated.map((r) => r.key) }, select: { id: true, status: true, channel: true, channelAccountId: true, platformChatId: true, platformMessageId: true } })
     : [];
   const toQueue = [...created.map((r) => r.id), ...again.filter((r) => r.status === 'pending').map((r) => r.id)];
   // One shared queue serves every commune: a bot's backlog (a big batch) waits behind the
@@ -85,12 +87,12 @@ export async function storeInboundBatch(prisma: PrismaClient, enqueue: Enqueue, 
 }
 
 export async function storeInbound(prisma: PrismaClient, enqueue: Enqueue, received: StoredInbound, channelAccountId: string | null): Promise<StoreResult> {
-  const { key, platformUserId, payload } = inboundRow(received);
+  const { key, platformUserId, payload } = inboundRow(received, channelAccountId);
   const created = await prisma.inboundMessage.createMany({
-    data: [{ ...key, channelAccountId, platformUserId, payload }],
+    data: [{ ...key, platformUserId, payload }],
     skipDuplicates: true,
   });
-  const row = await prisma.inboundMessage.findUniqueOrThrow({ where: { channel_platformChatId_platformMessageId: key }, select: { id: true, status: true } });
+  const row = await prisma.inboundMessage.findFirstOrThrow({ where: key, select: { id: true, status: true } });
   // A duplicate still pending (the first enqueue may have been lost in a crash) is queued again;
   // the job id makes that a no-op when the job exists.
   if (created.count === 1 || row.status === 'pending') await enqueue(processInboundJob, { inboundId: row.id }, { jobId: `in-${row.id}` });

@@ -207,7 +207,8 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
     } catch (e) {
       return onSendError(e, ctx, async (err) => {
         if (err.kind === 'blocked' || err.kind === 'not_found') {
-          await prisma.residentIdentity.updateMany({ where: { platform: data.platform, platformChatId: data.chatId }, data: { unreachableAt: deps.now() } });
+          // Refused by this bot only: the person's chat with another commune's bot is not affected.
+          await prisma.residentIdentity.updateMany({ where: { platform: data.platform, platformChatId: data.chatId, channelAccount: { platform: data.platform, name: data.accountId } }, data: { unreachableAt: deps.now() } });
         }
         await invitationFailed();
       }).catch(async (err: unknown) => {

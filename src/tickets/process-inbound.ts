@@ -29,10 +29,10 @@ function revive(stored: StoredInbound, storedAt: Date): StoredInbound {
  * concurrently, but a resident's "/moi" must take effect before the question that follows it.
  */
 export async function processInbound(deps: TicketDeps, inboundId: string): Promise<ProcessResult> {
-  const target = await deps.prisma.inboundMessage.findUnique({ where: { id: inboundId }, select: { channel: true, platformChatId: true, receivedAt: true, status: true } });
+  const target = await deps.prisma.inboundMessage.findUnique({ where: { id: inboundId }, select: { channel: true, channelAccountId: true, platformChatId: true, receivedAt: true, status: true } });
   if (!target || target.status !== 'pending') return { status: 'skipped', effects: [] };
   const earlier = await deps.prisma.inboundMessage.findMany({
-    where: { channel: target.channel, platformChatId: target.platformChatId, status: 'pending', receivedAt: { lt: target.receivedAt } },
+    where: { channel: target.channel, channelAccountId: target.channelAccountId, platformChatId: target.platformChatId, status: 'pending', receivedAt: { lt: target.receivedAt } },
     orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
     select: { id: true },
   });
@@ -80,7 +80,7 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
       // Whoever writes to the bot is reachable there: answers that did not arrive go out now.
       if (account && communeId && chatKind === 'private') {
         const userId = stored.kind === 'message' ? stored.message.userId : stored.action.userId;
-        outcome.effects.push(...(await redeliverOnContact(tx, { platform, userId, chatId, channelAccountId: account.id, now: receivedAt })));
+        outcome.effects.push(...(await redeliverOnContact(tx, { platform, userId, chatId, channelAccountId: account.id, communeId, now: receivedAt })));
       }
       await tx.inboundMessage.update({
         where: { id: inboundId },

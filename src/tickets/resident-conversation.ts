@@ -49,11 +49,17 @@ function direct(m: { platform: InboundMessage['platform']; accountId: string; ch
   return effect(sendDirectJob, { platform: m.platform, accountId: m.accountId, chatId: m.chatId, text, ...extra }, key);
 }
 
+/**
+ * The person as this bot or account knows them. The same platform user writing to another
+ * commune's bot is another resident (that commune asks its own consent); writing to a second
+ * account of the same commune, they stay the commune's one resident.
+ */
 async function findOrCreateResident(tx: Prisma.TransactionClient, communeId: string, account: AccountInfo, platform: InboundMessage['platform'], userId: string, chatId: string) {
-  const identity = await tx.residentIdentity.findUnique({ where: { platform_platformUserId: { platform, platformUserId: userId } }, include: { resident: true } });
+  const identity = await tx.residentIdentity.findFirst({ where: { platform, channelAccountId: account.id, platformUserId: userId }, include: { resident: true } });
   if (identity) return identity;
+  const known = await tx.residentIdentity.findFirst({ where: { platform, platformUserId: userId, resident: { communeId } }, orderBy: { createdAt: 'asc' }, select: { residentId: true } });
   // Nothing personal is stored before consent: no name, no phone.
-  const resident = await tx.resident.create({ data: { communeId } });
+  const resident = known ? { id: known.residentId } : await tx.resident.create({ data: { communeId } });
   return tx.residentIdentity.create({
     data: { residentId: resident.id, platform, platformUserId: userId, platformChatId: chatId, channelAccountId: account.id },
     include: { resident: true },
@@ -80,6 +86,7 @@ export async function handleResidentMessage(
   const recent = await tx.inboundMessage.count({
     where: {
       channel: m.platform,
+      channelAccountId: account.id,
       platformUserId: m.userId,
       receivedAt: { gte: new Date(m.receivedAt.getTime() - 60_000), lte: m.receivedAt },
       NOT: { platformMessageId: { startsWith: 'action:' } },
@@ -248,7 +255,8 @@ async function giveConsent(
 
   // The questions sent before consenting become a ticket now, in the order they came.
   const held = await tx.inboundMessage.findMany({
-    where: { channel: m.platform, platformUserId: m.userId, status: 'ignored', error: 'awaiting_consent', receivedAt: { gte: new Date(m.receivedAt.getTime() - HELD_FOR_MS) } },
+    // Held by this bot only: what the person asked another commune's bot is that commune's.
+    where: { channel: m.platform, channelAccountId: account.id, platformUserId: m.userId, status: 'ignored', error: 'awaiting_consent', receivedAt: { gte: new Date(m.receivedAt.getTime() - HELD_FOR_MS) } },
     orderBy: { receivedAt: 'asc' },
   });
   for (const h of held) {

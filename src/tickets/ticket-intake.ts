@@ -58,6 +58,7 @@ async function joinHeldSmallTalk(tx: Prisma.TransactionClient, m: IntakeMessage,
   const held = await tx.inboundMessage.findMany({
     where: {
       channel: m.platform,
+      channelAccountId: m.channelAccountId,
       platformChatId: m.chatId,
       status: 'ignored',
       error: 'small_talk',
