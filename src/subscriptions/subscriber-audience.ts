@@ -7,6 +7,7 @@ import type { Prisma } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { SUBSCRIBER_PLATFORMS } from './subscriber-platforms.ts';
 import { isTopicCode, SUBSCRIPTION_TOPICS, topicNames } from './subscription-topics.ts';
+import { channelName } from '../channels/platform-names.ts';
 
 export interface SubscriberAudienceRow {
   villageId: string | null;
@@ -76,4 +77,21 @@ export function subscriberDeliveryCounts(deliveries: Array<{ status: string; res
     byChannel[d.residentIdentity.platform] = (byChannel[d.residentIdentity.platform] ?? 0) + 1;
   }
   return { total, byStatus, byChannel };
+}
+
+/**
+ * A run's deliveries to subscribers as the bulletin page lists them: one line per channel, outcome
+ * and reason with how many residents (never who), so thousands of private chats read in a few lines.
+ */
+export function subscriberDeliveryLines(deliveries: Array<{ status: string; error: string | null; sentAt: Date | null; residentIdentity: { platform: string } | null }>) {
+  const lines = new Map<string, { to: string; status: string; error: string | null; count: number; sentAt: Date | null }>();
+  for (const d of deliveries) {
+    if (!d.residentIdentity) continue;
+    const key = JSON.stringify([d.residentIdentity.platform, d.status, d.error]);
+    const line = lines.get(key) ?? { to: channelName(d.residentIdentity.platform), status: d.status, error: d.error, count: 0, sentAt: null };
+    line.count++;
+    if (d.sentAt && (!line.sentAt || d.sentAt > line.sentAt)) line.sentAt = d.sentAt;
+    lines.set(key, line);
+  }
+  return [...lines.values()].map((l) => ({ to: `Người đăng ký qua ${l.to}: ${l.count} người`, status: l.status, error: l.error, sentAt: l.sentAt, attempts: '', playedAt: null, possibleDuplicate: false }));
 }

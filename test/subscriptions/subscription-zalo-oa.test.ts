@@ -10,6 +10,11 @@ import type { FakeZaloOaApi } from '../support/zalo-oa-api/fake-zalo-oa-api.ts';
 import { ZALO_OA_ERRORS } from '../../bots/zalo-oa/zalo-oa-types.ts';
 import { subscriberDeliveryCounts } from '../../src/subscriptions/subscriber-audience.ts';
 import { subscriberFigures } from '../../src/reports/subscriber-figures.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { HealthRegistry } from '../../src/health/health-registry.ts';
+import type { Database } from '../../src/db/database.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { sessionFor } from '../support/staff-session.ts';
 
 let h: ListeningHarness;
 let b: SubscriberBroadcasts;
@@ -103,6 +108,18 @@ describe('subscriptions over a Zalo Official Account', { timeout: 120_000 }, () 
     expect(await subscriptions(R2)).toHaveLength(1);
     const figures = await subscriberFigures(h.prisma, h.communeId, [run.runId]);
     expect(figures.deliveries.skipped).toBe(1);
+    // The bulletin page lists the run's private deliveries by channel and outcome, with the reason.
+    const app = await buildApp({ log: silentLogger, db: { kind: 'postgres', label: 'test', prisma: h.prisma } as unknown as Database, health: new HealthRegistry(), queueDepths: async () => ({}), admin: { prisma: h.prisma, secureCookies: false, enqueue: async () => 'job', cancelJob: async () => true } });
+    try {
+      const s = await sessionFor(h.prisma, (await h.prisma.staff.findUniqueOrThrow({ where: { username: 'vanhoa' } })).id);
+      const page = await app.inject({ url: `/admin/ban-tin/${id}`, headers: { cookie: s.cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(/<td>Người đăng ký qua Zalo OA: 1 người<\/td><td>đã tới<\/td>/);
+      expect(page.body).toMatch(/<td>Người đăng ký qua Zalo OA: 1 người<\/td><td>bỏ qua<\/td>.*quá 7 ngày không nhắn cho Zalo OA/);
+      expect(page.body).not.toContain(R2);
+    } finally {
+      await app.close();
+    }
   });
 
   it('when Zalo itself refuses with -230 (the channel thought the window open), the delivery is skipped too', async () => {

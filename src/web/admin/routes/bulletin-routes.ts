@@ -3,7 +3,7 @@
 // village), the workflow buttons each role may press, scheduling (one-off or recurring), and the
 // delivery report of each run.
 import { SUBSCRIPTION_TOPICS } from '../../../subscriptions/subscription-topics.ts';
-import { subscriberAudienceName } from '../../../subscriptions/subscriber-audience.ts';
+import { subscriberAudienceName, subscriberDeliveryLines } from '../../../subscriptions/subscriber-audience.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
@@ -121,7 +121,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!b || !ctx.communesOf(who).some((c) => c.id === b.communeId)) return ctx.notFound(reply, who);
     const [versions, runs] = await Promise.all([
       prisma.bulletinVersion.findMany({ where: { bulletinId: id, revision: b.revision }, orderBy: { language: 'asc' } }),
-      prisma.broadcastRun.findMany({ where: { bulletinId: id }, orderBy: { scheduledFor: 'desc' }, take: 10, include: { deliveries: { include: { target: true, endpoint: true } } } }),
+      prisma.broadcastRun.findMany({ where: { bulletinId: id }, orderBy: { scheduledFor: 'desc' }, take: 10, include: { deliveries: { include: { target: true, endpoint: true, residentIdentity: { select: { platform: true } } } } } }),
     ]);
     const mine = who.staff.communeId === b.communeId;
     const editor = mine && ctx.hasRole(who, 'editor');
@@ -165,7 +165,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
         maxUploadBytes: ctx.opts.maxAudioUploadBytes,
         weekdays: WEEKDAYS,
         languages: LANGUAGES,
-        runs: runs.map((r) => ({ ...r, deliveries: r.deliveries.map((d) => ({ ...d, to: d.target?.name ?? d.endpoint?.name ?? '?' })) })),
+        runs: runs.map((r) => ({ ...r, deliveries: [...r.deliveries.filter((d) => !d.residentIdentity).map((d) => ({ ...d, to: d.target?.name ?? d.endpoint?.name ?? '?' })), ...subscriberDeliveryLines(r.deliveries)] })),
         nowLocal,
         languageName: (l: string) => LANGUAGES[l] ?? l,
         classLabel,
