@@ -3,7 +3,7 @@
 // platform is its adapter's (sendBulletin); here each part it sends is recorded, so a retry
 // resumes where it stopped, and failed-send.ts says what a failure does to the job.
 import { join } from 'node:path';
-import type { PrismaClient } from '../../src/db/generated/client.ts';
+import type { Endpoint as EndpointRow, PrismaClient } from '../../src/db/generated/client.ts';
 import type { ChannelDirectory } from '../../src/channels/channel-directory.ts';
 import type { Channel, OutboundContent, Platform, SendResult } from '../../bots/channel.ts';
 import { HandBackJob, PermanentJobError, RetryJobLater } from '../../src/queues/job-errors.ts';
@@ -14,8 +14,11 @@ import { classifySendFailure, handsToAnotherAccount, nextAccountMayTry } from '.
 import type { MediaLinkSigner } from '../../src/media/signed-url.ts';
 import { markBroken } from '../../src/bulletins/broken-target-notice.ts';
 import type { Enqueue } from '../../src/tickets/ticket-deps.ts';
-import { PULL_MARK } from '../radio/endpoint.ts';
+import { PULL_MARK, type AudioClass } from '../radio/endpoint.ts';
 import { endpointFor } from '../radio/endpoint-for.ts';
+import type { DeliverJobData } from './start-run.ts';
+// A cycle on purpose: a play job's other deliveries go through deliver(), both called at run time.
+import { playLoudspeakers } from './play-loudspeakers.ts';
 import type { AudioVariant, RenderedVersion } from '../render/render-bulletin.ts';
 
 export interface DeliverDeps {
@@ -35,7 +38,7 @@ export interface DeliverDeps {
   enqueue?: Enqueue;
 }
 
-const FINAL = ['sent', 'failed', 'cancelled', 'skipped'];
+export const FINAL = ['sent', 'failed', 'cancelled', 'skipped'];
 
 /** Parts sent so far, inside platformMessageId: "t:<text id>", then "t:<text id> a:<audio id>", or "ta:<id>". */
 function progress(s: string | null): Map<string, string> {
@@ -111,7 +114,7 @@ const runChecks = new Map<string, { again: boolean; settled: Promise<void> }>();
  * already running for the run is asked to look once more after it (which sees this delivery's
  * write) instead of each counting the run's rows side by side.
  */
-function finishRunAfterDelivery(prisma: PrismaClient, runId: string, now: () => Date): Promise<void> {
+export function finishRunAfterDelivery(prisma: PrismaClient, runId: string, now: () => Date): Promise<void> {
   const running = runChecks.get(runId);
   if (running) {
     running.again = true;
@@ -130,6 +133,26 @@ function finishRunAfterDelivery(prisma: PrismaClient, runId: string, now: () => 
   })();
   runChecks.set(runId, check);
   return check.settled;
+}
+
+/** The play command of one loudspeaker delivery: the cluster's own bitrate, over a signed link. */
+export async function playOnLoudspeaker(
+  deps: DeliverDeps,
+  d: { id: string; bulletinVersionId: string; endpoint: EndpointRow },
+  bulletin: { class: AudioClass; title: string },
+): Promise<void> {
+  const endpoint = endpointFor(d.endpoint, deps);
+  // The cluster's own bitrate (weak links, small memories), made from the same render.
+  const clip = await deps.render(d.bulletinVersionId, { format: 'mp3', bitrateKbps: d.endpoint.bitrateKbps });
+  await endpoint.play({
+    itemId: d.id,
+    url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(clip.sha256, 'mp3')}`,
+    sha256: clip.sha256,
+    durationMs: clip.durationMs,
+    class: bulletin.class,
+    title: bulletin.title,
+    ...(d.endpoint.volume != null ? { volume: d.endpoint.volume } : {}),
+  });
 }
 
 export async function finishRunIfDone(prisma: PrismaClient, runId: string, now: Date): Promise<void> {
@@ -233,18 +256,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sending', platformMessageId: PULL_MARK, error: null } });
       return { status: 'awaiting_pull' };
     } else if (d.endpoint) {
-      const endpoint = endpointFor(d.endpoint, deps);
-      // The cluster's own bitrate (weak links, small memories), made from the same render.
-      const clip = await deps.render(d.bulletinVersionId, { format: 'mp3', bitrateKbps: d.endpoint.bitrateKbps });
-      await endpoint.play({
-        itemId: d.id,
-        url: `${deps.publicBaseUrl.replace(/\/$/, '')}${deps.signer.link(clip.sha256, 'mp3')}`,
-        sha256: clip.sha256,
-        durationMs: clip.durationMs,
-        class: bulletin.class,
-        title: bulletin.title,
-        ...(d.endpoint.volume != null ? { volume: d.endpoint.volume } : {}),
-      });
+      await playOnLoudspeaker(deps, { ...d, endpoint: d.endpoint }, bulletin);
       await prisma.delivery.update({ where: { id: d.id }, data: { status: 'sent', sentAt: deps.now(), error: null } });
     }
     await finishRunAfterDelivery(prisma, d.runId, deps.now);
@@ -267,11 +279,12 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
 
 /** The queue handler: on the last attempt a transient failure becomes final, so the run ends. */
 export function deliverJobHandler(deps: DeliverDeps) {
-  return async (data: { deliveryId: string }, ctx: { job: { attemptsMade: number; opts: { attempts?: number } }; signal?: AbortSignal }) => {
+  return async (data: DeliverJobData, ctx: { job: { attemptsMade: number; opts: { attempts?: number } }; signal?: AbortSignal }) => {
+    const last = ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
+    if ('deliveryIds' in data) return playLoudspeakers(deps, data.deliveryIds, { last, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     try {
       return await deliver(deps, data.deliveryId, ctx.signal);
     } catch (e) {
-      const last = ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
       if (last && !(e instanceof RetryJobLater) && !(e instanceof PermanentJobError) && !(e instanceof HandBackJob)) {
         const d = await deps.prisma.delivery.update({ where: { id: data.deliveryId }, data: { status: 'failed' } });
         await finishRunIfDone(deps.prisma, d.runId, deps.now());

@@ -7,7 +7,10 @@ import { AppError } from '../../src/errors.ts';
 import { defineJob } from '../../src/queues/job-definition.ts';
 import { subscribersOf } from '../../src/subscriptions/subscriber-audience.ts';
 
-export const deliverJob = defineJob<{ deliveryId: string }>()('broadcast', 'deliver', { attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
+/** One delivery, or several runs' loudspeakers played at once (play-loudspeakers.ts). */
+export type DeliverJobData = { deliveryId: string } | { deliveryIds: string[] };
+
+export const deliverJob = defineJob<DeliverJobData>()('broadcast', 'deliver', { attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
 
 /** BullMQ priorities: lower runs first. Emergencies jump every queue. */
 export const CLASS_PRIORITY = { emergency: 1, priority: 2, normal: 3 } as const;
@@ -152,23 +155,36 @@ function loudspeakersFirst(deliveries: Array<{ id: string; endpointId: string | 
   return { deliveryIds: [...speakers, ...deliveries.filter((d) => !d.endpointId).map((d) => d.id)], loudspeakers: speakers.length };
 }
 
-type EnqueueDelivery = (def: typeof deliverJob, data: { deliveryId: string }, opts: { jobId: string; priority: number }) => Promise<unknown>;
+type EnqueueDelivery = (def: typeof deliverJob, data: DeliverJobData, opts: { jobId: string; priority: number }) => Promise<unknown>;
 
 /** Queues a started run's deliveries under their stable ids (a second call adds nothing). */
 export async function queueRun(enqueue: EnqueueDelivery, run: StartedRun): Promise<void> {
   await queueRuns(enqueue, [run]);
 }
 
+/** Loudspeakers per play job: a province's clusters in a few jobs, each playing them side by side. */
+const LOUDSPEAKERS_PER_JOB = 250;
+
 /**
  * Several runs at once (a province bulletin: one run per commune): every run's loudspeakers are
- * queued before any chat group, so no loudspeaker waits behind another commune's paced groups.
- * Adds go out in parallel batches (one Redis round trip each would make thousands slow).
+ * queued before any chat group, so no loudspeaker waits behind another commune's paced groups, and
+ * they go in a few jobs that play them side by side (play-loudspeakers.ts) rather than one job
+ * each. Chat deliveries are one job each (their platforms pace them). Adds go out in parallel
+ * batches (one Redis round trip each would make thousands slow).
  */
 export async function queueRuns(enqueue: EnqueueDelivery, runs: StartedRun[], part: 'all' | 'loudspeakers' | 'groups' = 'all'): Promise<void> {
-  const jobs = [
-    ...(part === 'groups' ? [] : runs.flatMap((r) => r.deliveryIds.slice(0, r.loudspeakers).map((id) => [id, r.priority] as const))),
-    ...(part === 'loudspeakers' ? [] : runs.flatMap((r) => r.deliveryIds.slice(r.loudspeakers).map((id) => [id, r.priority] as const))),
-  ];
+  if (part !== 'groups') {
+    const speakers = runs.flatMap((r) => r.deliveryIds.slice(0, r.loudspeakers).map((id) => [id, r.priority] as const));
+    const plays: Array<Promise<unknown>> = [];
+    for (let i = 0; i < speakers.length; i += LOUDSPEAKERS_PER_JOB) {
+      const chunk = speakers.slice(i, i + LOUDSPEAKERS_PER_JOB);
+      // Named by its first delivery: the same runs queued again add nothing.
+      plays.push(enqueue(deliverJob, { deliveryIds: chunk.map(([id]) => id) }, { jobId: `play-${chunk[0]![0]}`, priority: Math.min(...chunk.map(([, p]) => p)) }));
+    }
+    await Promise.all(plays);
+  }
+  if (part === 'loudspeakers') return;
+  const jobs = runs.flatMap((r) => r.deliveryIds.slice(r.loudspeakers).map((id) => [id, r.priority] as const));
   for (let i = 0; i < jobs.length; i += 200) {
     await Promise.all(jobs.slice(i, i + 200).map(([id, priority]) => enqueue(deliverJob, { deliveryId: id }, { jobId: `dlv-${id}`, priority })));
   }
