@@ -5,7 +5,6 @@
 // printed with anything shaped like a token blanked out).
 import type { ChannelAccountStatus, PrismaClient } from '../db/generated/client.ts';
 import { decryptSecret } from '../crypto/secret-box.ts';
-import { homeCommuneId } from '../tickets/channel-accounts.ts';
 
 export type ChannelMark = 'ok' | 'warn' | 'fail';
 
@@ -149,14 +148,15 @@ export async function communeChannelReport(prisma: PrismaClient, key: Buffer | u
 
   const stray = live.filter((r) => r.communeId === null);
   if (stray.length) {
-    // Intake gives such an account's messages to the home commune, when there is one.
-    const home = await homeCommuneId(prisma);
-    const goesTo = communes.find((c) => c.id === home);
+    // Intake gives such an account's messages to the only commune, and to none among several
+    // (communeOfAccount).
+    const goesTo = communes.length === 1 ? communes[0] : undefined;
+    const where = goesTo ? `tin nhắn tới các kênh này vào ${goesTo.name}` : `tin nhắn tới các kênh này bị bỏ qua (cài đặt có ${communes.length} xã, không biết kênh thuộc xã nào)`;
     report.push({
       code: null,
       name: 'Chưa gắn với xã nào',
       channels: linesOf(stray, '<mã xã>'),
-      missing: [`${goesTo ? `tin nhắn tới các kênh này vào ${goesTo.name}` : 'tin nhắn tới các kênh này bị bỏ qua'}: gắn từng kênh với xã của nó (COMMUNE_CODE cho bot của cài đặt, hoặc --commune khi thêm)`],
+      missing: [`${where}: gắn từng kênh với xã của nó (COMMUNE_CODE cho bot của cài đặt, loaxa zalo login --commune <mã xã>, hoặc --commune khi thêm)`],
     });
   }
   return report;

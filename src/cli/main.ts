@@ -94,7 +94,8 @@ zalo
   .command('login')
   .description('đăng nhập một tài khoản Zalo bằng mã QR và lưu (mã hóa) thông tin đăng nhập')
   .option('--account <name>', 'tên tài khoản trong Loa Xã', 'zalo-xa')
-  .action((o: { account: string }) => guarded(() => runZaloLogin({ ...settingsAndLogger(), account: o.account })));
+  .option('--commune <slug>', 'mã xã của tài khoản (cần khi cài đặt có nhiều xã)')
+  .action((o: { account: string; commune?: string }) => guarded(() => runZaloLogin({ ...settingsAndLogger(), account: o.account, commune: o.commune })));
 zalo
   .command('groups')
   .description('liệt kê các nhóm của tài khoản (mã g:… để chọn nhóm quản trị và nhóm nhận bản tin)')

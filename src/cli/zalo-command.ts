@@ -16,11 +16,17 @@ function checkName(name: string): void {
   if (!NAME_RE.test(name)) throw new OperatorError(`Tên tài khoản "${name}" không hợp lệ: dùng chữ thường không dấu, số, - hoặc _ (ví dụ zalo-xa)`);
 }
 
-export async function runZaloLogin(p: { settings: Settings; log: Logger; account: string }): Promise<number> {
+export async function runZaloLogin(p: { settings: Settings; log: Logger; account: string; commune?: string | undefined }): Promise<number> {
   checkName(p.account);
   const key = requireZaloKey(p.settings.ENCRYPTION_KEY);
   const rt = await openRuntime(p.settings, p.log, { redis: false });
   try {
+    // Before the QR: a wrong commune code should not cost a scan. Without one, the account serves
+    // the only commune; among several it serves none until attached (communeOfAccount).
+    const named = p.commune ? await rt.db.prisma.commune.findUnique({ where: { code: p.commune }, select: { id: true } }) : undefined;
+    if (p.commune && !named) throw new OperatorError(`Không có xã mã "${p.commune}": xem mã xã bằng "loaxa doctor" hoặc trang Toàn tỉnh`);
+    const communes = named ? [named] : await rt.db.prisma.commune.findMany({ select: { id: true }, take: 2 });
+    const communeId = communes.length === 1 ? communes[0]!.id : null;
     const qrPath = join(p.settings.DATA_DIR, `zalo-qr-${p.account}.png`);
     const { api, credentials } = await loginWithQr({
       qr: (png) => {
@@ -28,10 +34,10 @@ export async function runZaloLogin(p: { settings: Settings; log: Logger; account
       },
       scanned: (name) => process.stdout.write(`Đã quét bởi ${name}; xác nhận đăng nhập trên điện thoại.\n`),
     });
-    // One commune per installation is the common case: the account serves it.
-    const communes = await rt.db.prisma.commune.findMany({ select: { id: true }, take: 2 });
-    await saveZaloCredentials(rt.db.prisma, key, p.account, credentials, communes.length === 1 ? communes[0]!.id : null);
+    await saveZaloCredentials(rt.db.prisma, key, p.account, credentials, communeId);
     process.stdout.write(`Đã đăng nhập Zalo (${api.getOwnId()}) và lưu (đã mã hóa) vào tài khoản "${p.account}". Khởi động lại "loaxa bots" hoặc "npm start".\n`);
+    const row = await rt.db.prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform: 'zalo', name: p.account } }, select: { communeId: true } });
+    if (!row.communeId) process.stdout.write(`Tài khoản chưa gắn với xã nào mà cài đặt có nhiều xã: tin nhắn tới nó bị bỏ qua. Đăng nhập lại với --commune <mã xã>.\n`);
     return 0;
   } finally {
     await rt.close();

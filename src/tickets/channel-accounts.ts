@@ -42,6 +42,18 @@ export async function homeCommuneId(tx: Prisma.TransactionClient, communeCode?: 
   return demo?.id ?? null;
 }
 
+/**
+ * The commune whose residents write through this account. One attached to no commune (a Zalo
+ * account logged in without --commune) serves the installation's only commune; among several
+ * nothing tells which, so it serves none (null), never the demo commune by default. The
+ * installation's own channels are attached when they start (ensureChannelAccount).
+ */
+export async function communeOfAccount(tx: Prisma.TransactionClient, account: AccountInfo): Promise<{ communeId: string | null; communes: number }> {
+  if (account.communeId) return { communeId: account.communeId, communes: 1 };
+  const communes = await tx.commune.findMany({ select: { id: true }, take: 2 });
+  return { communeId: communes.length === 1 ? communes[0]!.id : null, communes: communes.length };
+}
+
 /** Creates or updates the account row of a configured bot, attached to the installation's home commune. */
 export async function ensureChannelAccount(
   prisma: PrismaClient,

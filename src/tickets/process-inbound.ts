@@ -4,7 +4,7 @@
 import { REACHABLE_ACTION, type InboundAction, type InboundMessage } from '../../bots/channel.ts';
 import type { TicketDeps } from './ticket-deps.ts';
 import type { StoredInbound } from './inbox.ts';
-import { findAccount, homeCommuneId, isAdminChat } from './channel-accounts.ts';
+import { communeOfAccount, findAccount, isAdminChat } from './channel-accounts.ts';
 import { handleGroupRegistration, isGroupRegistrationCommand } from '../bulletins/group-registration.ts';
 import { handleResidentAction, handleResidentMessage, type Outcome } from './resident-conversation.ts';
 import { handleAdminAction, handleAdminMessage } from './admin-conversation.ts';
@@ -57,7 +57,10 @@ async function processOne(deps: TicketDeps, inboundId: string): Promise<ProcessR
 
       let outcome: Outcome;
       const account = await findAccount(tx, platform, accountName);
-      const communeId = account?.communeId ?? (account ? await homeCommuneId(tx) : null);
+      const served = account ? await communeOfAccount(tx, account) : undefined;
+      const communeId = served?.communeId ?? null;
+      // Ids only: whoever wrote is none of the log's business.
+      if (account && !communeId) deps.log.warn({ accountId: account.id, platform, communes: served!.communes }, 'tin nhắn bị bỏ qua: tài khoản chưa gắn với xã nào mà cài đặt có nhiều xã (gắn tài khoản với xã của nó)');
       const linkCommand = stored.kind === 'message' && stored.message.command?.name.toLowerCase() === 'lienket' ? stored.message : undefined;
       if (!account || !communeId) {
         outcome = { status: 'ignored', note: 'account_without_commune', effects: [] };
