@@ -79,8 +79,8 @@ async function runProvince(ctx: BenchContext, bots: number, residents: number, f
       const communes: Commune[] = [];
       const checkToken = botTokenChecker({ TELEGRAM_API_ROOT: apiRoot, ZALO_BOT_API_ROOT: apiRoot });
       for (let b = 0; b < bots; b++) {
-        // Ticket codes are unique across the installation (Ticket.code), not per commune: each
-        // commune gets its own prefix, or every commune's first ticket would collide.
+        // Ticket codes are unique per commune only: each commune gets its own prefix so that a code
+        // seen in an admin chat names its commune (the scan below matches on it).
         const c = await prisma.commune.create({ data: { code: `xa-${b}`, name: `Xã Số ${b + 1}`, ticketCodePrefix: `X${b}` } });
         const api = hub.addBot({ perSecondLimit: 1e9, groupLimit: 1e9 });
         const adminChat = String(-1009000000 - b);
