@@ -152,3 +152,17 @@ describe('follower tags → villages', () => {
     expect((await tags()).map((t) => t.tag)).toEqual(['thon-1', 'thon-2']);
   });
 });
+
+describe('the OA reply windows', () => {
+  it('name a follower only from this commune’s own OA, never from another commune’s identity of the same id', async () => {
+    const prisma = db.prisma;
+    const other = await prisma.commune.findUniqueOrThrow({ where: { code: 'XA-KHAC' } });
+    const stranger = await prisma.resident.create({ data: { communeId: other.id, displayName: 'Trần Thị Xã Khác' } });
+    await prisma.residentIdentity.create({ data: { residentId: stranger.id, platform: 'zalo_oa', platformUserId: 'f7', channelAccountId: otherOaId, displayName: 'Trần Thị Xã Khác' } });
+    await prisma.inboundMessage.create({ data: { channel: 'zalo_oa', channelAccountId: oaId, platformChatId: 'f7', platformMessageId: 'm-f7', platformUserId: 'f7', payload: {}, status: 'processed' } });
+    const page = await app.inject({ method: 'GET', url: '/admin/cum-loa', headers: { cookie: admin.cookie } });
+    expect(page.body).toContain('Hạn trả lời qua Zalo OA');
+    expect(page.body).toContain('người dân …f7');
+    expect(page.body).not.toContain('Trần Thị Xã Khác');
+  });
+});

@@ -42,12 +42,13 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     const last = await prisma.inboundMessage.groupBy({ by: ['channelAccountId', 'platformUserId'], where: { channel: 'zalo_oa', channelAccountId: { in: ids }, receivedAt: { gt: new Date(now.getTime() - OA_WINDOW_MS) } }, _max: { receivedAt: true } });
     last.sort((a, b) => a._max.receivedAt!.getTime() - b._max.receivedAt!.getTime());
     const shown = last.slice(0, WINDOW_ROWS);
-    const names = await prisma.residentIdentity.findMany({ where: { platform: 'zalo_oa', platformUserId: { in: shown.map((w) => w.platformUserId) } }, select: { platformUserId: true, displayName: true } });
-    const nameOf = new Map(names.map((n) => [n.platformUserId, n.displayName]));
+    // Names only from this commune's own OA accounts: a follower id met through another OA is another person's.
+    const names = await prisma.residentIdentity.findMany({ where: { platform: 'zalo_oa', channelAccountId: { in: ids }, platformUserId: { in: shown.map((w) => w.platformUserId) } }, select: { channelAccountId: true, platformUserId: true, displayName: true } });
+    const nameOf = new Map(names.map((n) => [`${n.channelAccountId} ${n.platformUserId}`, n.displayName]));
     const windows = shown.map((w) => {
       const closesAt = new Date(w._max.receivedAt!.getTime() + OA_WINDOW_MS);
       const hours = Math.max(0, Math.floor((closesAt.getTime() - now.getTime()) / 3_600_000));
-      return { accountId: w.channelAccountId, who: nameOf.get(w.platformUserId) ?? `người dân …${w.platformUserId.slice(-4)}`, lastAt: w._max.receivedAt!, closesAt, remaining: hours >= 24 ? `${Math.floor(hours / 24)} ngày ${hours % 24} giờ` : `${hours} giờ` };
+      return { accountId: w.channelAccountId, who: nameOf.get(`${w.channelAccountId} ${w.platformUserId}`) ?? `người dân …${w.platformUserId.slice(-4)}`, lastAt: w._max.receivedAt!, closesAt, remaining: hours >= 24 ? `${Math.floor(hours / 24)} ngày ${hours % 24} giờ` : `${hours} giờ` };
     });
     return { quotas, tagVillages, windows, windowsMore: last.length - shown.length };
   }
