@@ -27,6 +27,11 @@ export interface BulletinSender {
   done(part: string): boolean;
   /** Sends one part (skipped, with its recorded id, when done). */
   send(part: string, content: OutboundContent): Promise<SendResult>;
+  /**
+   * Throws when the worker is stopping. send() checks it itself; an adapter that sends many
+   * messages on its own (one per follower) calls it before each, so none is left unrecorded at exit.
+   */
+  checkpoint(): void;
 }
 
 /**

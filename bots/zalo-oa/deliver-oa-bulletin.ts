@@ -39,7 +39,8 @@ export function oaBulletinNote(r: OaBulletinResult): string {
   return parts.join('; ');
 }
 
-export async function deliverOaBulletin(deps: { prisma: PrismaClient; client: ZaloOaClient; now(): Date }, deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent): Promise<OaBulletinResult> {
+/** beforeEach: called before each follower's turn; it throws to stop (the worker is shutting down). */
+export async function deliverOaBulletin(deps: { prisma: PrismaClient; client: ZaloOaClient; now(): Date }, deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent, beforeEach?: () => void): Promise<OaBulletinResult> {
   const result: OaBulletinResult = { sent: 0, audience: 0, stopped: {}, refused: {}, messageIds: [] };
   if (target.kind === 'zalo_oa_group') {
     if (!target.platformChatId) throw new ChannelError('bad_request', 'nhóm Zalo OA chưa có mã nhóm');
@@ -52,6 +53,8 @@ export async function deliverOaBulletin(deps: { prisma: PrismaClient; client: Za
   result.audience = followers.length;
   let monthSpent = false;
   for (const userId of followers) {
+    // Before the reservation, so a stop leaves no unit held; the retry resumes at this follower.
+    beforeEach?.();
     if (monthSpent) {
       result.stopped[OA_MONTHLY_EXHAUSTED] = (result.stopped[OA_MONTHLY_EXHAUSTED] ?? 0) + 1;
       continue;

@@ -66,7 +66,7 @@ export interface ZaloOaChannel extends Channel {
   /** The resident's answer window, when known. */
   windowOf(userId: string): Promise<ConversationWindow | undefined>;
   /** A bulletin to the OA's followers (within the quota) or to a GMF group: deliver-oa-bulletin.ts. */
-  deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent): Promise<OaBulletinResult>;
+  deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent, beforeEach?: () => void): Promise<OaBulletinResult>;
   /** Uploads an image once for a bulletin's messages; returns its attachment id. */
   uploadImage(bytes: Buffer, name: string, mime: 'image/jpeg' | 'image/png'): Promise<string>;
 }
@@ -119,9 +119,9 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
     return { platformMessageId: last };
   }
 
-  async function deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent): Promise<OaBulletinResult> {
+  async function deliverBulletin(deliveryId: string, target: OaBulletinTarget, content: OaBulletinContent, beforeEach?: () => void): Promise<OaBulletinResult> {
     if (!opts.prisma) throw new ChannelError('bad_request', 'kênh Zalo OA chưa được nối với cơ sở dữ liệu để gửi bản tin');
-    return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content);
+    return deliverOaBulletin({ prisma: opts.prisma, client, now: () => new Date(now()) }, deliveryId, target, content, beforeEach);
   }
 
   // A subscriber's bulletin is a consultation message, which Zalo takes only within 7 days of the
@@ -177,7 +177,7 @@ export function createZaloOaChannel(opts: ZaloOaChannelOptions): ZaloOaChannel {
       if (target.kind === SUBSCRIBER_TARGET_KIND) return subscriberBulletin(target.chatId, bulletin, out);
       if (target.kind !== 'zalo_oa_followers' && target.kind !== 'zalo_oa_group') return textOnly(bulletin, out);
       if (!target.channelAccountId) throw new ChannelError('bad_request', 'mục tiêu Zalo OA chưa chọn tài khoản OA gửi');
-      const r = await deliverBulletin(target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text });
+      const r = await deliverBulletin(target.deliveryId, { kind: target.kind, channelAccountId: target.channelAccountId, villageId: target.villageId, platformChatId: target.chatId }, { title: bulletin.title, text: bulletin.text }, () => out.checkpoint());
       return oaBulletinOutcome(r);
     },
     async start(h) {

@@ -220,6 +220,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string, signal?: Ab
       // unknown outcome is the only thing left between them (Telegram has no idempotency key).
       const out: BulletinSender = {
         done: (part) => parts.has(part),
+        checkpoint: () => {
+          if (signal?.aborted) throw new HandBackJob();
+        },
         send: async (part, content) => {
           const had = parts.get(part);
           if (had) return { platformMessageId: had };

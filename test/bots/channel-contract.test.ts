@@ -298,6 +298,7 @@ describe.each(subjects)('Channel contract: %s', (_name, make) => {
       const parts: BulletinParts = { title: 'Tin', text, audioFile: async () => ({ path: '/tmp/loa.ogg' }), audioLink: async () => (link ? { url: 'https://loa.xa.test/a.m4a' } : null) };
       const out: BulletinSender = {
         done: (p) => done.includes(p),
+        checkpoint: () => undefined,
         send: async (part, c) => {
           sent.push({ part, voice: Boolean(c.voice), ...(c.text !== undefined ? { text: c.text } : {}) });
           return { platformMessageId: part };

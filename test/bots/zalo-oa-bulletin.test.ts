@@ -121,6 +121,23 @@ describe('Zalo OA bulletins', () => {
     await expect(channel.deliverBulletin(randomUUID(), { kind: 'zalo_oa_group', channelAccountId: accountId, villageId: null, platformChatId: 'khong-co' }, content)).rejects.toMatchObject({ kind: 'bad_request' });
   });
 
+  it('a worker stopping between followers sends to nobody after the stop; the retry reaches the rest, nobody twice', async () => {
+    // A new day: the daily cap the earlier bulletins spent is over.
+    api.advance(2 * 86_400_000);
+    await setOaQuota(db.prisma, accountId, { monthlyLimit: 100 });
+    const deliveryId = randomUUID();
+    const before = api.broadcasts.length;
+    let turns = 0;
+    const stopping = () => {
+      if (++turns > 1) throw new Error('worker dừng');
+    };
+    await expect(channel.deliverBulletin(deliveryId, { ...village1, channelAccountId: accountId, villageId: thon1 }, content, stopping)).rejects.toThrow('worker dừng');
+    expect(api.broadcasts.slice(before).map((x) => x.to)).toEqual([{ userId: 'a1' }]);
+    const r = await channel.deliverBulletin(deliveryId, { ...village1, channelAccountId: accountId, villageId: thon1 }, content);
+    expect(r).toMatchObject({ sent: 2, audience: 2 });
+    expect(api.broadcasts.slice(before).map((x) => x.to)).toEqual([{ userId: 'a1' }, { userId: 'a2' }]);
+  });
+
   it('refuses an image Zalo does not take', async () => {
     await expect(channel.uploadImage(Buffer.alloc(0), 'rong.png', 'image/png')).rejects.toMatchObject({ kind: 'bad_request' });
   });
