@@ -33,6 +33,8 @@ export const webChatCapabilities: ChannelCapabilities = { longText: 'split', pho
 // A month of conversation is enough to read an answer that came days later.
 const HISTORY_TTL_S = 30 * 24 * 3600;
 const HISTORY_MAX = 200;
+// As long as the session cookie (webchat plugin).
+const SESSION_TTL_S = 180 * 24 * 3600;
 
 export interface WebChatChannel extends Channel {
   /** Receiving side, used by the web server's chat routes. */
@@ -40,6 +42,16 @@ export interface WebChatChannel extends Channel {
   /** Records what the resident wrote, so the page shows the whole conversation after a reload. */
   recordResident(sessionId: string, entry: WebChatEntry): Promise<void>;
   history(sessionId: string): Promise<WebChatEntry[]>;
+  /**
+   * Binds a new session to this account (its commune) for as long as its cookie lives, so that
+   * the session can never write to another commune's web chat.
+   */
+  bindSession(sessionId: string): Promise<void>;
+  /**
+   * Whether the session is this account's. With `adoptUnbound` (the installation's first web chat,
+   * whose sessions predate binding) a session bound to nobody becomes this account's.
+   */
+  ownsSession(sessionId: string, adoptUnbound: boolean): Promise<boolean>;
   /** Redis channel name carrying one session's events. */
   topic(sessionId: string): string;
   topicPattern(): string;
@@ -50,6 +62,8 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
   let current: ChannelHandlers | undefined;
   const historyKey = (sid: string) => `${prefix}:webchat:h:${sid}`;
   const topic = (sid: string) => `${prefix}:webchat:c:${sid}`;
+  const ownerKey = (sid: string) => `${prefix}:webchat:s:${sid}`;
+  const accountId = opts.accountId ?? 'webchat';
 
   async function append(sid: string, entry: WebChatEntry): Promise<void> {
     await redis.multi().rpush(historyKey(sid), JSON.stringify(entry)).ltrim(historyKey(sid), -HISTORY_MAX, -1).expire(historyKey(sid), HISTORY_TTL_S).exec();
@@ -57,7 +71,7 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
 
   return {
     platform: 'webchat',
-    accountId: opts.accountId ?? 'webchat',
+    accountId,
     limits: webChatLimits,
     capabilities: webChatCapabilities,
     // No group bulletins on this platform: the words alone, should a target ever point here.
@@ -114,6 +128,13 @@ export function createWebChatChannel(opts: { redis: Redis; prefix: string; accou
       }
     },
     recordResident: append,
+    async bindSession(sid) {
+      await redis.set(ownerKey(sid), accountId, 'EX', SESSION_TTL_S);
+    },
+    async ownsSession(sid, adoptUnbound) {
+      if (adoptUnbound) await redis.set(ownerKey(sid), accountId, 'EX', SESSION_TTL_S, 'NX');
+      return (await redis.get(ownerKey(sid))) === accountId;
+    },
     async history(sid) {
       return (await redis.lrange(historyKey(sid), 0, -1)).map((s) => JSON.parse(s) as WebChatEntry);
     },

@@ -7,6 +7,8 @@ export class ChannelDirectory {
   private readonly channels = new Map<string, Channel>();
   /** Looks at the database again when a channel is asked for that this process does not know yet. */
   private refresh: (() => Promise<void>) | undefined;
+  /** Platforms whose accounts cost nothing to build (the communes' web chats): made when first asked for. */
+  private readonly makers = new Map<Platform, (accountName: string) => Channel>();
 
   register(channel: Channel): this {
     this.channels.set(`${channel.platform}:${channel.accountId}`, channel);
@@ -18,7 +20,19 @@ export class ChannelDirectory {
   }
 
   get(platform: Platform, accountName: string): Channel | undefined {
-    return this.channels.get(`${platform}:${accountName}`);
+    const known = this.channels.get(`${platform}:${accountName}`);
+    if (known) return known;
+    const make = this.makers.get(platform);
+    if (!make) return undefined;
+    const made = make(accountName);
+    this.register(made);
+    return made;
+  }
+
+  /** Every account of the platform is built on first use by `make` (one per account name). */
+  makeWith(platform: Platform, make: (accountName: string) => Channel): this {
+    this.makers.set(platform, make);
+    return this;
   }
 
   /** Like get, but a bot added a moment ago (not yet seen by this process) is looked up first. */

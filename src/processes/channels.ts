@@ -72,6 +72,8 @@ async function build(rt: Runtime): Promise<ProcessChannels> {
   const redis = createRedisConnection(rt.redisUrl, 'webchat', { log });
   const webchat = createWebChatChannel({ redis, prefix: settings.REDIS_PREFIX });
   directory.register(webchat);
+  // Each commune's own web chat (webChatAccountOf): built when first asked for, to send or receive.
+  directory.makeWith('webchat', (name) => createWebChatChannel({ redis, prefix: settings.REDIS_PREFIX, accountId: name }));
   await ensureChannelAccount(db.prisma, { platform: 'webchat', name: webchat.accountId, communeCode: settings.COMMUNE_CODE });
 
   let telegram: TelegramChannel | undefined;

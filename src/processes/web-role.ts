@@ -17,6 +17,7 @@ import { simulatorSecret } from '../../broadcasts/radio/endpoint-secret.ts';
 import { RadioSimulator } from '../../broadcasts/radio/radio-simulator.ts';
 import { redisNonceStore } from '../../broadcasts/radio/signing.ts';
 import { loginWithQr } from '../../bots/zalo/zca-login.ts';
+import { webChatRooms } from '../web/webchat/webchat-rooms.ts';
 
 export async function startWebRole(rt: Runtime): Promise<RunningRole> {
   const { settings, log } = rt;
@@ -57,7 +58,9 @@ export async function startWebRole(rt: Runtime): Promise<RunningRole> {
     webchat: {
       channel: channels.webchat,
       subscriber: createRedisConnection(rt.redisUrl, 'webchat-sub', { log }),
-      communeName: async () => (await rt.db.prisma.commune.findFirst({ orderBy: { createdAt: 'asc' } }))?.name ?? 'Ủy ban nhân dân xã',
+      // The commune the installation's own web chat serves (its home commune).
+      communeName: async () => (await rt.db.prisma.channelAccount.findUnique({ where: { platform_name: { platform: 'webchat', name: channels.webchat.accountId } }, select: { commune: { select: { name: true } } } }))?.commune?.name ?? 'Ủy ban nhân dân xã',
+      communes: webChatRooms({ prisma: rt.db.prisma, directory: channels.directory, handlersFor: channels.handlersFor }),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       frameAncestors: settings.CHAT_FRAME_ANCESTORS,
       limits,

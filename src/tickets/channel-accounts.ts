@@ -94,3 +94,20 @@ export async function isAdminChat(tx: Prisma.TransactionClient, platform: Platfo
   const row = rows.find((r) => (r.settings as AccountSettings | null)?.adminChatId === chatId);
   return row ? { id: row.id, name: row.name, communeId: row.communeId } : null;
 }
+
+/**
+ * The web chat account of a commune (one per commune): the one already attached to it — the
+ * installation's own "webchat" for its home commune — else a new "webchat-<commune code>". Its
+ * sessions and tickets belong to that commune alone.
+ */
+export async function webChatAccountOf(prisma: PrismaClient, commune: { id: string; code: string }): Promise<AccountInfo> {
+  const own = await prisma.channelAccount.findFirst({ where: { platform: 'webchat', communeId: commune.id }, orderBy: { createdAt: 'asc' } });
+  if (own) return { id: own.id, name: own.name, communeId: own.communeId };
+  const name = `webchat-${commune.code}`;
+  const row = await prisma.channelAccount.upsert({
+    where: { platform_name: { platform: 'webchat', name } },
+    create: { platform: 'webchat', name, communeId: commune.id, status: 'connected' },
+    update: {},
+  });
+  return { id: row.id, name: row.name, communeId: row.communeId };
+}

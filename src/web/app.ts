@@ -80,7 +80,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   // Features: one plugin each, in its own scope (its hooks and decorators stay inside it).
   // A new feature (admin, chat, API) is one more line here, with the deps it needs.
-  await app.register(homePlugin);
+  await app.register(homePlugin, { prisma: deps.db.prisma });
   await app.register(publicPagePlugin, { prisma: deps.db.prisma, ...deps.publicPage });
   await app.register(healthPlugin, { health: deps.health });
   await app.register(metricsPlugin, { db: deps.db, health: deps.health, queueDepths: deps.queueDepths });

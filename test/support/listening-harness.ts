@@ -54,6 +54,9 @@ export interface ListeningHarness {
   telegram: TelegramChannel;
   webchat: WebChatChannel;
   webchatHandlers: ChannelHandlers;
+  /** Every channel the workers send through, as the processes build it. */
+  directory: ChannelDirectory;
+  handlersFor(platform: Platform, accountName: string): Promise<ChannelHandlers>;
   /** With `zalo: true`: the Zalo channel over the fake zca-js API, with its admin group. */
   zalo?: { channel: ZaloChannel; api(): FakeZaloApi };
   /** With `zaloBot: true`: the Zalo Bot channel polling the local Bot Platform fake. */
@@ -88,7 +91,8 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
   const redis = new Redis(TEST_REDIS_URL);
   const webchat = createWebChatChannel({ redis, prefix });
   const telegram = createTelegramChannel({ token: api.token, apiRoot, log: silentLogger, mode: { kind: 'polling', timeoutSeconds: 1 } });
-  const directory = new ChannelDirectory().register(webchat).register(telegram);
+  // As in production (src/processes/channels.ts): each commune's own web chat is built on first use.
+  const directory = new ChannelDirectory().register(webchat).register(telegram).makeWith('webchat', (name) => createWebChatChannel({ redis, prefix, accountId: name }));
   const tgAccount = await ensureChannelAccount(prisma, { platform: 'telegram', name: telegram.accountId, adminChatId: String(ADMIN_CHAT) });
   const wcAccount = await ensureChannelAccount(prisma, { platform: 'webchat', name: webchat.accountId });
   const handlers = (accountId: string, platform: Platform = 'telegram'): ChannelHandlers => inboxHandlers(prisma, enqueue, accountId, platform);
@@ -211,6 +215,11 @@ export async function startListeningHarness(opts: { env?: Record<string, string>
     telegram,
     webchat,
     webchatHandlers,
+    directory,
+    async handlersFor(platform, accountName) {
+      const row = await prisma.channelAccount.findUniqueOrThrow({ where: { platform_name: { platform, name: accountName } } });
+      return handlers(row.id, platform);
+    },
     ...(zalo ? { zalo } : {}),
     ...(zaloBot ? { zaloBot } : {}),
     ...(zaloOa ? { zaloOa } : {}),

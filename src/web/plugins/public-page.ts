@@ -124,7 +124,7 @@ export const publicPagePlugin: FastifyPluginAsync<PublicPageOptions> = async (ap
     const more = (href: string, text: string, n: number, shown: number) => (n > shown ? `<p><a href="${href}">${e(`${text} (${n})`)}</a></p>` : '');
     return page(
       `Công khai – ${c.name}`,
-      `<h1>${e(c.name)}</h1><p>${e(intro)}</p>${nav}
+      `<h1>${e(c.name)}</h1><p>${e(intro)}</p><p><a href="${paths.chat}">${e(`Gửi phản ánh, hỏi đáp với ${c.name}`)}</a></p>${nav}
 <div id="so-lieu">${sections.join('\n')}</div>
 <section aria-labelledby="khao-sat"><h2 id="khao-sat">${e('Kết quả khảo sát sự hài lòng')}</h2>${surveySection(paths, surveys)}</section>
 <section aria-labelledby="hoi-dap"><h2 id="hoi-dap">${e('Hỏi đáp')}</h2>${faqForm(paths)}${faqEntries(faq)}${more(paths.faq, 'Xem tất cả câu hỏi', faq.total, faq.entries.length)}</section>

@@ -10,12 +10,14 @@ import { PUBLIC_MIN_ANSWERS, WITHHELD_TEXT, type PublicSurvey, type PublicSurvey
 import { statusLabel } from '../../tickets/ticket-status.ts';
 import { formatVi } from '../../text/format-vi.ts';
 import { escapeHtml as e } from './resident-page.ts';
+import { chatBase, publicBase } from '../commune-paths.ts';
 
 /** Addresses of one commune's public pages. */
 export function publicPaths(code: string) {
-  const base = `/cong-khai/${encodeURIComponent(code)}`;
+  const base = publicBase(code);
   return {
     home: base,
+    chat: chatBase(code),
     faq: `${base}/hoi-dap`,
     archive: `${base}/ban-tin`,
     status: `${base}/tra-cuu`,

@@ -2,8 +2,11 @@
 // a little script, large text, works on old phones; no build step.
 import { escapeHtml } from '../plugins/resident-page.ts';
 
-export function renderChatPage(communeName: string): string {
+/** The page of one commune's chat; `base` is where its routes are (/chat, or /chat/<slug>). */
+export function renderChatPage(communeName: string, base = '/chat'): string {
   const name = escapeHtml(communeName);
+  // The base is built from encodeURIComponent (commune-paths.ts): nothing in it can end the script.
+  const api = JSON.stringify(`${base}/api`);
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -39,6 +42,7 @@ export function renderChatPage(communeName: string): string {
 </form>
 <script>
 (function () {
+  var api = ${api};
   var log = document.getElementById('log'), form = document.getElementById('f'), input = document.getElementById('t'), status = document.getElementById('status');
   var seen = {};
   function uuid() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)); }
@@ -55,7 +59,7 @@ export function renderChatPage(communeName: string): string {
     var box = document.createElement('div'); box.className = 'buttons';
     buttons.forEach(function (row) { row.forEach(function (b) {
       var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = b.label;
-      btn.onclick = function () { post('/chat/api/actions', { data: b.data, messageId: id, actionId: uuid() }); };
+      btn.onclick = function () { post(api + '/actions', { data: b.data, messageId: id, actionId: uuid() }); };
       box.appendChild(btn);
     }); });
     div.appendChild(box);
@@ -71,7 +75,7 @@ export function renderChatPage(communeName: string): string {
     var id = uuid();
     show({ id: 'r-' + id, from: 'resident', text: text });
     input.value = ''; status.textContent = 'Đang gửi…';
-    post('/chat/api/messages', { text: text, clientMessageId: id }).then(function () { status.textContent = ''; }, function () {});
+    post(api + '/messages', { text: text, clientMessageId: id }).then(function () { status.textContent = ''; }, function () {});
   };
   // A photo goes as it is, with what is typed as its caption; the server checks type and size.
   var photo = document.getElementById('p');
@@ -81,14 +85,14 @@ export function renderChatPage(communeName: string): string {
     var id = uuid(), caption = input.value.trim();
     show({ id: 'r-' + id, from: 'resident', text: '📷 Ảnh' + (caption ? ': ' + caption : '') });
     input.value = ''; status.textContent = 'Đang gửi ảnh…';
-    fetch('/chat/api/photos?clientMessageId=' + encodeURIComponent(id) + '&caption=' + encodeURIComponent(caption), { method: 'POST', headers: { 'content-type': file.type || 'image/jpeg' }, credentials: 'same-origin', body: file })
+    fetch(api + '/photos?clientMessageId=' + encodeURIComponent(id) + '&caption=' + encodeURIComponent(caption), { method: 'POST', headers: { 'content-type': file.type || 'image/jpeg' }, credentials: 'same-origin', body: file })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error((j.error && j.error.message) || 'Không gửi được ảnh.'); status.textContent = ''; }); })
       .catch(function (e) { status.textContent = (e && e.message) || 'Không gửi được ảnh, xin thử lại.'; });
     photo.value = '';
   };
   input.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } });
   function connect() {
-    var es = new EventSource('/chat/api/events');
+    var es = new EventSource(api + '/events');
     es.onmessage = function (m) {
       var ev = JSON.parse(m.data);
       if (ev.type === 'message') show(ev.entry); else if (ev.type === 'buttons') update(ev.id, ev.buttons);
@@ -104,8 +108,8 @@ export function renderChatPage(communeName: string): string {
 }
 
 /** `<script src="…/chat/embed.js"></script>` on the commune website adds a chat button. */
-export function renderEmbedScript(baseUrl: string): string {
-  const url = JSON.stringify(`${baseUrl.replace(/\/$/, '')}/chat`);
+export function renderEmbedScript(baseUrl: string, chatPath = '/chat'): string {
+  const url = JSON.stringify(`${baseUrl.replace(/\/$/, '')}${chatPath}`);
   return `(function () {
   if (window.__loaxaChat) return; window.__loaxaChat = true;
   var btn = document.createElement('button');
