@@ -38,18 +38,26 @@ export async function approveProvinceBulletin(deps: { prisma: PrismaClient; enqu
       const staff = await provinceStaffFor(tx, input.actor.staffId, 'approver', 'duyệt bản tin của tỉnh');
       // Row lock: two approvers pressing at once see each other's result, not a stale status.
       await tx.$queryRaw`SELECT id FROM "ProvinceBulletin" WHERE id = ${id}::uuid FOR UPDATE`;
-      const pb = await tx.provinceBulletin.findUnique({ where: { id }, include: { province: true, communes: { include: { commune: true } } } });
+      const pb = await tx.provinceBulletin.findUnique({ where: { id }, include: { province: true, communes: { include: { commune: true } }, recordings: true } });
       // Another province's bulletin answers like a missing one: ids are not a way to probe.
       if (!pb || pb.provinceId !== staff.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
       if (pb.status !== 'submitted') throw new AppError('CONFLICT', `Bản tin của tỉnh đang "${provinceBulletinStatusLabel[pb.status]}", không duyệt được.`);
       if (pb.expiresAt && pb.expiresAt <= now) throw new AppError('CONFLICT', 'Bản tin đã hết hạn, không duyệt được.');
-      requireSecondPerson({ required: secondPersonRequired(pb), wrote: pb.authorId === staff.id, what: 'bản tin của tỉnh', by: 'Xã nhận bản tin' });
+      // Who recorded it wrote it too.
+      const wrote = pb.authorId === staff.id || pb.recordings.some((r) => r.createdById === staff.id);
+      requireSecondPerson({ required: secondPersonRequired(pb), wrote, what: 'bản tin của tỉnh', by: 'Xã nhận bản tin' });
       const copies = await tx.bulletin.createManyAndReturn({
         data: pb.communes.map((c) => ({ communeId: c.communeId, title: pb.title, class: pb.class, status: 'approved' as const, approvedRevision: 1, authorId: pb.authorId, provinceBulletinId: pb.id, expiresAt: pb.expiresAt })),
         select: { id: true, communeId: true },
       });
       const copyOf = new Map(copies.map((b) => [b.communeId, b.id]));
-      await tx.bulletinVersion.createMany({ data: copies.map((b) => ({ bulletinId: b.id, revision: 1, language: pb.language, text: pb.text, createdById: pb.authorId, writerIds: [pb.authorId], frozenAt: now })) });
+      // The text in its language (with that language's recording, if any), and a version per other recorded language.
+      const writerIds = [...new Set([pb.authorId, ...pb.recordings.flatMap((r) => (r.createdById ? [r.createdById] : []))])];
+      const recordingIn = new Map(pb.recordings.map((r) => [r.language, r.audioSha256]));
+      const languages = [pb.language, ...pb.recordings.map((r) => r.language).filter((l) => l !== pb.language)];
+      await tx.bulletinVersion.createMany({
+        data: copies.flatMap((b) => languages.map((language) => ({ bulletinId: b.id, revision: 1, language, text: language === pb.language ? pb.text : null, audioSha256: recordingIn.get(language) ?? null, createdById: pb.authorId, writerIds, frozenAt: now }))),
+      });
       await tx.approval.createMany({ data: copies.map((b) => ({ bulletinId: b.id, revision: 1, approverId: staff.id, decision: 'approved' as const, comment: input.comment?.trim() || `Duyệt tại tỉnh: ${pb.province.name}` })) });
       await tx.bulletinAudience.createMany({ data: pb.communes.flatMap((c) => c.villageIds.map((villageId) => ({ bulletinId: copyOf.get(c.communeId)!, kind: 'village' as const, villageId }))) });
       await tx.auditLog.createMany({

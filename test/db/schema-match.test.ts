@@ -205,6 +205,9 @@ describe('migrated database vs schema.prisma', () => {
     await prisma.delivery.create({ data: { runId: run.id, bulletinVersionId: version.id, residentId: resident.id, residentIdentityId: subIdentity.id, subscriptionId: subscription.id } });
     const provinceBulletin = await prisma.provinceBulletin.create({ data: { provinceId: commune.provinceId!, title: 'Bản tin của tỉnh', text: 'Nội dung', authorId: staff.id } });
     await prisma.provinceBulletinCommune.create({ data: { provinceBulletinId: provinceBulletin.id, communeId: commune.id, villageIds: [village.id], bulletinId: bulletin.id } });
+    await prisma.provinceBulletinRecording.create({ data: { provinceBulletinId: provinceBulletin.id, language: 'bdq', audioSha256: 'a'.repeat(64), createdById: staff.id } });
+    // One recording per language of a province bulletin.
+    await expect(prisma.provinceBulletinRecording.create({ data: { provinceBulletinId: provinceBulletin.id, language: 'bdq', audioSha256: 'b'.repeat(64) } })).rejects.toThrow();
     const survey = await prisma.survey.create({ data: { communeId: commune.id, title: 'Khảo sát', opensAt: new Date(), closesAt: new Date(), authorId: staff.id, writerIds: [staff.id] } });
     const question = await prisma.surveyQuestion.create({ data: { surveyId: survey.id, position: 1, kind: 'choice', text: 'Hài lòng?', choices: ['Có', 'Không'] } });
     await prisma.surveyAudience.create({ data: { surveyId: survey.id, kind: 'closed_tickets', periodFrom: '2026-07-01', periodTo: '2026-09-30', villageIds: [village.id] } });

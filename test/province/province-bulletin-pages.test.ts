@@ -84,8 +84,10 @@ describe('province bulletins in the web admin', () => {
     const page = text((await get('tinh_soan', `/admin/tinh/ban-tin/${id}?da=moi`)).body);
     expect(page).toContain('Chờ duyệt');
     expect(page).toContain(anLacVillage.name);
-    // The editor has no approve button; the list shows it.
+    // The editor has no approve button, but may upload recordings while it waits; the list shows it.
     expect(page).not.toContain('Duyệt và gửi các xã');
+    expect((await get('tinh_soan', `/admin/tinh/ban-tin/${id}`)).body).toContain(`data-upload="/api/v1/province-bulletins/${id}/recordings/:language"`);
+    expect((await get('tinh_duyet', `/admin/tinh/ban-tin/${id}`)).body).not.toContain('data-upload=');
     expect(text((await get('tinh_soan', '/admin/tinh/ban-tin')).body)).toContain('Phòng chống bão số 5');
   });
 
@@ -109,6 +111,8 @@ describe('province bulletins in the web admin', () => {
     const after = text((await get('tinh_duyet', `/admin/tinh/ban-tin/${id}?da=duyet`)).body);
     expect(after).toContain('Chờ xã xem (có thể từ chối)');
     expect(after).toContain('Xã từ chối được đến');
+    // Approved: frozen, no more recordings.
+    expect((await get('tinh_soan', `/admin/tinh/ban-tin/${id}`)).body).not.toContain('data-upload=');
     const again = await post('tinh_duyet', `/admin/tinh/ban-tin/${id}/duyet`, {});
     expect(again.statusCode).toBe(409);
     expect(text(again.body)).toContain('không duyệt được');

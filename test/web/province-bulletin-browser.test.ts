@@ -92,7 +92,7 @@ describe('province bulletin compose page in the browser', () => {
     await page.getByLabel('Thôn Tây').check();
     await page.getByRole('button', { name: 'Gửi duyệt' }).click();
     await page.waitForURL(/\/admin\/tinh\/ban-tin\/[0-9a-f-]{36}\?da=moi/);
-    expect(await page.getByRole('status').textContent()).toContain('Đã gửi bản tin để người duyệt cấp tỉnh duyệt.');
+    expect(await page.locator('p.ok[role=status]').textContent()).toContain('Đã gửi bản tin để người duyệt cấp tỉnh duyệt.');
     expect(await page.locator('#trang-thai').textContent()).toBe('Chờ duyệt');
     const rows = await page.locator('#cac-xa tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => (c.textContent ?? '').trim())));
     expect(rows).toEqual([['Xã An Lạc', 'Thôn Tây', '—', '—', '—']]);

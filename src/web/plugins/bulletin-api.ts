@@ -170,7 +170,7 @@ export const bulletinApiPlugin: FastifyPluginAsync<BulletinApiOptions> = async (
     });
 
     registerTargetAdminRoutes(api, { prisma, encryptionKey: opts.encryptionKey, parse, staffOnly });
-    registerProvinceBulletinRoutes(api, { prisma, enqueue: opts.enqueue, parse, staffOnly });
+    registerProvinceBulletinRoutes(api, { prisma, enqueue: opts.enqueue, audio: opts.audio, parse, staffOnly });
     registerChannelAccountRoutes(api, { prisma, channels: opts.channels, parse, staffOnly });
     if (opts.zaloOa) registerZaloOaConnectRoutes(api, { prisma, encryptionKey: opts.encryptionKey, zaloOa: opts.zaloOa, parse, staffOnly });
     if (opts.zaloQrLogin) registerZaloQrLoginRoutes(api, { prisma, encryptionKey: opts.encryptionKey, qrLogin: opts.zaloQrLogin, parse, staffOnly });

@@ -38,6 +38,47 @@ function asAppError(e: unknown): unknown {
   return e;
 }
 
+/**
+ * Streams an uploaded recording to a temporary file under the byte limit, has the render pipeline
+ * check it, stores it by hash and hands it to `attach`; the temporary file goes whatever happens.
+ * The caller checks the person's rights before calling, so nobody without them can fill the disk.
+ */
+export async function receiveAudioUpload<T>(
+  prisma: PrismaClient,
+  audio: Pick<BulletinAudioOptions, 'pipeline' | 'dataDir' | 'maxUploadBytes'>,
+  req: { headers: Record<string, string | string[] | undefined>; body: unknown },
+  attach: (stored: { sha256: string; size: number }) => Promise<T>,
+) {
+  const max = audio.maxUploadBytes;
+  const declared = Number(req.headers['content-length']);
+  if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Tệp âm thanh quá lớn (${megabytes(declared)}, tối đa ${megabytes(max)}).`, { field: 'audio' });
+  const body = req.body as Readable | undefined;
+  if (!body || typeof body.pipe !== 'function') throw new AppError('VALIDATION', 'Gửi tệp âm thanh trong thân yêu cầu, với Content-Type: audio/… (MP3, WAV, M4A, OGG).', { field: 'audio' });
+  const dir = await mkdtemp(join(tmpdir(), 'loaxa-upload-'));
+  try {
+    const file = join(dir, 'upload');
+    let bytes = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        if (bytes > max) cb(new AppError('PAYLOAD_TOO_LARGE', `Tệp âm thanh quá lớn (tối đa ${megabytes(max)}).`, { field: 'audio' }));
+        else cb(null, chunk);
+      },
+    });
+    await pump(body, limit, createWriteStream(file));
+    if (bytes === 0) throw new AppError('VALIDATION', 'Tệp âm thanh tải lên đang trống.', { field: 'audio' });
+    const checked = await audio.pipeline.inspect(file).catch((e: unknown) => {
+      throw asAppError(e);
+    });
+    const type = req.headers['content-type'];
+    const mime = /^(audio|video)\/[\w.+-]+/.exec(typeof type === 'string' ? type : '')?.[0] ?? 'application/octet-stream';
+    const stored = await storeMediaFile(prisma, audio.dataDir, file, mime, checked.durationMs);
+    return { stored, checked, attached: await attach(stored) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export function registerBulletinAudioRoutes(
   api: FastifyInstance,
   deps: { prisma: PrismaClient; wf: BulletinWorkflow; audio: BulletinAudioOptions; parse: <T>(schema: z.ZodType<T>, value: unknown) => T; staffOnly(req: unknown): { staffId: string; ip: string } },
@@ -51,35 +92,8 @@ export function registerBulletinAudioRoutes(
     const actor = deps.staffOnly(req);
     // Rights first, so nobody without them can fill the disk.
     await wf.checkEditable(actor, id);
-    const max = audio.maxUploadBytes;
-    const declared = Number(req.headers['content-length']);
-    if (declared > max) throw new AppError('PAYLOAD_TOO_LARGE', `Tệp âm thanh quá lớn (${megabytes(declared)}, tối đa ${megabytes(max)}).`, { field: 'audio' });
-    const body = req.body as Readable | undefined;
-    if (!body || typeof body.pipe !== 'function') throw new AppError('VALIDATION', 'Gửi tệp âm thanh trong thân yêu cầu, với Content-Type: audio/… (MP3, WAV, M4A, OGG).', { field: 'audio' });
-
-    const dir = await mkdtemp(join(tmpdir(), 'loaxa-upload-'));
-    try {
-      const file = join(dir, 'upload');
-      let bytes = 0;
-      const limit = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          bytes += chunk.length;
-          if (bytes > max) cb(new AppError('PAYLOAD_TOO_LARGE', `Tệp âm thanh quá lớn (tối đa ${megabytes(max)}).`, { field: 'audio' }));
-          else cb(null, chunk);
-        },
-      });
-      await pump(body, limit, createWriteStream(file));
-      if (bytes === 0) throw new AppError('VALIDATION', 'Tệp âm thanh tải lên đang trống.', { field: 'audio' });
-      const checked = await audio.pipeline.inspect(file).catch((e: unknown) => {
-        throw asAppError(e);
-      });
-      const mime = /^(audio|video)\/[\w.+-]+/.exec(req.headers['content-type'] ?? '')?.[0] ?? 'application/octet-stream';
-      const stored = await storeMediaFile(prisma, audio.dataDir, file, mime, checked.durationMs);
-      const bulletin = await wf.attachAudio(actor, id, language, stored.sha256);
-      return { bulletin, version: { language, audioSha256: stored.sha256, bytes: stored.size, durationMs: checked.durationMs }, warnings: checked.warnings };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { stored, checked, attached: bulletin } = await receiveAudioUpload(prisma, audio, req, (stored) => wf.attachAudio(actor, id, language, stored.sha256));
+    return { bulletin, version: { language, audioSha256: stored.sha256, bytes: stored.size, durationMs: checked.durationMs }, warnings: checked.warnings };
   });
 
   /** Renders the current revision's version as it will go out, and links to it for listening. */

@@ -1,4 +1,4 @@
-// The HTTP API for province bulletins: a province editor writes one (POST), a province approver
+// The HTTP API for province bulletins: a province editor writes one (POST) and its recordings, a province approver
 // approves or rejects it, everyone lists what concerns them, and a commune's approver declines a
 // normal one for their commune within the province's window, with a reason. Rules and texts live in src/province.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,6 +11,8 @@ import { rejectProvinceBulletin } from '../../province/reject-province-bulletin.
 import { declineProvinceBulletin } from '../../province/decline-province-bulletin.ts';
 import { listProvinceBulletins } from '../../province/list-province-bulletins.ts';
 import { removeDeclineButtons } from '../../province/province-decline-admin-chat.ts';
+import { attachProvinceRecording, checkRecordingEditable } from '../../province/province-bulletin-recording.ts';
+import { languageParams, receiveAudioUpload, type BulletinAudioOptions } from './bulletin-audio-routes.ts';
 
 const idParams = z.object({ id: z.uuid() });
 // Lengths are checked once more by the domain (validateBulletinText) with its Vietnamese texts.
@@ -28,7 +30,7 @@ const createBody = z
 
 export function registerProvinceBulletinRoutes(
   api: FastifyInstance,
-  deps: { prisma: PrismaClient; enqueue: Enqueue; parse: <T>(schema: z.ZodType<T>, value: unknown) => T; staffOnly(req: FastifyRequest): { staffId: string; ip: string } },
+  deps: { prisma: PrismaClient; enqueue: Enqueue; audio?: BulletinAudioOptions | undefined; parse: <T>(schema: z.ZodType<T>, value: unknown) => T; staffOnly(req: FastifyRequest): { staffId: string; ip: string } },
 ): void {
   const { prisma, parse } = deps;
 
@@ -60,6 +62,18 @@ export function registerProvinceBulletinRoutes(
     const body = parse(z.object({ comment: z.string().max(1000) }), req.body);
     return { provinceBulletin: await rejectProvinceBulletin(prisma, { actor: deps.staffOnly(req), provinceBulletinId: parse(idParams, req.params).id, comment: body.comment }) };
   });
+
+  // A recording per language, uploaded by the province editor before approval (streamed, checked, stored by hash).
+  const audio = deps.audio;
+  if (audio) {
+    api.put('/api/v1/province-bulletins/:id/recordings/:language', async (req) => {
+      const { id, language } = parse(languageParams, req.params);
+      const actor = deps.staffOnly(req);
+      await checkRecordingEditable(prisma, actor.staffId, id);
+      const { stored, checked, attached } = await receiveAudioUpload(prisma, audio, req, (s) => attachProvinceRecording(prisma, { actor, provinceBulletinId: id, language, audioSha256: s.sha256 }));
+      return { recording: { language: attached.language, audioSha256: stored.sha256, bytes: stored.size, durationMs: checked.durationMs }, warnings: checked.warnings };
+    });
+  }
 
   api.post('/api/v1/province-bulletins/:id/decline', async (req) => {
     const body = parse(z.object({ reason: z.string().max(1000).optional() }).optional(), req.body ?? undefined);

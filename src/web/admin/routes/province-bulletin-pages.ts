@@ -1,6 +1,6 @@
 // Toàn tỉnh → Bản tin của tỉnh: province staff list their province's bulletins with each commune's
 // side; an editor writes one (text; normal, priority or emergency; every commune, or chosen communes
-// and villages of them); an approver approves or sends it back (the second-person rule of the
+// and villages of them) and uploads its recordings before approval; an approver approves or sends it back (the second-person rule of the
 // receiving communes applies); and each bulletin's page shows per commune: waiting to decline,
 // declined (why), the slot it took, what was delivered. Commune staff are refused; another
 // province's bulletin answers as missing. Rules and texts live in src/province.
@@ -17,7 +17,7 @@ import { provinceBulletinDetail } from '../../../province/province-bulletin-deta
 import { estimateSpeech, SENTENCE_PAUSE_S, WORDS_PER_MINUTE } from '../../../bulletins/speech-estimate.ts';
 import { formOf, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
 import { provinceCommunesOf } from '../province-communes.ts';
-import { classLabel, runStatus } from '../labels.ts';
+import { classLabel, LANGUAGES, runStatus } from '../labels.ts';
 
 const PATH = '/admin/tinh';
 const DONE: Record<string, string> = { moi: 'Đã gửi bản tin để người duyệt cấp tỉnh duyệt.', duyet: 'Đã duyệt: bản tin đã tới các xã nhận.', 'tra-lai': 'Đã trả lại bản tin cho người soạn.' };
@@ -105,9 +105,13 @@ export function provinceBulletinPages(app: FastifyInstance, ctx: AdminContext) {
     const approver = canApproveProvinceBulletin(who.staff, provinceId);
     const decide = approver && pb.status === 'submitted';
     // The author where a receiving commune needs a second person: told so instead of a button that fails.
-    const ownNeedsSecond = decide && pb.secondPersonRequired && pb.authorId === who.staff.id;
+    const ownNeedsSecond = decide && pb.secondPersonRequired && pb.wroteIt(who.staff.id);
+    const canRecord = canWriteProvinceBulletin(who.staff, provinceId) && pb.status === 'submitted';
     if (extra.status) reply.code(extra.status);
-    return ctx.page(reply, 'province-bulletin', { title: pb.title, pb, decide, ownNeedsSecond, estimate: estimateSpeech(pb.text), classLabel, runStatus, ...extra, ...fmt }, who, PATH);
+    return ctx.page(reply, 'province-bulletin', {
+      title: pb.title, scripts: canRecord ? ['bulletin-editor.js'] : [], pb, decide, ownNeedsSecond, canRecord, maxUploadBytes: ctx.opts.maxAudioUploadBytes, languages: LANGUAGES, languageName: (l: string) => LANGUAGES[l] ?? l,
+      estimate: estimateSpeech(pb.text), classLabel, runStatus, ...extra, ...fmt,
+    }, who, PATH);
   }
 
   app.get<{ Params: { id: string }; Querystring: { da?: string } }>('/admin/tinh/ban-tin/:id', async (req, reply) => {
