@@ -98,7 +98,7 @@ export async function resetStaffPassword(c: Ctx, staffId: string): Promise<strin
   if (s.id === c.admin.id) throw new AppError('CONFLICT', 'Đổi mật khẩu của mình ở trang "Đổi mật khẩu".');
   const password = generatePassword();
   await c.prisma.$transaction([
-    c.prisma.staff.update({ where: { id: s.id }, data: { passwordHash: await hashPassword(password), mustChangePassword: true, failedLogins: 0, lockedUntil: null } }),
+    c.prisma.staff.update({ where: { id: s.id }, data: { passwordHash: await hashPassword(password), mustChangePassword: true } }),
     c.prisma.staffSession.deleteMany({ where: { staffId: s.id } }),
   ]);
   await audit(c, 'staff.password_reset', s.id, {});

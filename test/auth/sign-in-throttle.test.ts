@@ -79,3 +79,13 @@ describe('sign-in throttle', () => {
     expect((await attempt('spread', PASSWORD, '100.64.1.1', new Date(t0.getTime() + 61_000))).outcome).toBe('ok');
   });
 });
+
+describe('one lock rule', () => {
+  it('the throttle is the only record of failed sign-ins: the staff row keeps no counter or lock of its own', async () => {
+    const cols = await db.pool.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'Staff'`);
+    const names = cols.rows.map((r) => r.column_name);
+    expect(names).toContain('passwordHash');
+    expect(names).not.toContain('failedLogins');
+    expect(names).not.toContain('lockedUntil');
+  });
+});

@@ -29,7 +29,6 @@ export const AUDIT_GROUPS: Record<string, string> = {
 
 export const AUDIT_LABELS: Record<string, string> = {
   'staff.sign_in': 'Đăng nhập',
-  'staff.locked': 'Khóa tạm tài khoản (sai mật khẩu nhiều lần)',
   'staff.password_changed': 'Đổi mật khẩu',
   'staff.create': 'Thêm cán bộ',
   'staff.update': 'Sửa vai trò cán bộ',
