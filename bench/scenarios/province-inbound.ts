@@ -289,6 +289,8 @@ const scenario: Scenario = {
       bots_rss_peak_mb: { value: round(r.peakRss, 0), unit: 'MB' },
       all_bots_polling_s: { value: round(r.allPollingS, 1), unit: 's' },
       telegram_group_bound_s: { value: round((residents / GROUP_POSTS_PER_MIN) * 60, 0), unit: 's' },
+      // Every commune's admin chat fills at once: the whole burst's posts at most this fast on real Telegram.
+      telegram_posts_per_s_bound: { value: round((bots * GROUP_POSTS_PER_MIN) / 60, 1), unit: 'messages/s' },
     };
     return {
       figures,
@@ -302,7 +304,7 @@ const scenario: Scenario = {
         admin_post: 'update pushed → ticket post received in the commune’s admin chat (TICKET_BURST_SECONDS=0; the workers’ send limits lifted)',
         quiet: 'one message for each other bot spread over 2 s, alone and while bot 0 gets `flood` messages at once',
         bots_rss: 'resident set of the `loaxa bots` process with every bot polling, after the warm-up; peak during the burst',
-        telegram_group_bound: 'what real Telegram needs to post one commune’s burst into its admin chat at 20 messages/min per group',
+        telegram_group_bound: 'what real Telegram needs to post one commune’s burst into its admin chat at 20 messages/min per group; telegram_posts_per_s_bound: every bot’s admin chat at that rate in parallel (the 30 messages/s per bot does not bind: R posts and R acknowledgements per bot over the same time)',
       },
     };
   },
