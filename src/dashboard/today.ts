@@ -4,6 +4,7 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import { localDate, localInstant } from '../calendar/local-time.ts';
 import { projectSummaries, type Viewer } from '../tickets/ticket-visibility.ts';
+import { awaitingAnswerStatuses } from '../tickets/ticket-status.ts';
 
 export interface TodayOverview {
   date: string;
@@ -16,7 +17,6 @@ export interface TodayOverview {
   accountsNeedingCare: Array<{ id: string; platform: string; name: string; status: string; reason: string | null }>;
 }
 
-const OPEN_TICKET = ['new', 'received', 'in_progress'] as const;
 
 /** The day for one viewer: ticket texts go through the visibility rule (a denunciation shows a placeholder). */
 export async function todayOverview(prisma: PrismaClient, communeId: string, now: Date, viewer: Viewer): Promise<TodayOverview> {
@@ -31,8 +31,8 @@ export async function todayOverview(prisma: PrismaClient, communeId: string, now
     prisma.broadcastRun.findMany({ where: { bulletin: { communeId }, scheduledFor: { gte: start, lt: end } }, orderBy: { scheduledFor: 'asc' }, include: { bulletin: { select: { title: true, class: true } } } }),
     prisma.schedule.findMany({ where: { active: true, bulletin: { communeId, status: { in: ['scheduled', 'sending', 'done', 'partly_failed'] } } }, include: { slot: true, bulletin: { select: { id: true, title: true, expiresAt: true } } } }),
     prisma.ticket.count({ where: { communeId, status: 'new' } }),
-    prisma.ticket.count({ where: { communeId, status: { in: [...OPEN_TICKET] }, dueAt: { lt: now } } }),
-    prisma.ticket.findMany({ where: { communeId, status: { in: [...OPEN_TICKET] }, dueAt: { lt: now } }, orderBy: { dueAt: 'asc' }, take: 10, select: { id: true, code: true, subject: true, dueAt: true, communeId: true, confidential: true, categoryId: true, assigneeId: true } }),
+    prisma.ticket.count({ where: { communeId, status: { in: awaitingAnswerStatuses }, dueAt: { lt: now } } }),
+    prisma.ticket.findMany({ where: { communeId, status: { in: awaitingAnswerStatuses }, dueAt: { lt: now } }, orderBy: { dueAt: 'asc' }, take: 10, select: { id: true, code: true, subject: true, dueAt: true, communeId: true, confidential: true, categoryId: true, assigneeId: true } }),
     prisma.bulletin.count({ where: { communeId, status: 'submitted' } }),
     prisma.endpoint.findMany({ where: { communeId, status: { in: ['offline', 'broken'] } }, orderBy: { name: 'asc' }, select: { id: true, name: true, status: true, lastHeartbeatAt: true, statusReason: true } }),
     prisma.channelAccount.findMany({ where: { communeId, status: { in: ['logged_out', 'kicked', 'suspected_ban', 'error', 'reconnecting'] } }, orderBy: { name: 'asc' } }),

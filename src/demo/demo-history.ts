@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma, Platform, TicketStatus } from '../db/generated/client.ts';
 import { formatTicketCode } from '../tickets/ticket-code.ts';
 import { isConfidentialField } from '../tickets/ticket-visibility.ts';
+import { awaitingAnswerStatuses } from '../tickets/ticket-status.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -150,7 +151,7 @@ export async function seedDemoHistory(tx: Tx, p: DemoHistoryInput): Promise<{ ti
           closedAt = ratedAt;
         }
       }
-    } else status = past ? rnd.pick(['received', 'in_progress'] as const) : rnd.pick(['new', 'received', 'in_progress'] as const);
+    } else status = past ? rnd.pick(['received', 'in_progress'] as const) : rnd.pick(awaitingAnswerStatuses);
 
     const id = randomUUID();
     const subject = rnd.pick(SUBJECTS[field.code]!);

@@ -4,7 +4,7 @@ import type { Prisma } from '../db/generated/client.ts';
 import type { Button } from '../../bots/channel.ts';
 import { channelName } from '../channels/platform-names.ts';
 import { formatDue } from './resident-texts.ts';
-import { statusLabel } from './ticket-status.ts';
+import { finalStatuses, statusLabel, type TicketStatus } from './ticket-status.ts';
 import { placeholderTexts, ticketAccess, visibleAttachments, visibleText, type Access } from './ticket-visibility.ts';
 import { splitText } from '../text/split-text.ts';
 import { understandMessage } from './understanding/small-talk.ts';
@@ -22,7 +22,7 @@ export function parseAdminButton(data: string): { ticketId: string; verb: AdminV
 }
 
 export function adminButtons(ticketId: string, status: string): Button[][] {
-  if (['closed', 'rejected', 'transferred', 'duplicate'].includes(status)) return [];
+  if (finalStatuses.includes(status as TicketStatus)) return [];
   const row: Button[] = [];
   if (status === 'new' || status === 'received') row.push({ label: 'Nhận xử lý', data: adminButtonData(ticketId, 'take') });
   row.push({ label: 'Chuyển lĩnh vực', data: adminButtonData(ticketId, 'transfer') });

@@ -7,7 +7,7 @@ import { intake, setTicketVillage, type IntakeMessage, type IntakeResult } from 
 import { understandMessage } from './understanding/small-talk.ts';
 import { findVillageAnswer } from './understanding/village-mention.ts';
 import { CONSENT_VERSION, residentTextsOf, type ResidentTexts } from './resident-texts.ts';
-import { statusLabel } from './ticket-status.ts';
+import { finalStatuses, statusLabel } from './ticket-status.ts';
 import { parseTicketCode } from './ticket-code.ts';
 import { formatDue } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
@@ -335,7 +335,7 @@ async function track(tx: Prisma.TransactionClient, m: InboundMessage, residentId
   const lines = [
     `Phản ánh ${ticket.code} — ${ticket.category?.name ?? 'Khác'}`,
     `Tình trạng: ${statusLabel[ticket.status]}`,
-    ...(ticket.dueAt && !['closed', 'rejected', 'duplicate', 'transferred'].includes(ticket.status) ? [`Hạn trả lời: ${formatDue(ticket.dueAt)}`] : []),
+    ...(ticket.dueAt && !finalStatuses.includes(ticket.status) ? [`Hạn trả lời: ${formatDue(ticket.dueAt)}`] : []),
     '',
     `• ${formatDue(ticket.createdAt)}: Mới`,
     ...ticket.events.map((e) => `• ${formatDue(e.createdAt)}: ${e.toStatus ? statusLabel[e.toStatus] : ''}${e.reason ? ` — ${e.reason}` : ''}`),

@@ -4,7 +4,7 @@
 import { noticesUnderPosts } from './admin-notices.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { TicketStatus } from '../db/generated/enums.ts';
-import { canChange, statusLabel } from './ticket-status.ts';
+import { awaitingAnswerStatuses, canChange, finalStatuses, openStatuses, statusLabel } from './ticket-status.ts';
 import { queueResidentMessage } from './ticket-intake.ts';
 import { residentTextsOf, type ResidentTexts } from './resident-texts.ts';
 import type { TicketDeps } from './ticket-deps.ts';
@@ -78,7 +78,7 @@ async function change(
       status: to,
       ...(to === 'received' && !t.receivedAt ? { receivedAt: extra.now } : {}),
       ...(to === 'answered' ? { answeredAt: extra.now } : {}),
-      ...(['closed', 'rejected', 'transferred', 'duplicate'].includes(to) ? { closedAt: extra.now } : {}),
+      ...(finalStatuses.includes(to) ? { closedAt: extra.now } : {}),
       ...(extra.data ?? {}),
     },
   });
@@ -117,7 +117,7 @@ export async function takeTicket(tx: Tx, ticketId: string, staffId: string, now:
 export async function answerTicket(tx: Tx, ticketId: string, staffId: string, text: string, now: Date, report?: DeliveryReport): Promise<ActionResult> {
   const residentTexts = await textsOfTicket(tx, ticketId);
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-  if (!['new', 'received', 'in_progress', 'answered'].includes(t.status)) {
+  if (!openStatuses.includes(t.status)) {
     return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không gửi trả lời được.` };
   }
   const r = await change(tx, ticketId, 'answered', { staffId, kind: 'staff' }, { now, data: t.receivedAt ? {} : { receivedAt: now } });
@@ -140,7 +140,7 @@ export async function answerTicket(tx: Tx, ticketId: string, staffId: string, te
  */
 export async function assignTicket(tx: Tx, ticketId: string, byStaffId: string, toStaffId: string, now: Date): Promise<ActionResult> {
   const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-  if (!['new', 'received', 'in_progress'].includes(t.status)) {
+  if (!awaitingAnswerStatuses.includes(t.status)) {
     return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không giao lại được.` };
   }
   const by = await tx.staff.findUniqueOrThrow({ where: { id: byStaffId } });
@@ -212,7 +212,7 @@ export async function transferTicket(tx: Tx, ticketId: string, staffId: string, 
   const categories = await tx.category.findMany({ where: { active: true } });
   const target = categories.find((c) => wanted === foldVietnamese(c.code) || wanted === foldVietnamese(c.name) || wanted.startsWith(`${foldVietnamese(c.name)} `) || wanted.startsWith(`${foldVietnamese(c.code)} `));
   if (target) {
-    if (!['new', 'received', 'in_progress'].includes(t.status)) {
+    if (!awaitingAnswerStatuses.includes(t.status)) {
       return { ok: false, reason: 'invalid_transition', message: `Phiếu ${t.code} đang "${statusLabel[t.status]}", không chuyển lĩnh vực được.` };
     }
     const assigneeId = await chooseAssignee(tx, t.communeId, target.id, t.villageId);

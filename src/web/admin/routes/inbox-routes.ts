@@ -6,7 +6,7 @@ import type { Prisma } from '../../../db/generated/client.ts';
 import type { TicketStatus } from '../../../db/generated/enums.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { searchTickets } from '../../../tickets/ticket-search.ts';
-import { statusLabel } from '../../../tickets/ticket-status.ts';
+import { awaitingAnswerStatuses, openStatuses, statusLabel } from '../../../tickets/ticket-status.ts';
 import { mayActOnTicket, mayReadTicket } from '../../../tickets/ticket-permissions.ts';
 import { clearanceOf } from '../../../tickets/ticket-visibility.ts';
 import { answerTicket, assignTicket, closeTicket, markDuplicate, transferTicket, type ActionResult } from '../../../tickets/ticket-actions.ts';
@@ -18,7 +18,6 @@ import { deliveryLabel } from '../../../tickets/answer-delivery.ts';
 import { CLOSE_REASONS } from '../../../tickets/close-reasons.ts';
 import { channelName } from '../../../channels/platform-names.ts';
 
-const OPEN = ['new', 'received', 'in_progress'];
 
 // The verbs of /admin/phan-anh/:code/:verb, their audit action and the notice after success.
 const VERBS = {
@@ -57,7 +56,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
     return ctx.page(
       reply,
       'inbox',
-      { title: 'Phản ánh, kiến nghị', communes: choices.length > 1 ? choices : [], xa: choices.length > 1 ? communeId : undefined, f, rows: rows.map((r) => ({ ...r, overdue: OPEN.includes(r.status) && r.dueAt !== null && r.dueAt < now })), categories, villages, staffList, statusLabel, ...fmt },
+      { title: 'Phản ánh, kiến nghị', communes: choices.length > 1 ? choices : [], xa: choices.length > 1 ? communeId : undefined, f, rows: rows.map((r) => ({ ...r, overdue: awaitingAnswerStatuses.includes(r.status) && r.dueAt !== null && r.dueAt < now })), categories, villages, staffList, statusLabel, ...fmt },
       who,
       '/admin/phan-anh',
     );
@@ -103,7 +102,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
       canAct ? prisma.category.findMany({ where: { active: true }, orderBy: { name: 'asc' }, select: { code: true, name: true } }) : [],
       prisma.faqEntry.findFirst({ where: { sourceTicketId: t.id }, select: { id: true } }),
     ]);
-    const open = OPEN.includes(t.status);
+    const open = awaitingAnswerStatuses.includes(t.status);
     return ctx.page(
       reply,
       'ticket',
@@ -113,11 +112,12 @@ export function inboxRoutes(app: FastifyInstance, ctx: AdminContext) {
         xa: xaOf(who, t.communeId),
         canAct,
         can: {
-          answer: canAct && [...OPEN, 'answered'].includes(t.status),
+          answer: canAct && openStatuses.includes(t.status),
           assign: canAssign && open,
           transfer: canAct && open,
-          merge: canAct && [...OPEN, 'answered'].includes(t.status),
-          close: canAct && ['answered', 'in_progress', 'received'].includes(t.status),
+          merge: canAct && openStatuses.includes(t.status),
+          // A new ticket is taken before it is closed (closing it asks for a reason in the admin chat).
+          close: canAct && openStatuses.includes(t.status) && t.status !== 'new',
           faq: canAct && !t.confidential && !faq && t.messages.some((m) => m.direction === 'outbound' && m.authorStaffId),
         },
         assignees,
