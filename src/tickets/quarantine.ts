@@ -7,13 +7,12 @@
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { cleanText } from '../text/clean-text.ts';
+import { channelName } from '../channels/platform-names.ts';
 import { adminChatsOf } from './channel-accounts.ts';
 import type { Enqueue } from './ticket-deps.ts';
 import { sendDirectJob } from './ticket-jobs.ts';
 
 export const QUARANTINE_AFTER_ATTEMPTS = 3;
-
-const PLATFORM_NAMES: Partial<Record<Platform, string>> = { telegram: 'Telegram', zalo: 'Zalo', zalo_oa: 'Zalo OA', zalo_bot: 'Zalo Bot', webchat: 'web chat' };
 
 export interface FailedUpdate {
   platform: Platform;
@@ -60,7 +59,7 @@ async function tellStaff(prisma: PrismaClient, enqueue: Enqueue, f: FailedUpdate
   await prisma.auditLog.create({ data: { communeId, actorKind: 'system', action: 'inbound.quarantined', entityType: 'QuarantinedUpdate', entityId: id, data: { platform: f.platform, updateKey: f.updateKey, attempts } } });
   if (!communeId) return;
   const text =
-    `Có một tin nhắn ${PLATFORM_NAMES[f.platform] ?? f.platform} gửi đến không lưu được sau ${attempts} lần thử, nên đã được để riêng ` +
+    `Có một tin nhắn gửi đến qua ${channelName(f.platform)} không lưu được sau ${attempts} lần thử, nên đã được để riêng ` +
     `để hệ thống tiếp tục nhận các tin sau. Nội dung gốc vẫn được giữ (mã ${id.slice(0, 8)}); quản trị viên xem trong Nhật ký.`;
   for (const c of await adminChatsOf(prisma, communeId)) {
     await enqueue(sendDirectJob, { platform: c.platform, accountId: c.accountName, chatId: c.chatId, text }, { jobId: `quarantine-${id}-${c.platform}-${c.chatId}` });
