@@ -76,6 +76,8 @@ export interface OutboundContent {
   replyTo?: string;
   /** A group with topics: the topic to post in (Telegram message_thread_id). */
   threadId?: string;
+  /** Restored backlog: it may not take a group's last sends of the minute, kept for new work. */
+  background?: boolean;
 }
 
 export interface SendResult {

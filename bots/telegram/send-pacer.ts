@@ -17,10 +17,13 @@ const SPACING_RATIO = 30 / 25;
 const SECOND = 1200;
 // Groups: at most 20 in any minute (a sliding window), with half a second to spare.
 const MINUTE = 60_000 + 500;
+// Of a group's sends in a minute, these are left to new work: a backlog (a fresh demo's history,
+// work restored after Redis lost it) never fills the minute a resident's new ticket needs.
+export const BACKGROUND_RESERVE = 5;
 
 export interface TelegramPacer {
   /** Resolves when one message to chatId may go now (and counts it); throws rate_limited for long waits. */
-  wait(chatId: string): Promise<void>;
+  wait(chatId: string, background?: boolean): Promise<void>;
   /** Telegram answered 429 for this chat: hold the chat (a group) or the bot for `ms`, for every process. */
   pause(chatId: string, ms: number): Promise<void>;
 }
@@ -89,9 +92,10 @@ export function createRedisTelegramPacer(redis: Redis, key: string, limits: Pace
   const keysFor = (chatId: string) => [`${key}:next`, `${key}:g:${chatId}`, `${key}:pause`, `${key}:pause:${chatId}`];
   const spacingMs = Math.ceil((1000 / limits.perSecond) * SPACING_RATIO);
   return {
-    async wait(chatId) {
+    async wait(chatId, background = false) {
+      const perMinute = background ? Math.max(1, limits.perMinutePerGroup - BACKGROUND_RESERVE) : limits.perMinutePerGroup;
       for (;;) {
-        const ms = Number(await redis.eval(ACQUIRE, 4, ...keysFor(chatId), spacingMs, limits.perMinutePerGroup, isGroup(chatId) ? '1' : '0', `${process.pid}-${Date.now()}-${seq++}`));
+        const ms = Number(await redis.eval(ACQUIRE, 4, ...keysFor(chatId), spacingMs, perMinute, isGroup(chatId) ? '1' : '0', `${process.pid}-${Date.now()}-${seq++}`));
         if (ms <= 0) return;
         tooLong(ms, maxWaitMs);
         await sleep(ms);
@@ -123,7 +127,8 @@ export class SendPacer implements TelegramPacer {
     private readonly maxWaitMs = 5000,
   ) {}
 
-  async wait(chatId: string): Promise<void> {
+  async wait(chatId: string, background = false): Promise<void> {
+    const perMinute = background ? Math.max(1, this.perMinutePerGroup - BACKGROUND_RESERVE) : this.perMinutePerGroup;
     for (;;) {
       const now = Date.now();
       prune(this.global, now - SECOND);
@@ -133,7 +138,7 @@ export class SendPacer implements TelegramPacer {
       if (isGroup(chatId)) {
         list = this.perChat.get(chatId) ?? [];
         prune(list, now - MINUTE);
-        if (list.length >= this.perMinutePerGroup) until = Math.max(until, list[0]! + MINUTE);
+        if (list.length >= perMinute) until = Math.max(until, list[0]! + MINUTE);
       }
       if (until <= now) {
         this.global.push(now);

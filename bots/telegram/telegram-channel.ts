@@ -190,9 +190,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   /** A send under the bot's pace; Telegram's own 429 pauses that chat (or the bot) for every process. */
-  async function paced<T>(chatId: string, fn: () => Promise<T>): Promise<T> {
+  async function paced<T>(chatId: string, fn: () => Promise<T>, background = false): Promise<T> {
     try {
-      await pacer.wait(chatId);
+      await pacer.wait(chatId, background);
     } catch (e) {
       if (e instanceof ChannelError) throw e;
       // The shared pace is out of reach (Redis down): nothing was sent, try again later.
@@ -230,8 +230,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
             : media === 'voice'
               ? telegram.sendVoice(chatId, input(ref), withCaption)
               : telegram.sendDocument(chatId, input(ref), withCaption),
+        content.background,
       );
-      if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, thread);
+      if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, thread, content.background);
       return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
     }
     if (!text) throw new ChannelError('bad_request', 'nothing to send');
@@ -239,14 +240,14 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     let first: SendResult | undefined;
     for (let i = 0; i < parts.length; i++) {
       // Buttons go under the last part, where the reader ends up.
-      const r = await sendText(chatId, parts[i]!, i === parts.length - 1 ? extra : { ...replyParams(content.replyTo, chatId), ...thread });
+      const r = await sendText(chatId, parts[i]!, i === parts.length - 1 ? extra : { ...replyParams(content.replyTo, chatId), ...thread }, content.background);
       first ??= r;
     }
     return first!;
   }
 
-  async function sendText(chatId: string, text: string, extra: object): Promise<SendResult> {
-    const sent = await paced(chatId, () => telegram.sendMessage(chatId, text, extra));
+  async function sendText(chatId: string, text: string, extra: object, background = false): Promise<SendResult> {
+    const sent = await paced(chatId, () => telegram.sendMessage(chatId, text, extra), background);
     return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
   }
 

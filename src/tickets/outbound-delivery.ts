@@ -15,6 +15,7 @@ import { visibleAttachments } from './ticket-visibility.ts';
 import { residentTextsOf } from './resident-texts.ts';
 import { relayFollowUp } from './follow-up-relay.ts';
 import {
+  BACKLOG_PRIORITY,
   answerActionJob,
   refreshRatingButtonsJob,
   removeButtonsJob,
@@ -49,6 +50,11 @@ export async function onSendError(e: unknown, ctx: JobContext, onPermanent: (err
     }
   }
   throw e;
+}
+
+/** A restored backlog's send leaves the group's last sends of the minute to new work. */
+function backlog(ctx: JobContext): { background?: true } {
+  return (ctx.job.opts.priority ?? 0) >= BACKLOG_PRIORITY ? { background: true } : {};
 }
 
 function isLastAttempt(ctx: JobContext): boolean {
@@ -145,7 +151,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       if (!main) {
         let sent;
         try {
-          sent = await ch.send(chat.chatId, { text: post.text, buttons: post.buttons, ...thread });
+          sent = await ch.send(chat.chatId, { text: post.text, buttons: post.buttons, ...thread, ...backlog(ctx) });
         } catch (e) {
           return fail(e);
         }
@@ -157,7 +163,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
       for (let i = already; i < post.continuation.length; i++) {
         let sent;
         try {
-          sent = await ch.send(chat.chatId, { text: post.continuation[i]!, replyTo: main.platformMessageId, ...thread });
+          sent = await ch.send(chat.chatId, { text: post.continuation[i]!, replyTo: main.platformMessageId, ...thread, ...backlog(ctx) });
         } catch (e) {
           return fail(e);
         }
@@ -203,6 +209,7 @@ export function outboundHandlers(deps: Deps): Record<string, JobHandler<never>> 
         ...(data.buttons ? { buttons: data.buttons } : {}),
         ...(data.replyTo ? { replyTo: data.replyTo } : {}),
         ...(data.threadId ? { threadId: data.threadId } : {}),
+        ...backlog(ctx),
       });
     } catch (e) {
       return onSendError(e, ctx, async (err) => {
