@@ -100,6 +100,16 @@ function toAccount(row: { id: string; communeId: string | null; platform: Platfo
   };
 }
 
+/** Who adds or removes a bot: a staff member from the web admin, or the operator (CLI) when absent. */
+export interface ChannelActor {
+  staffId: string;
+  ip?: string | undefined;
+}
+
+function auditActor(communeId: string | null, actor: ChannelActor | undefined) {
+  return actor ? { communeId, actorKind: 'staff' as const, actorStaffId: actor.staffId, ip: actor.ip ?? null } : { communeId, actorKind: 'system' as const };
+}
+
 /**
  * Adds a commune's bot: checks the token's shape, asks the platform (getMe), refuses a bot that is
  * already active anywhere in the installation, and saves the sealed token. A bot removed earlier
@@ -107,7 +117,7 @@ function toAccount(row: { id: string; communeId: string | null; platform: Platfo
  */
 export async function addChannelAccount(
   deps: BotAccountDeps,
-  p: { communeId: string; platform: BotPlatform; token: string; adminChatId?: string | undefined },
+  p: { communeId: string; platform: BotPlatform; token: string; adminChatId?: string | undefined; actor?: ChannelActor },
 ): Promise<BotAccount> {
   const token = p.token.trim();
   const label = platformLabel[p.platform];
@@ -147,6 +157,8 @@ export async function addChannelAccount(
       create: { platform, name, communeId: p.communeId, credentialsEnc: sealed, status: 'connected', settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
       update: { communeId: p.communeId, credentialsEnc: sealed, status: 'connected', statusReason: null, settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
     });
+    // In the same transaction: a bot is never running without the line saying who added it.
+    await tx.auditLog.create({ data: { ...auditActor(p.communeId, p.actor), action: 'channel_account.add', entityType: 'ChannelAccount', entityId: row.id, data: { platform: p.platform, name, username: me.username } } });
     return toAccount(row);
   });
 }
@@ -164,10 +176,13 @@ export async function listChannelAccounts(prisma: PrismaClient, p: { communeId?:
  * Disables a bot and forgets its token; with `communeId`, only that commune's bot (what the
  * commune's web admin may do). The bots role stops it at its next look at the database.
  */
-export async function removeChannelAccount(prisma: PrismaClient, p: { accountId: string; communeId?: string }): Promise<BotAccount> {
+export async function removeChannelAccount(prisma: PrismaClient, p: { accountId: string; communeId?: string; actor?: ChannelActor }): Promise<BotAccount> {
   if (!UUID_RE.test(p.accountId)) throw new BotAccountError('not_found', 'NOT_FOUND', `Không có bot mã "${p.accountId}"`);
   const row = await prisma.channelAccount.findFirst({ where: { id: p.accountId, platform: { in: ['telegram', 'zalo_bot'] }, ...(p.communeId ? { communeId: p.communeId } : {}) } });
   if (!row) throw new BotAccountError('not_found', 'NOT_FOUND', 'Không tìm thấy bot này');
-  const updated = await prisma.channelAccount.update({ where: { id: row.id }, data: { status: 'inactive', statusReason: 'đã gỡ', credentialsEnc: null } });
+  const [updated] = await prisma.$transaction([
+    prisma.channelAccount.update({ where: { id: row.id }, data: { status: 'inactive', statusReason: 'đã gỡ', credentialsEnc: null } }),
+    prisma.auditLog.create({ data: { ...auditActor(row.communeId, p.actor), action: 'channel_account.remove', entityType: 'ChannelAccount', entityId: row.id, data: { platform: row.platform, name: row.name } } }),
+  ]);
   return toAccount(updated);
 }

@@ -118,3 +118,33 @@ describe('removeChannelAccount', () => {
     expect(again.adminChatId).toBeUndefined();
   });
 });
+
+describe('audit of adding and removing a bot', () => {
+  it('is written with the change, in its transaction: one line for each add and remove, none for a refused add', async () => {
+    const staffId = (await prisma.staff.create({ data: { communeId: communeA, username: 'qt-audit', displayName: 'Quản trị', roles: ['admin'] } })).id;
+    const bot = new FakeBotApi({ token: '7008888888:AAH-audited-bot-token-for-the-test', botUsername: 'audit_bot' });
+    await bot.start();
+    try {
+      const d = { ...deps, checkToken: botTokenChecker({ TELEGRAM_API_ROOT: bot.apiRoot, ZALO_BOT_API_ROOT: zb.apiRoot }) };
+      const added = await addChannelAccount(d, { communeId: communeA, platform: 'telegram', token: bot.token, actor: { staffId, ip: '203.0.113.5' } });
+      await expect(addChannelAccount(d, { communeId: communeB, platform: 'telegram', token: bot.token })).rejects.toMatchObject({ reason: 'duplicate' });
+      const adds = await prisma.auditLog.findMany({ where: { action: 'channel_account.add', entityId: added.id } });
+      expect(adds).toHaveLength(1);
+      expect(adds[0]).toMatchObject({ communeId: communeA, actorKind: 'staff', actorStaffId: staffId, ip: '203.0.113.5', entityType: 'ChannelAccount', data: { platform: 'telegram', name: 'telegram-7008888888', username: 'audit_bot' } });
+      expect(JSON.stringify(adds[0]!.data)).not.toContain('AAH-audited');
+
+      // From the CLI (no staff): the operator's change is audited too.
+      await removeChannelAccount(prisma, { accountId: added.id });
+      const again = await addChannelAccount(d, { communeId: communeB, platform: 'telegram', token: bot.token });
+      const lines = await prisma.auditLog.findMany({ where: { entityId: added.id }, orderBy: { createdAt: 'asc' } });
+      expect(lines.map((l) => [l.action, l.actorKind, l.communeId])).toEqual([
+        ['channel_account.add', 'staff', communeA],
+        ['channel_account.remove', 'system', communeA],
+        ['channel_account.add', 'system', communeB],
+      ]);
+      expect(again.id).toBe(added.id);
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -186,8 +186,7 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     const checkToken = ctx.opts.channelSetup?.checkToken;
     if (!checkToken) return back('Máy chủ web này không kiểm tra được mã bot; dùng lệnh loaxa channels add.', 409);
     try {
-      await addChannelAccount({ prisma, key: ctx.opts.encryptionKey, checkToken }, { communeId: who.staff.communeId, platform: v.platform, token: v.token, ...(v.platform === 'telegram' && v.adminChatId.trim() ? { adminChatId: v.adminChatId } : {}) });
-      await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'channel_account.add', entityType: 'ChannelAccount', data: { platform: v.platform }, ip: req.ip } });
+      await addChannelAccount({ prisma, key: ctx.opts.encryptionKey, checkToken }, { communeId: who.staff.communeId, platform: v.platform, token: v.token, ...(v.platform === 'telegram' && v.adminChatId.trim() ? { adminChatId: v.adminChatId } : {}), actor: { staffId: who.staff.id, ip: req.ip } });
     } catch (e) {
       if (isAppError(e)) return back(e.userMessage, e.status);
       throw e;
@@ -201,8 +200,7 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
     if (!ctx.checkCsrf(req, who)) { reply.code(403); return showPage(reply, who, { error: 'Biểu mẫu đã hết hạn, xin gửi lại.' }); }
     try {
-      const removed = await removeChannelAccount(prisma, { accountId: req.params.id, communeId: who.staff.communeId });
-      await prisma.auditLog.create({ data: { communeId: who.staff.communeId, actorKind: 'staff', actorStaffId: who.staff.id, action: 'channel_account.remove', entityType: 'ChannelAccount', entityId: removed.id, data: { platform: removed.platform, name: removed.name }, ip: req.ip } });
+      await removeChannelAccount(prisma, { accountId: req.params.id, communeId: who.staff.communeId, actor: { staffId: who.staff.id, ip: req.ip } });
     } catch (e) {
       if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
       throw e;
