@@ -104,7 +104,12 @@ export function figures(rows: FigureRow[], end: Date, now = new Date()): TicketF
 /** Figures per group, groups in Vietnamese order. */
 export function groupFigures<T extends FigureRow>(rows: T[], key: (t: T) => string, end: Date): NamedFigures[] {
   const m = new Map<string, T[]>();
-  for (const t of rows) m.set(key(t), [...(m.get(key(t)) ?? []), t]);
+  for (const t of rows) {
+    const k = key(t);
+    const group = m.get(k);
+    if (group) group.push(t);
+    else m.set(k, [t]);
+  }
   return [...m.entries()].sort(([a], [b]) => a.localeCompare(b, 'vi')).map(([name, group]) => ({ name, ...figures(group, end) }));
 }
 
@@ -128,4 +133,24 @@ export async function communeFigures(prisma: PrismaClient, communeId: string, pe
     byField: groupFigures(rows, (t) => t.category?.name ?? UNCATEGORISED, end),
     byVillage: groupFigures(inVillages, (t) => t.village?.name ?? UNKNOWN_VILLAGE, end),
   };
+}
+
+/**
+ * Totals of several communes for one period, from one query: what the province ranking needs of
+ * each commune (by field and by village are its own report's). The same `figures` rule as above.
+ */
+export async function communesTotals(prisma: PrismaClient, communes: ReadonlyArray<{ id: string; timezone: string }>, period: Period): Promise<Map<string, TicketFigures>> {
+  const bounds = new Map(communes.map((c) => [c.id, periodBounds(period, c.timezone)]));
+  const all = [...bounds.values()];
+  const rows = communes.length === 0 ? [] : await prisma.ticket.findMany({
+    // The widest window of the communes' time zones; each commune's own bounds are applied below.
+    where: { communeId: { in: communes.map((c) => c.id) }, createdAt: { gte: new Date(Math.min(...all.map((b) => b.start.getTime()))), lt: new Date(Math.max(...all.map((b) => b.end.getTime()))) } },
+    select: { communeId: true, status: true, createdAt: true, dueAt: true, answeredAt: true, ratingComment: true, ratedAt: true },
+  });
+  const byCommune = new Map<string, FigureRow[]>(communes.map((c) => [c.id, []]));
+  for (const t of rows) {
+    const b = bounds.get(t.communeId)!;
+    if (t.createdAt >= b.start && t.createdAt < b.end) byCommune.get(t.communeId)!.push(t);
+  }
+  return new Map([...byCommune.entries()].map(([id, r]) => [id, figures(r, bounds.get(id)!.end)]));
 }
