@@ -4,6 +4,7 @@
 // fix it. Read from PostgreSQL only; no secret is ever part of the answer (a stored reason is
 // printed with anything shaped like a token blanked out).
 import type { ChannelAccountStatus, PrismaClient } from '../db/generated/client.ts';
+import { isRemovedAccount } from './removed-account.ts';
 import { decryptSecret } from '../crypto/secret-box.ts';
 
 export type ChannelMark = 'ok' | 'warn' | 'fail';
@@ -105,7 +106,8 @@ const adminChatOf = (r: Row): string | undefined => {
 };
 
 // A removed bot keeps its row (tickets point at it) without its token: not a channel any more.
-const removed = (r: Row) => r.status === 'inactive' && r.credentialsEnc === null && r.platform !== 'zalo_oa';
+// (An OA row is created 'inactive' before its first connection: not removed.)
+const removed = (r: Row) => isRemovedAccount(r) && r.platform !== 'zalo_oa';
 
 /** Every commune (name order) with its channels and what it lacks; then accounts of no commune. */
 export async function communeChannelReport(prisma: PrismaClient, key: Buffer | undefined, own: InstallationBots): Promise<CommuneChannels[]> {

@@ -5,6 +5,7 @@
 // admin (src/auth/commune-scope.ts) onboards, and only into their own province; the CLI on the
 // server (no actor) may place the commune in any province, or in none.
 import type { PrismaClient } from '../db/generated/client.ts';
+import { notRemovedAccount } from '../channels/removed-account.ts';
 import { AppError } from '../errors.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { ensureCategories } from '../catalog/ensure-categories.ts';
@@ -105,7 +106,8 @@ export async function onboardingChecklist(prisma: PrismaClient, communeId: strin
   const [villages, staff, accounts, endpoints] = await Promise.all([
     prisma.village.count({ where: { communeId } }),
     prisma.staff.findMany({ where: { communeId, active: true }, select: { roles: true, isLeader: true } }),
-    prisma.channelAccount.findMany({ where: { communeId }, select: { platform: true, status: true, settings: true } }),
+    // A removed bot is not "đã có".
+    prisma.channelAccount.findMany({ where: { communeId, ...notRemovedAccount }, select: { platform: true, status: true, settings: true } }),
     prisma.endpoint.count({ where: { communeId } }),
   ]);
   const bots = accounts.filter((a) => a.platform === 'telegram');

@@ -5,6 +5,7 @@ import type { Prisma, PrismaClient } from '../db/generated/client.ts';
 import type { Platform } from '../../bots/channel.ts';
 import { DEMO_COMMUNE_CODE } from '../demo/demo-communes.ts';
 import { OperatorError } from '../processes/operator-error.ts';
+import { notRemovedAccount } from '../channels/removed-account.ts';
 
 export interface AccountInfo {
   id: string;
@@ -81,7 +82,7 @@ export async function findAccount(tx: Prisma.TransactionClient, platform: Platfo
 
 export async function adminChatsOf(tx: Prisma.TransactionClient, communeId: string): Promise<AdminChat[]> {
   // A removed bot (inactive, token forgotten) keeps its row for the tickets that point at it, not its admin chat.
-  const rows = await tx.channelAccount.findMany({ where: { communeId, NOT: { status: 'inactive', credentialsEnc: null } }, orderBy: { createdAt: 'asc' } });
+  const rows = await tx.channelAccount.findMany({ where: { communeId, ...notRemovedAccount }, orderBy: { createdAt: 'asc' } });
   return rows.flatMap((r) => {
     const s = r.settings as AccountSettings | null;
     const chatId = s?.adminChatId;

@@ -52,8 +52,12 @@ describe('onboarding a commune', () => {
     const id = r.communeId;
     let done = Object.fromEntries((await onboardingChecklist(db.prisma, id)).map((i) => [i.key, i.done]));
     expect(done).toMatchObject({ staff: false, admin: false, bot: false, loudspeakers: false });
-    await db.prisma.channelAccount.create({ data: { communeId: id, platform: 'telegram', name: 'binhan_bot', settings: { adminChatId: '-100123' } } });
-    await db.prisma.channelAccount.create({ data: { communeId: id, platform: 'zalo_bot', name: 'binhan_zalo' } });
+    // A removed bot (inactive, token forgotten) is no bot: its admin chat does not count either.
+    await db.prisma.channelAccount.create({ data: { communeId: id, platform: 'telegram', name: 'binhan_old_bot', status: 'inactive', settings: { adminChatId: '-100999' } } });
+    done = Object.fromEntries((await onboardingChecklist(db.prisma, id)).map((i) => [i.key, i.done]));
+    expect(done).toMatchObject({ bot: false, admin_chat: false });
+    await db.prisma.channelAccount.create({ data: { communeId: id, platform: 'telegram', name: 'binhan_bot', status: 'connected', settings: { adminChatId: '-100123' } } });
+    await db.prisma.channelAccount.create({ data: { communeId: id, platform: 'zalo_bot', name: 'binhan_zalo', status: 'connected' } });
     await db.prisma.endpoint.create({ data: { communeId: id, name: 'Loa thôn 1', baseUrl: 'http://127.0.0.1:9/' } });
     done = Object.fromEntries((await onboardingChecklist(db.prisma, id)).map((i) => [i.key, i.done]));
     expect(done).toMatchObject({ bot: true, admin_chat: true, loudspeakers: true, zalo: true });
