@@ -2,6 +2,7 @@
 // loop (or a webhook) so that an update is confirmed to Telegram only after the domain stored
 // it: the offset moves past an update once its handler resolved, never before.
 import { sameSecret } from '../../src/auth/same-secret.ts';
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Input, Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
@@ -86,6 +87,19 @@ function input(ref: MediaRef) {
 }
 
 
+type SentMedia = { chat: { id: number }; message_id: number; voice?: { file_id: string }; audio?: { file_id: string }; document?: { file_id: string }; photo?: Array<{ file_id: string }> };
+
+/** The id Telegram gave the file just sent, to send it again without uploading it. */
+function fileIdOf(m: SentMedia): string | undefined {
+  return m.voice?.file_id ?? m.audio?.file_id ?? m.document?.file_id ?? m.photo?.at(-1)?.file_id;
+}
+
+/** A local file as it is now (a path written again with other bytes is another file). */
+async function localFileKey(path: string): Promise<string | undefined> {
+  const s = await stat(path).catch(() => undefined);
+  return s ? `${path}:${s.size}:${s.mtimeMs}` : undefined;
+}
+
 export function createTelegramChannel(opts: TelegramChannelOptions): TelegramChannel {
   const accountId = opts.accountId ?? 'telegram';
   const telegram = new Telegram(opts.token, { apiRoot: opts.apiRoot });
@@ -93,6 +107,10 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   const pacer = opts.pacer ?? new SendPacer(opts.limits?.messagesPerSecond ?? telegramLimits.messagesPerSecond, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
   const editPacer = opts.editPacer ?? new SendPacer(EDITS_PER_SECOND, opts.limits?.messagesPerMinutePerGroup ?? telegramLimits.messagesPerMinutePerGroup);
   let handlers: ChannelHandlers | undefined;
+  // A file this bot already uploaded is sent again by the id Telegram gave it (ids are per bot):
+  // a bulletin's voice note is uploaded once, not once per group (2,000 groups, 2,000 uploads).
+  const uploaded = new Map<string, string>();
+  const uploading = new Map<string, Promise<void>>();
   let abort: AbortController | undefined;
   let loop: Promise<void> | undefined;
 
@@ -214,24 +232,54 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     const media = content.photo ? 'photo' : content.audio ? 'audio' : content.voice ? 'voice' : content.file ? 'file' : undefined;
     const text = content.text ?? '';
     if (media) {
-      const ref = (content.photo ?? content.audio ?? content.voice ?? content.file)!;
+      const original = (content.photo ?? content.audio ?? content.voice ?? content.file)!;
       // A caption over Telegram's limit goes as a separate message after the media.
       const caption = text && text.length <= telegramLimits.maxCaptionLength ? text : undefined;
-      // An upload goes as multipart, where telegraf encodes only some object fields (not
-      // reply_parameters): the reply is given as a string there.
-      const upload = !('platformFileId' in ref) && !('url' in ref);
-      const replyField = upload && 'reply_parameters' in extra ? { reply_parameters: JSON.stringify(extra.reply_parameters) as never } : {};
-      const withCaption = { ...extra, ...replyField, ...(caption ? { caption } : {}) };
-      const sent = await paced<{ chat: { id: number }; message_id: number }>(chatId, () =>
-        media === 'photo'
-          ? telegram.sendPhoto(chatId, input(ref), withCaption)
-          : media === 'audio'
-            ? telegram.sendAudio(chatId, input(ref), withCaption)
-            : media === 'voice'
-              ? telegram.sendVoice(chatId, input(ref), withCaption)
-              : telegram.sendDocument(chatId, input(ref), withCaption),
-        content.background,
-      );
+      const fileKey = 'path' in original ? await localFileKey(original.path) : undefined;
+      // Sends of a file being uploaded wait for that upload, then go by its id.
+      const inFlight = fileKey && !uploaded.has(fileKey) ? uploading.get(fileKey) : undefined;
+      if (inFlight) await inFlight;
+      const known = fileKey ? uploaded.get(fileKey) : undefined;
+      let uploadDone: (() => void) | undefined;
+      if (fileKey && !known && !uploading.has(fileKey)) uploading.set(fileKey, new Promise<void>((r) => (uploadDone = r)));
+      const sendAs = async (ref: MediaRef) => {
+        // An upload goes as multipart, where telegraf encodes only some object fields (not
+        // reply_parameters): the reply is given as a string there.
+        const upload = !('platformFileId' in ref) && !('url' in ref);
+        const replyField = upload && 'reply_parameters' in extra ? { reply_parameters: JSON.stringify(extra.reply_parameters) as never } : {};
+        const withCaption = { ...extra, ...replyField, ...(caption ? { caption } : {}) };
+        return paced<SentMedia>(chatId, () =>
+          media === 'photo'
+            ? telegram.sendPhoto(chatId, input(ref), withCaption)
+            : media === 'audio'
+              ? telegram.sendAudio(chatId, input(ref), withCaption)
+              : media === 'voice'
+                ? telegram.sendVoice(chatId, input(ref), withCaption)
+                : telegram.sendDocument(chatId, input(ref), withCaption),
+          content.background,
+        );
+      };
+      let sent: SentMedia;
+      try {
+        try {
+          sent = await sendAs(known ? { platformFileId: known } : original);
+        } catch (e) {
+          // Telegram no longer knows the id (a refusal, so nothing was sent): upload it again.
+          if (!known || !(e instanceof ChannelError) || e.kind !== 'bad_request') throw e;
+          uploaded.delete(fileKey!);
+          sent = await sendAs(original);
+        }
+        const id = fileIdOf(sent);
+        if (fileKey && !known && id) {
+          if (uploaded.size >= 100) uploaded.delete(uploaded.keys().next().value!);
+          uploaded.set(fileKey, id);
+        }
+      } finally {
+        if (uploadDone) {
+          uploading.delete(fileKey!);
+          uploadDone();
+        }
+      }
       if (text && !caption) for (const part of splitText(text, telegramLimits.maxTextLength)) await sendText(chatId, part, thread, content.background);
       return { platformMessageId: messageKey(sent.chat.id, sent.message_id) };
     }
