@@ -6,10 +6,9 @@ import { subscriberAudienceRows, type SubscriberAudienceInput } from '../subscri
 import type { Prisma, PrismaClient, Staff } from '../db/generated/client.ts';
 import type { BulletinClass, BulletinStatus, RunStatus, StaffRole } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
-import { PULL_MARK } from '../../broadcasts/radio/endpoint.ts';
 import { actingStaff, requireCommuneRole } from '../auth/acting-staff.ts';
 import { requireSecondPerson } from '../auth/second-approver.ts';
-import { markQaRetell } from './qa-retell.ts';
+import { cancelBulletins } from './cancel-bulletin.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,6 +58,9 @@ export const statusLabel: Record<BulletinStatus, string> = {
   cancelled: 'Đã hủy',
   expired: 'Hết hạn',
 };
+
+export const PROVINCE_COPY_CANCEL_TEXT =
+  'Bản tin này do tỉnh gửi, xã không hủy được. Bản tin thường của tỉnh thì người duyệt của xã có thể từ chối kèm lý do trong thời hạn từ chối; còn lại chỉ tỉnh mới thu hồi được.';
 
 /** Title and text of any bulletin, the commune's or the province's: one rule. */
 export function validateBulletinText(title: string | undefined, text: string | undefined): void {
@@ -324,14 +326,11 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const b = await load(tx, bulletinId);
         const staff = await staffOf(tx, actor);
         await requireRole(tx, staff, b.communeId, ['editor', 'approver'], 'hủy bản tin');
+        // A province copy is the province's to withdraw: a cancel would slip past the decline rules.
+        if (b.provinceBulletinId) throw new AppError('FORBIDDEN', PROVINCE_COPY_CANCEL_TEXT);
         if (FINAL.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
-        const updated = await tx.bulletin.update({ where: { id: bulletinId }, data: { status: 'cancelled' } });
-        // Nothing not yet sent goes out: pending deliveries of its runs are cancelled too.
-        // (A pull-mode loudspeaker's item not yet pulled is not sent either.)
-        await tx.delivery.updateMany({ where: { run: { bulletinId }, OR: [{ status: 'pending' }, { status: 'sending', platformMessageId: PULL_MARK }] }, data: { status: 'cancelled' } });
-        await tx.broadcastRun.updateMany({ where: { bulletinId, status: { in: ['due', 'sending'] } }, data: { status: 'cancelled' } });
-        // A Q&A bulletin's askers were told a time: they hear it is cancelled.
-        await markQaRetell(tx, bulletinId, new Date());
+        await cancelBulletins(tx, [bulletinId]);
+        const updated = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId } });
         await audit(tx, actor, b.communeId, 'bulletin.cancel', b.id, { from: b.status });
         return updated;
       }),

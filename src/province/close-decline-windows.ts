@@ -21,7 +21,7 @@ export async function closeDeclineWindows(deps: { prisma: PrismaClient; enqueue:
       await tx.$queryRaw`SELECT id FROM "ProvinceBulletinCommune" WHERE id = ${id}::uuid FOR UPDATE`;
       const d = await tx.provinceBulletinCommune.findUniqueOrThrow({ where: { id }, include: { bulletin: true, commune: true } });
       if (d.status !== 'waiting' || !d.bulletin) return undefined;
-      // The commune cancelled its copy itself: as good as declined.
+      // The copy left 'approved' another way (expired, or edited back to a draft): not scheduled as the province's.
       if (d.bulletin.status !== 'approved') {
         await tx.provinceBulletinCommune.update({ where: { id }, data: { status: 'declined', declineReason: 'Xã đã hủy bản tin' } });
         return undefined;

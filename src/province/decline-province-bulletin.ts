@@ -29,7 +29,7 @@ export async function declinableBy(tx: Tx, staffId: string, provinceBulletinId: 
     include: { provinceBulletin: true, commune: true, declinedBy: { select: { displayName: true } } },
   });
   // Not addressed to this commune, or not approved yet: the commune has nothing to decline.
-  if (!d || d.provinceBulletin.status !== 'approved' || !d.bulletinId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
+  if (!d || !['approved', 'withdrawn'].includes(d.provinceBulletin.status) || !d.bulletinId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
   if (!staff.roles.some((r) => r === 'approver' || r === 'admin')) throw new AppError('FORBIDDEN', 'Chỉ người duyệt của xã mới từ chối được bản tin của tỉnh.');
   if (d.provinceBulletin.class !== 'normal') throw new AppError('CONFLICT', 'Bản tin ưu tiên hoặc khẩn cấp của tỉnh không từ chối được.');
   const tz = d.commune.timezone;
@@ -37,6 +37,7 @@ export async function declinableBy(tx: Tx, staffId: string, provinceBulletinId: 
     const who = d.declinedBy?.displayName ? ` (${d.declinedBy.displayName})` : '';
     throw new AppError('CONFLICT', `Xã đã từ chối bản tin này lúc ${d.declinedAt ? localTimeText(d.declinedAt, tz) : '?'}${who}.`);
   }
+  if (d.status === 'withdrawn' || d.provinceBulletin.status === 'withdrawn') throw new AppError('CONFLICT', 'Tỉnh đã thu hồi bản tin này, xã không cần từ chối nữa.');
   const deadline = d.provinceBulletin.declineDeadline!;
   if (d.status !== 'waiting' || now > deadline) {
     throw new AppError('CONFLICT', `Đã quá hạn từ chối (hạn ${localTimeText(deadline, tz)}); bản tin đã vào lịch phát của xã.`);

@@ -34,7 +34,8 @@ export async function listProvinceBulletins(prisma: PrismaClient, p: { staffId: 
   }
   if (!staff.communeId) return { scope: 'commune' as const, bulletins: [] };
   const rows = await prisma.provinceBulletinCommune.findMany({
-    where: { communeId: staff.communeId, provinceBulletin: { status: 'approved' } },
+    // Withdrawn ones stay listed, marked so: the commune saw them arrive.
+    where: { communeId: staff.communeId, provinceBulletin: { status: { in: ['approved', 'withdrawn'] } } },
     orderBy: { createdAt: 'desc' },
     take: 100,
     include: { provinceBulletin: { include: { province: { select: { name: true } } } } },

@@ -16,7 +16,8 @@ export async function provinceBulletinDetail(prisma: PrismaClient, scope: Commun
       author: { select: { displayName: true } },
       approvedBy: { select: { displayName: true } },
       recordings: { include: { createdBy: { select: { displayName: true } } }, orderBy: { language: 'asc' } },
-      communes: { include: { commune: { select: { name: true, code: true, requireSecondApprover: true } }, declinedBy: { select: { displayName: true } } }, orderBy: { commune: { name: 'asc' } } },
+      withdrawnBy: { select: { displayName: true } },
+      communes: { include: { commune: { select: { name: true, code: true, requireSecondApprover: true } }, declinedBy: { select: { displayName: true } }, bulletin: { select: { status: true } } }, orderBy: { commune: { name: 'asc' } } },
     },
   });
   if (!pb || pb.provinceId !== scope.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
@@ -43,6 +44,7 @@ export async function provinceBulletinDetail(prisma: PrismaClient, scope: Commun
     statusLabel: provinceBulletinStatusLabel[pb.status],
     author: pb.author.displayName,
     approvedBy: pb.approvedBy?.displayName ?? null,
+    withdrawnBy: pb.withdrawnBy?.displayName ?? null,
     secondPersonRequired: secondPersonRequired(pb),
     // Who recorded it wrote it too (the second-person rule).
     wroteIt: (staffId: string) => pb.authorId === staffId || pb.recordings.some((r) => r.createdById === staffId),
@@ -58,6 +60,8 @@ export async function provinceBulletinDetail(prisma: PrismaClient, scope: Commun
       declinedBy: c.declinedBy?.displayName ?? null,
       declineReason: c.declineReason,
       scheduledAt: c.scheduledAt,
+      // The copy may still play (what a withdrawal would cancel).
+      copyOpen: !!c.bulletin && !['done', 'partly_failed', 'cancelled', 'expired'].includes(c.bulletin.status),
       lastRun: c.bulletinId ? (lastRun.get(c.bulletinId) ?? null) : null,
       delivered: c.bulletinId ? (sent.get(c.bulletinId) ?? { sent: 0, total: 0 }) : { sent: 0, total: 0 },
     })),

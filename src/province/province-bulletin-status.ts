@@ -5,6 +5,7 @@ export const provinceBulletinStatusLabel: Record<ProvinceBulletinStatus, string>
   submitted: 'Chờ duyệt',
   approved: 'Đã duyệt',
   rejected: 'Bị trả lại',
+  withdrawn: 'Tỉnh đã thu hồi',
 };
 
 export const dispatchStatusLabel: Record<ProvinceDispatchStatus, string> = {
@@ -12,6 +13,7 @@ export const dispatchStatusLabel: Record<ProvinceDispatchStatus, string> = {
   declined: 'Xã đã từ chối',
   scheduled: 'Đã vào lịch phát của xã',
   sent: 'Đã phát ngay',
+  withdrawn: 'Tỉnh đã thu hồi',
 };
 
 export const NOT_FOUND_TEXT = 'Không tìm thấy bản tin của tỉnh.';

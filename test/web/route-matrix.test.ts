@@ -92,6 +92,12 @@ async function provinceBulletin(state: 'submitted' | 'approved') {
   return pb.id;
 }
 
+/** Commune A1's copy of an approved province bulletin. */
+async function provinceCopy() {
+  const id = await provinceBulletin('approved');
+  return (await prisma.provinceBulletinCommune.findUniqueOrThrow({ where: { provinceBulletinId_communeId: { provinceBulletinId: id, communeId } } })).bulletinId!;
+}
+
 async function survey(state: 'draft' | 'submitted') {
   const wf = createSurveyWorkflow(prisma);
   const author = { staffId: demo.vanhoa! };
@@ -187,6 +193,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/duyet`, body: {} })],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ họp' } })],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/huy`, body: {} })],
+  ['POST', '/admin/ban-tin/:id/:verb',                        'd d d d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await provinceCopy()}/huy`, body: {} }), "a province copy: the province withdraws it, the commune cannot cancel it"],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o o d d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('draft')}/sua`, body: { title: 'Tiêu đề mới', text: 'Nội dung mới.' } })],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o o o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/len-lich`, body: { kind: 'once', runAt: inThreeDays().local } })],
   ['POST', '/admin/ban-tin/:id/:verb',                        'o d o d d d d d d m m m l l l l', async () => ({ url: `/admin/ban-tin/${await bulletin('approved')}/phat-ngay`, body: {} })],
@@ -237,6 +244,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['GET', '/admin/tinh/ban-tin/:id',                          'd d d d d o o o o m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}` }), "province A's: another province's staff find nothing"],
   ['POST', '/admin/tinh/ban-tin/:id/:verb',                   'd d d d d d d o d m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}/duyet`, body: {} })],
   ['POST', '/admin/tinh/ban-tin/:id/:verb',                   'd d d d d d d o d m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('submitted')}/tra-lai`, body: { comment: 'Sửa giờ' } })],
+  ['POST', '/admin/tinh/ban-tin/:id/:verb',                   'd d d d d d d o d m d d l l l l', async () => ({ url: `/admin/tinh/ban-tin/${await provinceBulletin('approved')}/thu-hoi`, body: { confirm: '1' } })],
   // A commune's approver (or admin) declines a normal one for their own commune, from its pages.
   ['POST', '/admin/ban-tin/cua-tinh/:id/tu-choi',             'o d o d d d d d d d o m l l l l', async () => ({ url: `/admin/ban-tin/cua-tinh/${await provinceBulletin('approved')}/tu-choi`, body: { reason: 'Trùng lịch họp của xã' } }), "the admin of A2 declines for A2, its own commune's copy"],
   // Onboarding a commune: the province admin only.
@@ -256,6 +264,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/api/v1/bulletins/:id/approve',                   'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/approve`, body: {} })],
   ['POST', '/api/v1/bulletins/:id/reject',                    'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('submitted')}/reject`, body: { comment: 'Chưa rõ giờ' } })],
   ['POST', '/api/v1/bulletins/:id/cancel',                    'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('draft')}/cancel`, body: {} })],
+  ['POST', '/api/v1/bulletins/:id/cancel',                    'd d d d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await provinceCopy()}/cancel`, body: {} }), 'a province copy'],
   ['POST', '/api/v1/bulletins/:id/schedules',                 'o o o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/schedules`, body: { kind: 'once', runAt: inThreeDays().iso } })],
   ['POST', '/api/v1/bulletins/:id/send-now',                  'o d o d d d d d d m m m l d d d', async () => ({ url: `/api/v1/bulletins/${await bulletin('approved')}/send-now`, body: {} })],
   ['GET', '/api/v1/bulletins/:id/report',                     'o o o o o o o o o m m m l o o m', async () => ({ url: `/api/v1/bulletins/${shared.bulletin}/report` })],
@@ -267,6 +276,7 @@ const MATRIX: Array<[method: string, route: string, expected: string, build: Bui
   ['POST', '/api/v1/province-bulletins',                      'd d d d d d o d d d d d l d d d', async () => ({ url: '/api/v1/province-bulletins', body: { title: `Tin tỉnh ${unique()}`, text: 'Phòng chống bão số 5.' } })],
   ['POST', '/api/v1/province-bulletins/:id/approve',          'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/approve`, body: {} })],
   ['POST', '/api/v1/province-bulletins/:id/reject',           'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/reject`, body: { comment: 'Sửa giờ' } })],
+  ['POST', '/api/v1/province-bulletins/:id/withdraw',         'd d d d d d d o d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('approved')}/withdraw`, body: {} })],
   ['PUT', '/api/v1/province-bulletins/:id/recordings/:language', 'd d d d d d o d d d d d l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('submitted')}/recordings/vi`, raw: { type: 'audio/mpeg', data: randomBytes(2048) } })],
   ['POST', '/api/v1/province-bulletins/:id/decline',          'o d o d d d d d d d o m l d d d', async () => ({ url: `/api/v1/province-bulletins/${await provinceBulletin('approved')}/decline`, body: { reason: 'Trùng lịch họp của xã' } }), "the admin of A2 declines for A2, its own commune's copy"],
   ['GET', '/api/v1/targets',                                  'o o o o o o o o o o o o l o o o', async () => ({ url: '/api/v1/targets' })],

@@ -1,5 +1,5 @@
 // The HTTP API for province bulletins: a province editor writes one (POST) and its recordings, a province approver
-// approves or rejects it, everyone lists what concerns them, and a commune's approver declines a
+// approves, rejects or withdraws it, everyone lists what concerns them, and a commune's approver declines a
 // normal one for their commune within the province's window, with a reason. Rules and texts live in src/province.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import type { Enqueue } from '../../tickets/ticket-deps.ts';
 import { createProvinceBulletin } from '../../province/create-province-bulletin.ts';
 import { approveProvinceBulletin } from '../../province/approve-province-bulletin.ts';
 import { rejectProvinceBulletin } from '../../province/reject-province-bulletin.ts';
+import { withdrawProvinceBulletin } from '../../province/withdraw-province-bulletin.ts';
 import { declineProvinceBulletin } from '../../province/decline-province-bulletin.ts';
 import { listProvinceBulletins } from '../../province/list-province-bulletins.ts';
 import { removeDeclineButtons } from '../../province/province-decline-admin-chat.ts';
@@ -62,6 +63,8 @@ export function registerProvinceBulletinRoutes(
     const body = parse(z.object({ comment: z.string().max(1000) }), req.body);
     return { provinceBulletin: await rejectProvinceBulletin(prisma, { actor: deps.staffOnly(req), provinceBulletinId: parse(idParams, req.params).id, comment: body.comment }) };
   });
+
+  api.post('/api/v1/province-bulletins/:id/withdraw', async (req) => withdrawProvinceBulletin({ prisma, enqueue: deps.enqueue }, { actor: deps.staffOnly(req), provinceBulletinId: parse(idParams, req.params).id }));
 
   // A recording per language, uploaded by the province editor before approval (streamed, checked, stored by hash).
   const audio = deps.audio;

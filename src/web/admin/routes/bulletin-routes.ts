@@ -129,7 +129,8 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (editor && ['draft', 'rejected'].includes(b.status)) actions.push({ verb: 'gui-duyet', label: 'Gửi duyệt' });
     if (mine && ctx.hasRole(who, 'approver') && (b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft'))) actions.push({ verb: 'duyet', label: 'Duyệt' }, { verb: 'tra-lai', label: 'Trả lại', style: 'secondary' });
     if (mine && ctx.hasRole(who, 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) actions.push({ verb: 'phat-ngay', label: 'Phát ngay', style: 'contrast' });
-    if (mine && ctx.hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
+    // A province copy is the province's to withdraw (the workflow refuses it): no button.
+    if (mine && !b.provinceBulletinId && ctx.hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
     const canSchedule = mine && ctx.hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status);
     const canEdit = editor && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
     if (extra.status) reply.code(extra.status);

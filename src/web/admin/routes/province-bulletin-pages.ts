@@ -1,7 +1,7 @@
 // Toàn tỉnh → Bản tin của tỉnh: province staff list their province's bulletins with each commune's
 // side; an editor writes one (text; normal, priority or emergency; every commune, or chosen communes
 // and villages of them) and uploads its recordings before approval; an approver approves or sends it back (the second-person rule of the
-// receiving communes applies); and each bulletin's page shows per commune: waiting to decline,
+// receiving communes applies) or withdraws an approved one (its copies not yet finished are cancelled); and each bulletin's page shows per commune: waiting to decline,
 // declined (why), the slot it took, what was delivered. Commune staff are refused; another
 // province's bulletin answers as missing. Rules and texts live in src/province.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +12,7 @@ import { canApproveProvinceBulletin, canWriteProvinceBulletin } from '../../../a
 import { createProvinceBulletin } from '../../../province/create-province-bulletin.ts';
 import { approveProvinceBulletin } from '../../../province/approve-province-bulletin.ts';
 import { rejectProvinceBulletin } from '../../../province/reject-province-bulletin.ts';
+import { withdrawProvinceBulletin } from '../../../province/withdraw-province-bulletin.ts';
 import { listProvinceBulletins } from '../../../province/list-province-bulletins.ts';
 import { provinceBulletinDetail } from '../../../province/province-bulletin-detail.ts';
 import { estimateSpeech, SENTENCE_PAUSE_S, WORDS_PER_MINUTE } from '../../../bulletins/speech-estimate.ts';
@@ -20,7 +21,7 @@ import { provinceCommunesOf } from '../province-communes.ts';
 import { classLabel, LANGUAGES, runStatus } from '../labels.ts';
 
 const PATH = '/admin/tinh';
-const DONE: Record<string, string> = { moi: 'Đã gửi bản tin để người duyệt cấp tỉnh duyệt.', duyet: 'Đã duyệt: bản tin đã tới các xã nhận.', 'tra-lai': 'Đã trả lại bản tin cho người soạn.' };
+const DONE: Record<string, string> = { moi: 'Đã gửi bản tin để người duyệt cấp tỉnh duyệt.', duyet: 'Đã duyệt: bản tin đã tới các xã nhận.', 'tra-lai': 'Đã trả lại bản tin cho người soạn.', 'thu-hoi': 'Đã thu hồi: bản tin không phát thêm ở xã nào nữa.' };
 const CLASSES = ['normal', 'priority', 'emergency'] as const;
 const estimateAttrs = { wordsPerMinute: WORDS_PER_MINUTE, sentencePause: SENTENCE_PAUSE_S };
 
@@ -46,7 +47,7 @@ export function provinceBulletinPages(app: FastifyInstance, ctx: AdminContext) {
     const rows = list.scope === 'province' ? list.bulletins : [];
     const tally = (r: (typeof rows)[number]) => {
       const n = (st: string) => r.communes.filter((c) => c.status === st).length;
-      return [['waiting', 'chờ xã xem'], ['declined', 'từ chối'], ['scheduled', 'đã vào lịch'], ['sent', 'đã phát ngay']].flatMap(([st, label]) => (n(st!) ? [`${n(st!)} ${label}`] : [])).join(' · ');
+      return [['waiting', 'chờ xã xem'], ['declined', 'từ chối'], ['scheduled', 'đã vào lịch'], ['sent', 'đã phát ngay'], ['withdrawn', 'tỉnh thu hồi']].flatMap(([st, label]) => (n(st!) ? [`${n(st!)} ${label}`] : [])).join(' · ');
     };
     return ctx.page(reply, 'province-bulletins', {
       title: 'Bản tin của tỉnh', rows: rows.map((r) => ({ ...r, tally: tally(r) })), canWrite: canWriteProvinceBulletin(s.who.staff, s.seat.provinceId),
@@ -107,9 +108,11 @@ export function provinceBulletinPages(app: FastifyInstance, ctx: AdminContext) {
     // The author where a receiving commune needs a second person: told so instead of a button that fails.
     const ownNeedsSecond = decide && pb.secondPersonRequired && pb.wroteIt(who.staff.id);
     const canRecord = canWriteProvinceBulletin(who.staff, provinceId) && pb.status === 'submitted';
+    // Something still to take back: a commune copy neither declined nor finished.
+    const canWithdraw = approver && pb.status === 'approved' && pb.communes.some((c) => c.status !== 'declined' && c.copyOpen);
     if (extra.status) reply.code(extra.status);
     return ctx.page(reply, 'province-bulletin', {
-      title: pb.title, scripts: canRecord ? ['bulletin-editor.js'] : [], pb, decide, ownNeedsSecond, canRecord, maxUploadBytes: ctx.opts.maxAudioUploadBytes, languages: LANGUAGES, languageName: (l: string) => LANGUAGES[l] ?? l,
+      title: pb.title, scripts: canRecord ? ['bulletin-editor.js'] : [], pb, decide, ownNeedsSecond, canRecord, canWithdraw, maxUploadBytes: ctx.opts.maxAudioUploadBytes, languages: LANGUAGES, languageName: (l: string) => LANGUAGES[l] ?? l,
       estimate: estimateSpeech(pb.text), classLabel, runStatus, ...extra, ...fmt,
     }, who, PATH);
   }
@@ -131,7 +134,11 @@ export function provinceBulletinPages(app: FastifyInstance, ctx: AdminContext) {
     try {
       if (verb === 'duyet') await approveProvinceBulletin({ prisma, enqueue: ctx.opts.enqueue }, { actor, provinceBulletinId: id, ...(f.one('comment', 1000).trim() ? { comment: f.one('comment', 1000) } : {}) });
       else if (verb === 'tra-lai') await rejectProvinceBulletin(prisma, { actor, provinceBulletinId: id, comment: f.one('comment', 1000) });
-      else return detailPage(reply, s.who, s.seat.provinceId, id, { error: 'Không có thao tác này.', status: 404 });
+      else if (verb === 'thu-hoi') {
+        // The confirmation box, checked by the server too (the admin's pages run no inline script).
+        if (f.one('confirm', 5) !== '1') return detailPage(reply, s.who, s.seat.provinceId, id, { error: 'Đánh dấu ô xác nhận để thu hồi bản tin.', status: 400 });
+        await withdrawProvinceBulletin({ prisma, enqueue: ctx.opts.enqueue }, { actor, provinceBulletinId: id });
+      } else return detailPage(reply, s.who, s.seat.provinceId, id, { error: 'Không có thao tác này.', status: 404 });
     } catch (e) {
       if (isAppError(e) && e.code === 'NOT_FOUND') return ctx.notFound(reply, s.who);
       if (isAppError(e)) return detailPage(reply, s.who, s.seat.provinceId, id, { error: e.userMessage, status: e.status });
