@@ -32,7 +32,7 @@ export interface BotAccountDeps {
   checkToken(platform: BotPlatform, token: string): Promise<BotIdentity>;
 }
 
-export type BotAccountFailure = 'no_key' | 'unknown_commune' | 'bad_token' | 'bad_admin_chat' | 'token_refused' | 'get_me_failed' | 'duplicate' | 'not_found';
+export type BotAccountFailure = 'no_key' | 'unknown_commune' | 'bad_token' | 'bad_admin_chat' | 'token_refused' | 'get_me_failed' | 'duplicate' | 'not_found' | 'admin_chat_taken';
 
 /** What went wrong, precisely enough for a form to say it next to the right field. */
 export class BotAccountError extends AppError {
@@ -185,4 +185,32 @@ export async function removeChannelAccount(prisma: PrismaClient, p: { accountId:
     prisma.auditLog.create({ data: { ...auditActor(row.communeId, p.actor), action: 'channel_account.remove', entityType: 'ChannelAccount', entityId: row.id, data: { platform: row.platform, name: row.name } } }),
   ]);
   return toAccount(updated);
+}
+
+/**
+ * Sets the admin chat of a commune's active Telegram bot, or clears it with an empty id; with
+ * `communeId`, only that commune's bot. Posts and cadres' replies read it from the database each
+ * time, so the bots role needs no restart. A chat that is another commune's admin chat is refused:
+ * its cadres would read this commune's tickets.
+ */
+export async function setBotAdminChat(prisma: PrismaClient, p: { accountId: string; communeId?: string; adminChatId: string; actor?: ChannelActor }): Promise<BotAccount> {
+  if (!UUID_RE.test(p.accountId)) throw new BotAccountError('not_found', 'NOT_FOUND', `Không có bot mã "${p.accountId}"`);
+  const adminChat = p.adminChatId.trim();
+  if (adminChat !== '' && !ADMIN_CHAT_RE.test(adminChat)) throw new BotAccountError('bad_admin_chat', 'VALIDATION', `Mã nhóm quản trị "${adminChat.slice(0, 40)}" không hợp lệ: dùng số, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)`);
+  const [chatId, threadId] = adminChat === '' ? [] : adminChat.split('/');
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.channelAccount.findFirst({ where: { id: p.accountId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' }, ...(p.communeId ? { communeId: p.communeId } : {}) } });
+    if (!row) throw new BotAccountError('not_found', 'NOT_FOUND', 'Không tìm thấy bot Telegram này (hoặc bot đã bị gỡ)');
+    if (chatId) {
+      const taken = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM "ChannelAccount" WHERE platform = 'telegram'::"Platform" AND id <> ${row.id}::uuid
+          AND "communeId" IS DISTINCT FROM ${row.communeId}::uuid AND settings->>'adminChatId' = ${chatId} AND NOT (status = 'inactive' AND "credentialsEnc" IS NULL) LIMIT 1`;
+      if (taken.length) throw new BotAccountError('admin_chat_taken', 'CONFLICT', `Nhóm ${chatId} đang là nhóm quản trị của một xã khác: cán bộ nhóm đó sẽ đọc được phản ánh của xã này. Tạo nhóm riêng cho xã`);
+    }
+    const { adminChatId: _chat, adminThreadId: _thread, ...rest } = (row.settings ?? {}) as Partial<BotAccountSettings>;
+    const settings = { ...rest, ...(chatId ? { adminChatId: chatId } : {}), ...(threadId ? { adminThreadId: threadId } : {}) };
+    const updated = await tx.channelAccount.update({ where: { id: row.id }, data: { settings: settings as unknown as Prisma.InputJsonValue } });
+    await tx.auditLog.create({ data: { ...auditActor(row.communeId, p.actor), action: 'channel_account.admin_chat', entityType: 'ChannelAccount', entityId: row.id, data: { from: _chat ?? null, to: chatId ?? null } } });
+    return toAccount(updated);
+  });
 }

@@ -1,11 +1,11 @@
-// `loaxa channels add|list|remove`: a commune's Telegram bot or Zalo Bot, for scripted onboarding.
+// `loaxa channels add|list|remove|admin-chat`: a commune's Telegram bot or Zalo Bot, for scripted onboarding.
 // The running bots role picks the change up by itself; nothing needs a restart.
 import type { Settings } from '../config/settings.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime, type Runtime } from '../processes/runtime.ts';
 import { OperatorError } from '../processes/operator-error.ts';
 import { botTokenChecker } from '../processes/bot-token-checker.ts';
-import { addChannelAccount, BotAccountError, listChannelAccounts, removeChannelAccount, type BotPlatform } from '../channels/bot-accounts.ts';
+import { addChannelAccount, BotAccountError, listChannelAccounts, removeChannelAccount, setBotAdminChat, type BotPlatform } from '../channels/bot-accounts.ts';
 
 interface Common {
   settings: Settings;
@@ -41,7 +41,7 @@ export async function runChannelsAdd(p: Common & { platform: string; commune: st
   return withRuntime(p, async (rt) => {
     const commune = await communeBySlug(rt, p.commune);
     const a = await addChannelAccount({ prisma: rt.db.prisma, key: p.settings.ENCRYPTION_KEY, checkToken: botTokenChecker(p.settings) }, { communeId: commune.id, platform, token: p.token, adminChatId: p.adminChat });
-    process.stdout.write(`Đã thêm bot @${a.username} (${a.name}, mã ${a.id}) cho ${commune.name}.${a.adminChatId ? ` Nhóm quản trị: ${a.adminChatId}.` : platform === 'telegram' ? ' Chưa có nhóm quản trị: thêm lại với --admin-chat <mã nhóm>.' : ''}\n`);
+    process.stdout.write(`Đã thêm bot @${a.username} (${a.name}, mã ${a.id}) cho ${commune.name}.${a.adminChatId ? ` Nhóm quản trị: ${a.adminChatId}.` : platform === 'telegram' ? ` Chưa có nhóm quản trị: loaxa channels admin-chat ${a.id} --chat <mã nhóm>.` : ''}\n`);
     return 0;
   });
 }
@@ -61,6 +61,15 @@ export async function runChannelsRemove(p: Common & { accountId: string }): Prom
   return withRuntime(p, async (rt) => {
     const a = await removeChannelAccount(rt.db.prisma, { accountId: p.accountId });
     process.stdout.write(`Đã gỡ bot @${a.username} (${a.name}); mã bot đã được xóa khỏi cơ sở dữ liệu.\n`);
+    return 0;
+  });
+}
+
+export async function runChannelsAdminChat(p: Common & { accountId: string; chat?: string | undefined; clear: boolean }): Promise<number> {
+  if ((p.chat === undefined) === !p.clear) throw new OperatorError('Cho biết --chat <mã nhóm> để gắn nhóm quản trị, hoặc --clear để bỏ (một trong hai)');
+  return withRuntime(p, async (rt) => {
+    const a = await setBotAdminChat(rt.db.prisma, { accountId: p.accountId, adminChatId: p.clear ? '' : p.chat! });
+    process.stdout.write(a.adminChatId ? `Bot @${a.username}: nhóm quản trị là ${a.adminChatId}.\n` : `Bot @${a.username}: đã bỏ nhóm quản trị; phản ánh sẽ không được đăng cho cán bộ đến khi gắn nhóm mới.\n`);
     return 0;
   });
 }

@@ -12,7 +12,7 @@ import { runLinkStaff } from './link-staff-command.ts';
 import { runCommuneAdd } from './commune-command.ts';
 import { runRadioSim } from './radio-sim-command.ts';
 import { runZaloAdminGroup, runZaloGroups, runZaloLogin } from './zalo-command.ts';
-import { runChannelsAdd, runChannelsList, runChannelsRemove } from './channels-command.ts';
+import { runChannelsAdd, runChannelsAdminChat, runChannelsList, runChannelsRemove } from './channels-command.ts';
 
 function settingsAndLogger() {
   const settings = loadSettings();
@@ -127,6 +127,14 @@ channels
   .description('gỡ một bot (xóa mã bot; phiếu và người dân của bot vẫn giữ)')
   .argument('<account-id>', 'mã bot (xem "loaxa channels list")')
   .action((accountId: string) => guarded(() => runChannelsRemove({ ...settingsAndLogger(), accountId })));
+channels
+  .command('admin-chat')
+  .description('gắn, đổi hoặc bỏ nhóm quản trị của một bot Telegram (không cần khởi động lại)')
+  .argument('<account-id>', 'mã bot (xem "loaxa channels list")')
+  // An option, not an argument: a group id starts with "-", which would read as an option.
+  .option('--chat <id>', 'mã nhóm, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)')
+  .option('--clear', 'bỏ nhóm quản trị')
+  .action((accountId: string, o: { chat?: string; clear?: boolean }) => guarded(() => runChannelsAdminChat({ ...settingsAndLogger(), accountId, chat: o.chat, clear: o.clear === true })));
 
 program
   .command('radio-sim')

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../../src/db/generated/client.ts';
-import { addChannelAccount, listChannelAccounts, openBotToken, removeChannelAccount, type BotAccountDeps } from '../../src/channels/bot-accounts.ts';
+import { addChannelAccount, listChannelAccounts, openBotToken, removeChannelAccount, setBotAdminChat, type BotAccountDeps } from '../../src/channels/bot-accounts.ts';
+import { isAdminChat } from '../../src/tickets/channel-accounts.ts';
 import { botTokenChecker } from '../../src/processes/bot-token-checker.ts';
 import { FakeBotApi } from '../support/telegram-bot-api/fake-bot-api.ts';
 import { FakeZaloBotApi } from '../support/zalo-bot-api/fake-zalo-bot-api.ts';
@@ -146,5 +147,47 @@ describe('audit of adding and removing a bot', () => {
     } finally {
       await bot.close();
     }
+  });
+});
+
+describe('setBotAdminChat', () => {
+  it('sets, changes and clears a bot’s admin chat, read at once by the admin-chat check; audited', async () => {
+    const bot = new FakeBotApi({ token: '7005555555:AAH-admin-chat-bot-token-for-the-test', botUsername: 'nhom_bot' });
+    await bot.start();
+    try {
+      const d = { ...deps, checkToken: botTokenChecker({ TELEGRAM_API_ROOT: bot.apiRoot, ZALO_BOT_API_ROOT: zb.apiRoot }) };
+      const added = await addChannelAccount(d, { communeId: communeA, platform: 'telegram', token: bot.token });
+      expect(added.adminChatId).toBeUndefined();
+      expect(await setBotAdminChat(prisma, { accountId: added.id, communeId: communeA, adminChatId: ' -1005550001/3 ' })).toMatchObject({ adminChatId: '-1005550001/3', active: true });
+      expect(await prisma.$transaction((tx) => isAdminChat(tx, 'telegram', '-1005550001'))).toMatchObject({ id: added.id });
+      // The token and the bot's identity stay; only the chat changes.
+      const row = await prisma.channelAccount.findUniqueOrThrow({ where: { id: added.id } });
+      expect(openBotToken(key, row)).toBe(bot.token);
+      expect(row.settings).toMatchObject({ botId: '7005555555', username: 'nhom_bot', adminChatId: '-1005550001', adminThreadId: '3' });
+      expect((await setBotAdminChat(prisma, { accountId: added.id, adminChatId: '-1005550002' })).adminChatId).toBe('-1005550002');
+      expect(await prisma.$transaction((tx) => isAdminChat(tx, 'telegram', '-1005550001'))).toBeNull();
+      expect((await setBotAdminChat(prisma, { accountId: added.id, adminChatId: '' })).adminChatId).toBeUndefined();
+      const lines = await prisma.auditLog.findMany({ where: { action: 'channel_account.admin_chat', entityId: added.id }, orderBy: { createdAt: 'asc' } });
+      expect(lines.map((l) => l.data)).toEqual([{ from: null, to: '-1005550001' }, { from: '-1005550001', to: '-1005550002' }, { from: '-1005550002', to: null }]);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('refuses bad ids, another commune’s bot, a removed bot and another commune’s admin chat, changing nothing', async () => {
+    const mk = (communeId: string, name: string, chat?: string) =>
+      prisma.channelAccount.create({ data: { communeId, platform: 'telegram', name, status: 'connected', credentialsEnc: 'v1:x', settings: chat ? { adminChatId: chat } : {} } });
+    const mine = await mk(communeA, 'tg-set-a');
+    await mk(communeB, 'tg-set-b', '-1006660001');
+    for (const chat of ['abc', '-100 123', '1'.repeat(30), '-100123/', '-100123/abc'])
+      await expect(setBotAdminChat(prisma, { accountId: mine.id, adminChatId: chat })).rejects.toMatchObject({ reason: 'bad_admin_chat', code: 'VALIDATION' });
+    await expect(setBotAdminChat(prisma, { accountId: 'khong-phai-uuid', adminChatId: '-1001' })).rejects.toMatchObject({ reason: 'not_found' });
+    await expect(setBotAdminChat(prisma, { accountId: mine.id, communeId: communeB, adminChatId: '-1001' })).rejects.toMatchObject({ reason: 'not_found' });
+    // Another commune's admin chat: its cadres would read this commune's tickets.
+    await expect(setBotAdminChat(prisma, { accountId: mine.id, adminChatId: '-1006660001' })).rejects.toMatchObject({ reason: 'admin_chat_taken', code: 'CONFLICT' });
+    const removed = await prisma.channelAccount.create({ data: { communeId: communeA, platform: 'telegram', name: 'tg-set-removed', status: 'inactive' } });
+    await expect(setBotAdminChat(prisma, { accountId: removed.id, adminChatId: '-1007770001' })).rejects.toMatchObject({ reason: 'not_found' });
+    expect((await prisma.channelAccount.findUniqueOrThrow({ where: { id: mine.id } })).settings).toEqual({});
+    expect(await prisma.auditLog.count({ where: { action: 'channel_account.admin_chat', entityId: { in: [mine.id, removed.id] } } })).toBe(0);
   });
 });

@@ -50,6 +50,17 @@ describe('loaxa channels', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${row.id}\tan-binh\ttelegram\t@anbinh_bot\t-1001234567890`);
 
+    // The admin chat changes without adding the bot again (a group id starts with "-": an option, not an argument).
+    const moved = await loaxa(['admin-chat', row.id, '--chat', '-1009876543210/4']);
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain('Bot @anbinh_bot: nhóm quản trị là -1009876543210/4.');
+    expect((await loaxa(['list'])).stdout).toContain(`${row.id}\tan-binh\ttelegram\t@anbinh_bot\t-1009876543210/4`);
+    const neither = await loaxa(['admin-chat', row.id]);
+    expect(neither.code).not.toBe(0);
+    expect(neither.stderr).toContain('--chat <mã nhóm>');
+    expect((await loaxa(['admin-chat', row.id, '--clear'])).stdout).toContain('đã bỏ nhóm quản trị');
+    expect((await loaxa(['list'])).stdout).toContain('(chưa có nhóm quản trị)');
+
     const again = await loaxa(['add', 'telegram', '--commune', 'an-binh', '--token', bot.token]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('đã được thêm của xã này');

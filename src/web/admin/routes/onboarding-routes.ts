@@ -21,7 +21,7 @@ const FIX: Record<ChecklistItem['key'], { href: string; how: string }> = {
   admin: { href: '/admin/can-bo', how: 'Giao vai trò Quản trị cho một cán bộ của xã' },
   leader: { href: '/admin/can-bo', how: 'Chọn lãnh đạo nhận phản ánh chưa phân công ở trang Cán bộ & phân công' },
   bot: { href: '/admin/cum-loa', how: 'Quản trị viên xã thêm bot Telegram ở trang Cụm loa & nhóm (hoặc trên máy chủ: loaxa channels add telegram --commune <mã xã> --token …)' },
-  admin_chat: { href: '/admin/cum-loa', how: 'Gắn nhóm quản trị cho bot ở trang Cụm loa & nhóm (hoặc --admin-chat khi thêm bot)' },
+  admin_chat: { href: '/admin/cum-loa', how: 'Gắn nhóm quản trị cho bot ở trang Cụm loa & nhóm (hoặc loaxa channels admin-chat <mã bot> --chat <mã nhóm>)' },
   loudspeakers: { href: '/admin/cum-loa/loa/moi', how: 'Thêm cụm loa ở trang Cụm loa & nhóm' },
   zalo: { href: '/admin/cum-loa', how: 'Kết nối Zalo OA hoặc thêm Zalo Bot ở trang Cụm loa & nhóm' },
 };

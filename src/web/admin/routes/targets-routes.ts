@@ -6,7 +6,7 @@ import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
-import { addChannelAccount, removeChannelAccount } from '../../../channels/bot-accounts.ts';
+import { addChannelAccount, removeChannelAccount, setBotAdminChat } from '../../../channels/bot-accounts.ts';
 import { oaQuotaUsage } from '../../../channels/oa-quota.ts';
 import { saveOaMonthlyQuota, saveOaTagVillage } from '../../../channels/oa-broadcast-settings.ts';
 import { startOaConnect } from '../../../channels/zalo-oa-connect.ts';
@@ -14,7 +14,7 @@ import { ZALO_OA_CALLBACK_PATH } from '../../plugins/zalo-oa-connect-routes.ts';
 import { accountPlatform, accountStatus, endpointLabel, protocolLabel, targetLabel } from '../labels.ts';
 
 const FIELD_LABEL: Record<string, string> = { name: 'Tên', protocol: 'Giao thức', baseUrl: 'Địa chỉ', secret: 'Khóa bí mật', villageId: 'Thôn', volume: 'Âm lượng', bitrateKbps: 'Chất lượng âm thanh', pullMode: 'Tự lấy bản tin', active: 'Đang nhận' };
-const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.', 'them-tk': 'Đã thêm tài khoản; bot bắt đầu nhận tin khi tiến trình bots nạp lại.', 'go-tk': 'Đã gỡ tài khoản.', 'han-muc': 'Đã lưu hạn mức tin truyền thông của Zalo OA.', nhan: 'Đã lưu nhãn người theo dõi.' };
+const DONE: Record<string, string> = { 'them-loa': 'Đã thêm cụm loa.', 'sua-loa': 'Đã lưu cụm loa.', 'sua-nhom': 'Đã lưu nhóm.', 'them-tk': 'Đã thêm tài khoản; bot bắt đầu nhận tin khi tiến trình bots nạp lại.', 'go-tk': 'Đã gỡ tài khoản.', 'nhom-qt': 'Đã lưu nhóm quản trị của bot.', 'han-muc': 'Đã lưu hạn mức tin truyền thông của Zalo OA.', nhan: 'Đã lưu nhãn người theo dõi.' };
 // Zalo lets an OA answer a resident (tin tư vấn) only within 7 days of the resident's last message.
 const OA_WINDOW_MS = 7 * 86_400_000;
 // The page lists the conversations closest to closing; the rest are counted.
@@ -208,6 +208,23 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     return reply.redirect('/admin/cum-loa?da=go-tk', 303);
   });
 
+  /** The admin chat of a Telegram bot: set, changed or (empty) taken off; no restart. */
+  app.post<{ Params: { id: string } }>('/admin/cum-loa/tai-khoan/:id/nhom-quan-tri', async (req, reply) => {
+    const who = await adminOnly(req, reply);
+    if (!who) return reply;
+    if (!UUID.test(req.params.id)) return ctx.notFound(reply, who);
+    const back = (error: string, status: number) => { reply.code(status); return showPage(reply, who, { error }); };
+    if (!ctx.checkCsrf(req, who)) return back('Biểu mẫu đã hết hạn, xin gửi lại.', 403);
+    try {
+      await setBotAdminChat(prisma, { accountId: req.params.id, communeId: who.staff.communeId, adminChatId: formOf(req).one('adminChatId', 40), actor: { staffId: who.staff.id, ip: req.ip } });
+    } catch (e) {
+      if (isAppError(e) && e.status === 404) return ctx.notFound(reply, who);
+      if (isAppError(e)) return back(e.userMessage, e.status);
+      throw e;
+    }
+    return reply.redirect('/admin/cum-loa?da=nhom-qt', 303);
+  });
+
   /** "Kết nối Zalo OA": stores the app's keys and sends the admin to Zalo's consent page (OAuth v4 + PKCE). */
   app.post('/admin/cum-loa/zalo-oa', async (req, reply) => {
     const who = await adminOnly(req, reply);
@@ -275,6 +292,9 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     const admin = isAdmin(who);
     const villages = admin ? await prisma.village.findMany({ where: { communeId }, orderBy: { sortOrder: 'asc' }, select: { id: true, name: true } }) : [];
     const extra = await oaDetails(accounts.filter((a) => a.platform === 'zalo_oa' && a.status !== 'inactive').map((a) => a.id));
-    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, villages, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
+    // Bots added here or by `loaxa channels add` (token stored) take an admin chat from this page; the
+    // TELEGRAM_BOT_TOKEN bot takes TELEGRAM_ADMIN_CHAT_ID from the settings.
+    const storedBots = admin ? (await prisma.channelAccount.findMany({ where: { communeId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' } }, select: { id: true } })).map((a) => a.id) : [];
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, storedBots, villages, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
   }
 }
