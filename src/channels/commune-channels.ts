@@ -141,7 +141,9 @@ export async function communeChannelReport(prisma: PrismaClient, key: Buffer | u
     if (mine.length === 0) missing.push(`chưa có kênh nào để người dân nhắn tin: loaxa channels add telegram --commune ${c.code} --token <mã bot> --admin-chat <mã nhóm>, hoặc trang Cụm loa & nhóm của xã`);
     else if (working.length === 0) missing.push('không kênh nào đang chạy: người dân nhắn tin không tới xã (sửa theo từng dòng trên)');
     if (mine.length > 0 && !mine.some((r) => adminChatOf(r))) {
-      missing.push(`chưa có nhóm quản trị: phản ánh không được đăng cho cán bộ; gắn nhóm ở trang Cụm loa & nhóm, hoặc loaxa channels admin-chat <mã bot> --chat <mã nhóm>`);
+      // Name the bot when the commune has a stored Telegram one: the operator can paste the command.
+      const bot = mine.find((r) => r.platform === 'telegram' && r.credentialsEnc !== null);
+      missing.push(`chưa có nhóm quản trị: phản ánh không được đăng cho cán bộ; gắn nhóm ở trang Cụm loa & nhóm, hoặc loaxa channels admin-chat ${bot?.id ?? '<mã bot>'} --chat <mã nhóm>`);
     } else if (mine.length > 0 && !mine.some((r) => adminChatOf(r) && channels.find((l) => l.id === r.id)?.mark !== 'fail')) {
       missing.push('nhóm quản trị chỉ gắn với kênh đang hỏng: phản ánh không được đăng cho cán bộ cho tới khi kênh đó chạy lại');
     }

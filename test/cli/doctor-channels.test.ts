@@ -74,7 +74,8 @@ describe('loaxa doctor lists the communes’ channels', () => {
     const binhMinh = block('Xã Bình Minh (binh-minh)');
     expect(binhMinh).toMatch(/✔ Telegram @bot3\s+đang kết nối$/m);
     expect(binhMinh).toMatch(/✘ Zalo OA oa-binh-minh\s+Zalo không nhận mã làm mới nữa: quản trị viên xã bấm Kết nối Zalo OA ở trang Cụm loa & nhóm \(Zalo từ chối mã làm mới \(-14014\)\)/);
-    expect(binhMinh).toMatch(/✘ thiếu: chưa có nhóm quản trị: phản ánh không được đăng cho cán bộ; .*--commune binh-minh/);
+    // The command names the commune's own bot (its id), ready to paste.
+    expect(binhMinh).toMatch(/✘ thiếu: chưa có nhóm quản trị: phản ánh không được đăng cho cán bộ; gắn nhóm ở trang Cụm loa & nhóm, hoặc loaxa channels admin-chat [0-9a-f-]{36} --chat <mã nhóm>/);
 
     expect(block('Xã Cát Tiên (cat-tien)')).toMatch(/^ {4}✘ thiếu: chưa có kênh nào để người dân nhắn tin: loaxa channels add telegram --commune cat-tien/);
 
