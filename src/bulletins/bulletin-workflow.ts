@@ -62,6 +62,10 @@ export const statusLabel: Record<BulletinStatus, string> = {
 export const PROVINCE_COPY_CANCEL_TEXT =
   'Bản tin này do tỉnh gửi, xã không hủy được. Bản tin thường của tỉnh thì người duyệt của xã có thể từ chối kèm lý do trong thời hạn từ chối; còn lại chỉ tỉnh mới thu hồi được.';
 
+/** What the province approved is the province's: its words, recordings and reach are not the commune's to change. */
+export const PROVINCE_COPY_EDIT_TEXT =
+  'Bản tin này do tỉnh gửi, xã không sửa nội dung hay nơi nhận được. Bản tin thường của tỉnh thì người duyệt của xã có thể từ chối kèm lý do trong thời hạn từ chối; cần sửa thì báo tỉnh thu hồi và gửi lại.';
+
 /** Title and text of any bulletin, the commune's or the province's: one rule. */
 export function validateBulletinText(title: string | undefined, text: string | undefined): void {
   if (title !== undefined && (!title.trim() || title.length > 200)) throw new AppError('VALIDATION', 'Tiêu đề bản tin cần từ 1 đến 200 ký tự.', { field: 'title' });
@@ -109,6 +113,7 @@ async function loadEditable(tx: Tx, actor: Actor, bulletinId: string) {
   const b = await load(tx, bulletinId);
   const staff = await staffOf(tx, actor);
   await requireRole(tx, staff, b.communeId, ['editor'], 'sửa bản tin');
+  if (b.provinceBulletinId) throw new AppError('FORBIDDEN', PROVINCE_COPY_EDIT_TEXT);
   if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không sửa được nữa.`);
   return { b, staff };
 }
@@ -219,6 +224,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         const staff = await staffOf(tx, actor);
         const approved = ['approved', 'scheduled'].includes(b.status);
         await requireRole(tx, staff, b.communeId, approved ? ['approver'] : ['editor', 'approver'], approved ? 'đổi nơi nhận của bản tin đã duyệt' : 'chọn nơi nhận bản tin');
+        if (b.provinceBulletinId) throw new AppError('FORBIDDEN', PROVINCE_COPY_EDIT_TEXT);
         if (!EDITABLE.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không đổi nơi nhận được nữa.`);
         const rows: Prisma.BulletinAudienceCreateManyInput[] = [];
         if (input.subscribers) for (const r of await subscriberAudienceRows(tx, b.communeId, input.subscribers)) rows.push({ bulletinId, kind: 'subscribers', ...r });

@@ -101,6 +101,28 @@ describe('a commune cannot cancel a province copy', () => {
     expect(await prisma.auditLog.count({ where: { action: 'bulletin.cancel', entityId: copy } })).toBe(0);
   });
 
+  it.each(['normal', 'priority', 'emergency'] as const)('%s: its words, recordings and reach are not the commune’s to change, and the page offers no form', async (cls) => {
+    const id = await approved(cls);
+    const copy = await copyIn(id, hoaBinh);
+    const before = await prisma.bulletin.findUniqueOrThrow({ where: { id: copy }, include: { versions: true, audiences: true } });
+    const wf = createBulletinWorkflow(prisma);
+    const refused = (p: Promise<unknown>) => p.then(() => undefined, (x: unknown) => x as { code: string; message: string });
+    for (const e of [
+      await refused(wf.edit({ staffId: staff.vanhoa! }, copy, { title: 'Sửa tiêu đề', text: 'Nội dung khác hẳn của xã.' })),
+      await refused(wf.checkEditable({ staffId: staff.vanhoa! }, copy)),
+      await refused(wf.setAudience({ staffId: staff.chutich! }, copy, { all: true })),
+    ]) {
+      expect(e?.code).toBe('FORBIDDEN');
+      expect(e?.message).toContain('Bản tin này do tỉnh gửi, xã không sửa nội dung hay nơi nhận được.');
+    }
+    const web = await post('vanhoa', `/admin/ban-tin/${copy}/sua`, { title: 'Sửa tiêu đề', text: 'Nội dung khác hẳn của xã.' });
+    expect(web.statusCode).toBe(403);
+    expect((await get('vanhoa', `/admin/ban-tin/${copy}`)).body).not.toContain(`/admin/ban-tin/${copy}/sua`);
+    const after = await prisma.bulletin.findUniqueOrThrow({ where: { id: copy }, include: { versions: true, audiences: true } });
+    expect({ status: after.status, revision: after.revision, title: after.title, versions: after.versions.length, audiences: after.audiences.length })
+      .toEqual({ status: before.status, revision: before.revision, title: before.title, versions: before.versions.length, audiences: before.audiences.length });
+  });
+
   it("the commune's own bulletin still has its button and cancels", async () => {
     const wf = createBulletinWorkflow(prisma);
     const own = await wf.createDraft({ staffId: staff.vanhoa! }, { communeId: hoaBinh, title: 'Họp thôn', text: 'Mời bà con họp thôn lúc 19 giờ.' });

@@ -132,7 +132,8 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     // A province copy is the province's to withdraw (the workflow refuses it): no button.
     if (mine && !b.provinceBulletinId && ctx.hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
     const canSchedule = mine && ctx.hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status);
-    const canEdit = editor && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
+    // A province copy's words and reach are the province's (the workflow refuses them): no form.
+    const canEdit = editor && !b.provinceBulletinId && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
     if (extra.status) reply.code(extra.status);
     const subscribers = b.audiences.filter((a) => a.kind === 'subscribers').map((a) => subscriberAudienceName(a.village?.name ?? null, a.topicCode));
     const places = b.audiences.filter((a) => a.kind !== 'subscribers');
