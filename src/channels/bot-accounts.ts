@@ -110,6 +110,14 @@ function auditActor(communeId: string | null, actor: ChannelActor | undefined) {
   return actor ? { communeId, actorKind: 'staff' as const, actorStaffId: actor.staffId, ip: actor.ip ?? null } : { communeId, actorKind: 'system' as const };
 }
 
+/** A group that is another commune's admin chat is refused: its cadres would read this commune's tickets. */
+async function refuseAdminChatOfAnotherCommune(tx: Prisma.TransactionClient, communeId: string | null, chatId: string): Promise<void> {
+  const taken = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM "ChannelAccount" WHERE platform = 'telegram'::"Platform"
+      AND "communeId" IS DISTINCT FROM ${communeId}::uuid AND settings->>'adminChatId' = ${chatId} AND NOT (status = 'inactive' AND "credentialsEnc" IS NULL) LIMIT 1`;
+  if (taken.length) throw new BotAccountError('admin_chat_taken', 'CONFLICT', `Nhóm ${chatId} đang là nhóm quản trị của một xã khác: cán bộ nhóm đó sẽ đọc được phản ánh của xã này. Tạo nhóm riêng cho xã`);
+}
+
 /**
  * Adds a commune's bot: checks the token's shape, asks the platform (getMe), refuses a bot that is
  * already active anywhere in the installation, and saves the sealed token. A bot removed earlier
@@ -152,6 +160,7 @@ export async function addChannelAccount(
       const where = active.communeId === p.communeId ? 'của xã này' : 'của một xã khác';
       throw new BotAccountError('duplicate', 'CONFLICT', `Bot @${me.username} đã được thêm ${where}; gỡ nó trước nếu muốn thêm lại`);
     }
+    if (chatId) await refuseAdminChatOfAnotherCommune(tx, p.communeId, chatId);
     const row = await tx.channelAccount.upsert({
       where: { platform_name: { platform, name } },
       create: { platform, name, communeId: p.communeId, credentialsEnc: sealed, status: 'connected', settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
@@ -201,12 +210,7 @@ export async function setBotAdminChat(prisma: PrismaClient, p: { accountId: stri
   return prisma.$transaction(async (tx) => {
     const row = await tx.channelAccount.findFirst({ where: { id: p.accountId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' }, ...(p.communeId ? { communeId: p.communeId } : {}) } });
     if (!row) throw new BotAccountError('not_found', 'NOT_FOUND', 'Không tìm thấy bot Telegram này (hoặc bot đã bị gỡ)');
-    if (chatId) {
-      const taken = await tx.$queryRaw<Array<{ id: string }>>`
-        SELECT id FROM "ChannelAccount" WHERE platform = 'telegram'::"Platform" AND id <> ${row.id}::uuid
-          AND "communeId" IS DISTINCT FROM ${row.communeId}::uuid AND settings->>'adminChatId' = ${chatId} AND NOT (status = 'inactive' AND "credentialsEnc" IS NULL) LIMIT 1`;
-      if (taken.length) throw new BotAccountError('admin_chat_taken', 'CONFLICT', `Nhóm ${chatId} đang là nhóm quản trị của một xã khác: cán bộ nhóm đó sẽ đọc được phản ánh của xã này. Tạo nhóm riêng cho xã`);
-    }
+    if (chatId) await refuseAdminChatOfAnotherCommune(tx, row.communeId, chatId);
     const { adminChatId: _chat, adminThreadId: _thread, ...rest } = (row.settings ?? {}) as Partial<BotAccountSettings>;
     const settings = { ...rest, ...(chatId ? { adminChatId: chatId } : {}), ...(threadId ? { adminThreadId: threadId } : {}) };
     const updated = await tx.channelAccount.update({ where: { id: row.id }, data: { settings: settings as unknown as Prisma.InputJsonValue } });

@@ -185,6 +185,16 @@ describe('setBotAdminChat', () => {
     await expect(setBotAdminChat(prisma, { accountId: mine.id, communeId: communeB, adminChatId: '-1001' })).rejects.toMatchObject({ reason: 'not_found' });
     // Another commune's admin chat: its cadres would read this commune's tickets.
     await expect(setBotAdminChat(prisma, { accountId: mine.id, adminChatId: '-1006660001' })).rejects.toMatchObject({ reason: 'admin_chat_taken', code: 'CONFLICT' });
+    // Nor when a bot is added with it.
+    const other = new FakeBotApi({ token: '7006060606:AAH-taken-admin-chat-bot-token-test', botUsername: 'nhom_khac_bot' });
+    await other.start();
+    try {
+      const d = { ...deps, checkToken: botTokenChecker({ TELEGRAM_API_ROOT: other.apiRoot, ZALO_BOT_API_ROOT: zb.apiRoot }) };
+      await expect(addChannelAccount(d, { communeId: communeA, platform: 'telegram', token: other.token, adminChatId: '-1006660001' })).rejects.toMatchObject({ reason: 'admin_chat_taken' });
+      expect(await prisma.channelAccount.count({ where: { name: 'telegram-7006060606' } })).toBe(0);
+    } finally {
+      await other.close();
+    }
     const removed = await prisma.channelAccount.create({ data: { communeId: communeA, platform: 'telegram', name: 'tg-set-removed', status: 'inactive' } });
     await expect(setBotAdminChat(prisma, { accountId: removed.id, adminChatId: '-1007770001' })).rejects.toMatchObject({ reason: 'not_found' });
     expect((await prisma.channelAccount.findUniqueOrThrow({ where: { id: mine.id } })).settings).toEqual({});
