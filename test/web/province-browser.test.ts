@@ -134,11 +134,11 @@ describe('province dashboard in the browser', () => {
 
     // A malformed list is refused with its line; what was typed stays.
     await page.getByLabel('Mã xã').fill('xa-thu-tu');
-    await page.getByLabel('Tên xã').fill('Xã Thứ Tư');
+    await page.getByLabel('Tên xã', { exact: true }).fill('Xã Thứ Tư');
     await page.locator('#villages').fill('Thôn Trên\nThôn Dưới, "xóm Dưới\n');
     await page.getByRole('button', { name: 'Tạo xã' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Danh sách thôn, dòng 2');
-    expect(await page.getByLabel('Tên xã').inputValue()).toBe('Xã Thứ Tư');
+    expect(await page.getByLabel('Tên xã', { exact: true }).inputValue()).toBe('Xã Thứ Tư');
 
     // CSV files read into the boxes, then the commune is created.
     await villageFile.setInputFiles({ name: 'thon.csv', mimeType: 'text/csv', buffer: Buffer.from('tên thôn,tên khác\nThôn Trên,xóm Trên\nThôn Dưới,"xóm Dưới; đội 2"\nThôn Giữa,\n') });
