@@ -72,6 +72,22 @@ const TOKEN_RE = /^\d{3,20}:[A-Za-z0-9_-]{10,100}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ADMIN_CHAT_RE = /^-?\d{1,20}(\/\d{1,10})?$/;
 
+/** An admin chat as staff type it ("-100…" or "-100…/<topic>", empty for none) → the settings' fields. */
+function parseAdminChat(input: string | undefined): Pick<BotAccountSettings, 'adminChatId' | 'adminThreadId'> {
+  const text = input?.trim() ?? '';
+  if (text === '') return {};
+  if (!ADMIN_CHAT_RE.test(text)) throw new BotAccountError('bad_admin_chat', 'VALIDATION', `Mã nhóm quản trị "${text.slice(0, 40)}" không hợp lệ: dùng số, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)`);
+  const [adminChatId, adminThreadId] = text.split('/');
+  return { adminChatId: adminChatId!, ...(adminThreadId ? { adminThreadId } : {}) };
+}
+
+/** A row's admin chat the way staff type it back (the inverse of parseAdminChat). */
+export function adminChatText(settings: unknown): string | undefined {
+  const s = (settings ?? {}) as { adminChatId?: unknown; adminThreadId?: unknown };
+  if (typeof s.adminChatId !== 'string' || !s.adminChatId) return undefined;
+  return typeof s.adminThreadId === 'string' && s.adminThreadId ? `${s.adminChatId}/${s.adminThreadId}` : s.adminChatId;
+}
+
 export function botAccountName(platform: BotPlatform, botId: string): string {
   return `${platform}-${botId}`;
 }
@@ -95,7 +111,7 @@ function toAccount(row: { id: string; communeId: string | null; platform: Platfo
     platform: row.platform === 'zalo_bot' ? 'zalo-bot' : 'telegram',
     name: row.name,
     username: s.username ?? '',
-    ...(s.adminChatId ? { adminChatId: s.adminThreadId ? `${s.adminChatId}/${s.adminThreadId}` : s.adminChatId } : {}),
+    ...(adminChatText(s) ? { adminChatId: adminChatText(s)! } : {}),
     active: row.status !== 'inactive' && row.credentialsEnc !== null,
   };
 }
@@ -130,8 +146,7 @@ export async function addChannelAccount(
   const token = p.token.trim();
   const label = platformLabel[p.platform];
   if (!TOKEN_RE.test(token)) throw new BotAccountError('bad_token', 'VALIDATION', `Mã bot ${label} không đúng dạng "123456789:ABC…" (sao chép lại nguyên mã từ ${p.platform === 'telegram' ? '@BotFather' : 'Zalo Bot Manager'})`);
-  const adminChat = p.adminChatId?.trim() || undefined;
-  if (adminChat !== undefined && !ADMIN_CHAT_RE.test(adminChat)) throw new BotAccountError('bad_admin_chat', 'VALIDATION', `Mã nhóm quản trị "${adminChat}" không hợp lệ: dùng số, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)`);
+  const adminChat = parseAdminChat(p.adminChatId);
   const sealed = sealBotToken(deps.key, token);
   const commune = await deps.prisma.commune.findUnique({ where: { id: p.communeId }, select: { id: true } });
   if (!commune) throw new BotAccountError('unknown_commune', 'NOT_FOUND', 'Không tìm thấy xã này');
@@ -146,8 +161,7 @@ export async function addChannelAccount(
 
   const platform = dbPlatform[p.platform];
   const name = botAccountName(p.platform, me.botId);
-  const [chatId, threadId] = adminChat?.split('/') ?? [];
-  const settings: BotAccountSettings = { botId: me.botId, username: me.username, ...(chatId ? { adminChatId: chatId } : {}), ...(threadId ? { adminThreadId: threadId } : {}) };
+  const settings: BotAccountSettings = { botId: me.botId, username: me.username, ...adminChat };
   return deps.prisma.$transaction(async (tx) => {
     // Two admins adding one bot at once: the second waits here and then sees the first's row
     // (FOR UPDATE alone locks nothing while no row exists yet).
@@ -160,7 +174,7 @@ export async function addChannelAccount(
       const where = active.communeId === p.communeId ? 'của xã này' : 'của một xã khác';
       throw new BotAccountError('duplicate', 'CONFLICT', `Bot @${me.username} đã được thêm ${where}; gỡ nó trước nếu muốn thêm lại`);
     }
-    if (chatId) await refuseAdminChatOfAnotherCommune(tx, p.communeId, chatId);
+    if (adminChat.adminChatId) await refuseAdminChatOfAnotherCommune(tx, p.communeId, adminChat.adminChatId);
     const row = await tx.channelAccount.upsert({
       where: { platform_name: { platform, name } },
       create: { platform, name, communeId: p.communeId, credentialsEnc: sealed, status: 'connected', settings: settings as unknown as Prisma.InputJsonValue, lastSeenAt: new Date() },
@@ -204,17 +218,15 @@ export async function removeChannelAccount(prisma: PrismaClient, p: { accountId:
  */
 export async function setBotAdminChat(prisma: PrismaClient, p: { accountId: string; communeId?: string; adminChatId: string; actor?: ChannelActor }): Promise<BotAccount> {
   if (!UUID_RE.test(p.accountId)) throw new BotAccountError('not_found', 'NOT_FOUND', `Không có bot mã "${p.accountId}"`);
-  const adminChat = p.adminChatId.trim();
-  if (adminChat !== '' && !ADMIN_CHAT_RE.test(adminChat)) throw new BotAccountError('bad_admin_chat', 'VALIDATION', `Mã nhóm quản trị "${adminChat.slice(0, 40)}" không hợp lệ: dùng số, ví dụ -1001234567890 (hoặc -1001234567890/5 cho một chủ đề)`);
-  const [chatId, threadId] = adminChat === '' ? [] : adminChat.split('/');
+  const adminChat = parseAdminChat(p.adminChatId);
   return prisma.$transaction(async (tx) => {
     const row = await tx.channelAccount.findFirst({ where: { id: p.accountId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' }, ...(p.communeId ? { communeId: p.communeId } : {}) } });
     if (!row) throw new BotAccountError('not_found', 'NOT_FOUND', 'Không tìm thấy bot Telegram này (hoặc bot đã bị gỡ)');
-    if (chatId) await refuseAdminChatOfAnotherCommune(tx, row.communeId, chatId);
-    const { adminChatId: _chat, adminThreadId: _thread, ...rest } = (row.settings ?? {}) as Partial<BotAccountSettings>;
-    const settings = { ...rest, ...(chatId ? { adminChatId: chatId } : {}), ...(threadId ? { adminThreadId: threadId } : {}) };
+    if (adminChat.adminChatId) await refuseAdminChatOfAnotherCommune(tx, row.communeId, adminChat.adminChatId);
+    const { adminChatId: from, adminThreadId: _thread, ...rest } = (row.settings ?? {}) as Partial<BotAccountSettings>;
+    const settings = { ...rest, ...adminChat };
     const updated = await tx.channelAccount.update({ where: { id: row.id }, data: { settings: settings as unknown as Prisma.InputJsonValue } });
-    await tx.auditLog.create({ data: { ...auditActor(row.communeId, p.actor), action: 'channel_account.admin_chat', entityType: 'ChannelAccount', entityId: row.id, data: { from: _chat ?? null, to: chatId ?? null } } });
+    await tx.auditLog.create({ data: { ...auditActor(row.communeId, p.actor), action: 'channel_account.admin_chat', entityType: 'ChannelAccount', entityId: row.id, data: { from: from ?? null, to: adminChat.adminChatId ?? null } } });
     return toAccount(updated);
   });
 }

@@ -5,6 +5,7 @@
 // printed with anything shaped like a token blanked out).
 import type { ChannelAccountStatus, PrismaClient } from '../db/generated/client.ts';
 import { isRemovedAccount } from './removed-account.ts';
+import { adminChatText } from './bot-accounts.ts';
 import { decryptSecret } from '../crypto/secret-box.ts';
 
 export type ChannelMark = 'ok' | 'warn' | 'fail';
@@ -99,11 +100,7 @@ function labelOf(r: Row): string {
   return `${PLATFORM_LABEL[r.platform]} ${username ?? r.name}`;
 }
 
-const adminChatOf = (r: Row): string | undefined => {
-  const s = (r.settings ?? {}) as { adminChatId?: unknown; adminThreadId?: unknown };
-  if (typeof s.adminChatId !== 'string') return undefined;
-  return typeof s.adminThreadId === 'string' ? `${s.adminChatId}/${s.adminThreadId}` : s.adminChatId;
-};
+const adminChatOf = (r: Row): string | undefined => adminChatText(r.settings);
 
 // A removed bot keeps its row (tickets point at it) without its token: not a channel any more.
 // (An OA row is created 'inactive' before its first connection: not removed.)

@@ -6,7 +6,7 @@ import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
 import { createEndpoint, endpointInput, targetInput, updateEndpoint, updateTarget } from '../../../targets/target-admin.ts';
 import { formOf, pickId, UUID, type AdminContext, type PageExtra, type Signed } from '../admin-context.ts';
-import { addChannelAccount, removeChannelAccount, setBotAdminChat } from '../../../channels/bot-accounts.ts';
+import { addChannelAccount, adminChatText, removeChannelAccount, setBotAdminChat } from '../../../channels/bot-accounts.ts';
 import { oaQuotaUsage } from '../../../channels/oa-quota.ts';
 import { saveOaMonthlyQuota, saveOaTagVillage } from '../../../channels/oa-broadcast-settings.ts';
 import { startOaConnect } from '../../../channels/zalo-oa-connect.ts';
@@ -294,7 +294,8 @@ export function targetsRoutes(app: FastifyInstance, ctx: AdminContext) {
     const extra = await oaDetails(accounts.filter((a) => a.platform === 'zalo_oa' && a.status !== 'inactive').map((a) => a.id));
     // Bots added here or by `loaxa channels add` (token stored) take an admin chat from this page; the
     // TELEGRAM_BOT_TOKEN bot takes TELEGRAM_ADMIN_CHAT_ID from the settings.
-    const storedBots = admin ? (await prisma.channelAccount.findMany({ where: { communeId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' } }, select: { id: true } })).map((a) => a.id) : [];
-    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, storedBots, villages, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
+    const stored = admin ? await prisma.channelAccount.findMany({ where: { communeId, platform: 'telegram', credentialsEnc: { not: null }, status: { not: 'inactive' } }, select: { id: true, settings: true } }) : [];
+    const botChats = Object.fromEntries(stored.map((a) => [a.id, adminChatText(a.settings) ?? '']));
+    return ctx.page(reply, 'targets', { title: 'Cụm loa & nhóm', scripts: admin ? ['zalo-login.js'] : [], admin, ...m, endpoints, targets, accounts, botChats, villages, ...extra, protocolLabel, endpointLabel, targetLabel, accountStatus, accountPlatform, ...fmt }, who, '/admin/cum-loa');
   }
 }
