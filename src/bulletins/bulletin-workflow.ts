@@ -39,7 +39,8 @@ export interface EditInput {
 }
 
 const EDITABLE: BulletinStatus[] = ['draft', 'rejected', 'submitted', 'approved', 'scheduled'];
-const FINAL: BulletinStatus[] = ['done', 'partly_failed', 'cancelled', 'expired'];
+/** A bulletin in one of these is over: nothing of it plays any more, nothing cancels it. */
+export const finalBulletinStatuses: BulletinStatus[] = ['done', 'partly_failed', 'cancelled', 'expired'];
 
 /** Runs that played: their bulletin went out to the public (the archive on the public page). */
 export const airedRunStatuses: RunStatus[] = ['done', 'partly_failed'];
@@ -334,7 +335,7 @@ export function createBulletinWorkflow(prisma: PrismaClient, tx?: Tx) {
         await requireRole(tx, staff, b.communeId, ['editor', 'approver'], 'hủy bản tin');
         // A province copy is the province's to withdraw: a cancel would slip past the decline rules.
         if (b.provinceBulletinId) throw new AppError('FORBIDDEN', PROVINCE_COPY_CANCEL_TEXT);
-        if (FINAL.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
+        if (finalBulletinStatuses.includes(b.status)) throw new AppError('CONFLICT', `Bản tin đang "${statusLabel[b.status]}", không hủy được.`);
         await cancelBulletins(tx, [bulletinId]);
         const updated = await tx.bulletin.findUniqueOrThrow({ where: { id: bulletinId } });
         await audit(tx, actor, b.communeId, 'bulletin.cancel', b.id, { from: b.status });

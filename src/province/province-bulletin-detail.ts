@@ -2,6 +2,7 @@
 // and per receiving commune its side — waiting (with the decline deadline), declined (when, by
 // whom, why), the slot it took or the time it went out — with what the commune's runs delivered.
 // Another province's bulletin answers as missing.
+import { finalBulletinStatuses } from '../bulletins/bulletin-workflow.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { AppError } from '../errors.ts';
 import { readableIds, type CommuneScope } from '../auth/commune-scope.ts';
@@ -61,7 +62,7 @@ export async function provinceBulletinDetail(prisma: PrismaClient, scope: Commun
       declineReason: c.declineReason,
       scheduledAt: c.scheduledAt,
       // The copy may still play (what a withdrawal would cancel).
-      copyOpen: !!c.bulletin && !['done', 'partly_failed', 'cancelled', 'expired'].includes(c.bulletin.status),
+      copyOpen: !!c.bulletin && !finalBulletinStatuses.includes(c.bulletin.status),
       lastRun: c.bulletinId ? (lastRun.get(c.bulletinId) ?? null) : null,
       delivered: c.bulletinId ? (sent.get(c.bulletinId) ?? { sent: 0, total: 0 }) : { sent: 0, total: 0 },
     })),

@@ -4,15 +4,13 @@
 // copies already played, and communes that declined, keep their state. Audited for the province and
 // in each commune whose copy it cancelled. The row lock makes two withdrawals one and a refusal.
 import type { PrismaClient } from '../db/generated/client.ts';
-import type { BulletinStatus } from '../db/generated/enums.ts';
 import { AppError } from '../errors.ts';
 import { cancelBulletins } from '../bulletins/cancel-bulletin.ts';
+import { finalBulletinStatuses } from '../bulletins/bulletin-workflow.ts';
 import type { Enqueue } from '../tickets/ticket-deps.ts';
 import { provinceStaffFor } from './province-staff-role.ts';
 import { NOT_FOUND_TEXT, provinceBulletinStatusLabel } from './province-bulletin-status.ts';
 import { removeDeclineButtons } from './province-decline-admin-chat.ts';
-
-const FINISHED: BulletinStatus[] = ['done', 'partly_failed', 'cancelled', 'expired'];
 
 export async function withdrawProvinceBulletin(deps: { prisma: PrismaClient; enqueue: Enqueue }, input: { actor: { staffId: string; ip?: string }; provinceBulletinId: string; now?: Date }) {
   const now = input.now ?? new Date();
@@ -26,7 +24,7 @@ export async function withdrawProvinceBulletin(deps: { prisma: PrismaClient; enq
       if (!pb || pb.provinceId !== staff.provinceId) throw new AppError('NOT_FOUND', NOT_FOUND_TEXT);
       if (pb.status === 'withdrawn') throw new AppError('CONFLICT', 'Bản tin của tỉnh đã được thu hồi rồi.');
       if (pb.status !== 'approved') throw new AppError('CONFLICT', `Bản tin của tỉnh đang "${provinceBulletinStatusLabel[pb.status]}", chưa tới xã nào nên không có gì để thu hồi.`);
-      const open = pb.communes.filter((c) => c.status !== 'declined' && c.bulletin && !FINISHED.includes(c.bulletin.status));
+      const open = pb.communes.filter((c) => c.status !== 'declined' && c.bulletin && !finalBulletinStatuses.includes(c.bulletin.status));
       if (!open.length) throw new AppError('CONFLICT', 'Mọi xã nhận đã phát xong (hoặc đã từ chối) bản tin này, không còn gì để thu hồi.');
       const copyIds = open.map((c) => c.bulletin!.id);
       // Locked in id order, as a commune's own actions lock them one at a time.

@@ -7,7 +7,7 @@ import { subscriberAudienceName, subscriberDeliveryLines } from '../../../subscr
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../../errors.ts';
 import { formatVi as fmt } from '../../../text/format-vi.ts';
-import { createBulletinWorkflow, statusLabel as bulletinStatus } from '../../../bulletins/bulletin-workflow.ts';
+import { createBulletinWorkflow, finalBulletinStatuses, statusLabel as bulletinStatus } from '../../../bulletins/bulletin-workflow.ts';
 import { scheduleBulletin, type ScheduleInput } from '../../../bulletins/bulletin-schedule.ts';
 import { announceSubmitted } from '../../../bulletins/bulletin-admin-chat.ts';
 import { sendBulletinNow } from '../../../bulletins/send-now.ts';
@@ -130,7 +130,7 @@ export function bulletinRoutes(app: FastifyInstance, ctx: AdminContext) {
     if (mine && ctx.hasRole(who, 'approver') && (b.status === 'submitted' || (b.class === 'emergency' && b.status === 'draft'))) actions.push({ verb: 'duyet', label: 'Duyệt' }, { verb: 'tra-lai', label: 'Trả lại', style: 'secondary' });
     if (mine && ctx.hasRole(who, 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status)) actions.push({ verb: 'phat-ngay', label: 'Phát ngay', style: 'contrast' });
     // A province copy is the province's to withdraw (the workflow refuses it): no button.
-    if (mine && !b.provinceBulletinId && ctx.hasRole(who, 'editor', 'approver') && !['done', 'partly_failed', 'cancelled', 'expired'].includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
+    if (mine && !b.provinceBulletinId && ctx.hasRole(who, 'editor', 'approver') && !finalBulletinStatuses.includes(b.status)) actions.push({ verb: 'huy', label: 'Hủy bản tin', style: 'secondary outline' });
     const canSchedule = mine && ctx.hasRole(who, 'editor', 'approver') && ['approved', 'scheduled', 'done', 'partly_failed'].includes(b.status);
     // A province copy's words and reach are the province's (the workflow refuses them): no form.
     const canEdit = editor && !b.provinceBulletinId && ['draft', 'rejected', 'submitted', 'approved', 'scheduled'].includes(b.status);
